@@ -1,0 +1,146 @@
+# locd: top-level build.
+#
+#   make            install missing Debian packages, build everything
+#   make check      ... then run every unit and integration test
+#   make run        ... then start locd on its embedded defaults
+#   make check SANITIZE=1   the same under ASan+UBSan (build-san/)
+#
+# Modules, tests, tools and benchmarks are found by wildcard: a new .c file
+# in a module directory joins that module's library; a new
+# tests/unit/<module>/test_*.c joins that module's Check suite; a new
+# tools/<name>/ directory becomes build/bin/<name>; bench/<name>.c becomes
+# build/bin/<name>.
+
+SHELL := /bin/sh
+BUILD ?= build
+SHARED ?= ../shared
+CC ?= cc
+
+ifeq ($(SANITIZE),1)
+BUILD := $(BUILD)-san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+OPT ?= -O1
+else
+SANFLAGS :=
+OPT ?= -O2
+endif
+
+PKGS := geos proj libxml-2.0 libevent libevent_openssl openssl sqlite3 \
+	inih jansson
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) check 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null)
+
+CFLAGS := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-missing-field-initializers \
+	$(OPT) -g -D_DEFAULT_SOURCE -D_GNU_SOURCE -DGEOS_USE_ONLY_R_API \
+	-I. $(SANFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS := $(SANFLAGS) $(EXTRA_LDFLAGS)
+LDLIBS = $(PKG_LIBS) -lm -lpthread
+
+# Library modules, in link order (users before what they use).
+MODULES := $(foreach m,locd filters pidf geo sip,$(if $(filter-out \
+	locd/main.c,$(wildcard $(m)/*.c)),$(m)))
+LIBS := $(foreach m,$(MODULES),$(BUILD)/lib/lib$(m).a)
+
+# Each module's library: every .c in its directory except locd/main.c.
+define module_rules
+$(1)_SRC := $$(filter-out locd/main.c,$$(wildcard $(1)/*.c))
+$(1)_OBJ := $$(patsubst %.c,$(BUILD)/obj/%.o,$$($(1)_SRC))
+$(BUILD)/lib/lib$(1).a: $$($(1)_OBJ) | $(BUILD)/lib
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+endef
+$(foreach m,$(MODULES),$(eval $(call module_rules,$(m))))
+
+# Binaries.
+TOOLS := $(notdir $(patsubst %/,%,$(dir $(wildcard tools/*/*.c))))
+TOOLS := $(sort $(TOOLS))
+BENCHES := $(basename $(notdir $(wildcard bench/*.c)))
+BINS := $(if $(wildcard locd/main.c),$(BUILD)/bin/locd) \
+	$(foreach t,$(TOOLS),$(BUILD)/bin/$(t)) \
+	$(foreach b,$(BENCHES),$(BUILD)/bin/$(b))
+
+# Unit tests: one Check binary per module that has tests.
+TEST_MODULES := $(sort $(notdir $(patsubst %/,%,$(dir \
+	$(wildcard tests/unit/*/*.c)))))
+UNIT_BINS := $(foreach m,$(TEST_MODULES),$(BUILD)/tests/unit_$(m))
+
+.PHONY: all deps check unit integration run clean layering bench \
+	bench-quick
+all: deps $(LIBS) $(BINS)
+
+deps:
+	@sh mk/deps.sh
+
+$(BUILD)/lib $(BUILD)/bin $(BUILD)/tests:
+	@mkdir -p $@
+
+$(BUILD)/obj/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/bin/locd: $(BUILD)/obj/locd/main.o $(LIBS) | $(BUILD)/bin
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
+
+define tool_rules
+$(1)_OBJ := $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard tools/$(1)/*.c))
+$(BUILD)/bin/$(1): $$($(1)_OBJ) $(LIBS) | $(BUILD)/bin
+	$$(CC) $$(LDFLAGS) -o $$@ $$($(1)_OBJ) $(LIBS) $$(LDLIBS)
+endef
+$(foreach t,$(TOOLS),$(eval $(call tool_rules,$(t))))
+
+$(BUILD)/bin/%: $(BUILD)/obj/bench/%.o $(LIBS) | $(BUILD)/bin
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
+
+define unit_rules
+unit_$(1)_SRC := $$(wildcard tests/unit/$(1)/*.c)
+unit_$(1)_OBJ := $$(patsubst %.c,$(BUILD)/obj/%.o,$$(unit_$(1)_SRC)) \
+	$(BUILD)/obj/tests/unit/$(1)_main.o
+$(BUILD)/obj/tests/unit/$(1)_main.c: $$(unit_$(1)_SRC) mk/gen-test-main.sh
+	@mkdir -p $$(dir $$@)
+	sh mk/gen-test-main.sh $(1) $$(unit_$(1)_SRC) > $$@
+$(BUILD)/obj/tests/unit/$(1)_main.o: $(BUILD)/obj/tests/unit/$(1)_main.c
+	$$(CC) $$(CFLAGS) $$(PKG_CFLAGS) -c $$< -o $$@
+$(BUILD)/tests/unit_$(1): $$(unit_$(1)_OBJ) $(LIBS) | $(BUILD)/tests
+	$$(CC) $$(LDFLAGS) -o $$@ $$(unit_$(1)_OBJ) $(LIBS) $$(CHECK_LIBS) \
+		$$(LDLIBS)
+endef
+$(foreach m,$(TEST_MODULES),$(eval $(call unit_rules,$(m))))
+
+# Test environment: where the shared corpus is, where binaries are.
+# Under the sanitizers Check runs in-process (CK_FORK=no) so leaks and state
+# left between tests show up.
+TEST_ENV = LOCD_SHARED=$(SHARED) BIN=$(BUILD)/bin SHARED=$(SHARED) \
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/mk/lsan.supp \
+	$(if $(SANFLAGS),CK_FORK=no)
+
+layering:
+	@sh mk/check-layering.sh
+
+unit: all $(UNIT_BINS)
+	@fail=0; for t in $(UNIT_BINS); do \
+		echo "== $$t"; \
+		$(TEST_ENV) ./$$t || fail=1; \
+	done; exit $$fail
+
+integration: all
+	@$(TEST_ENV) sh mk/run-integration.sh
+
+check: all layering unit integration
+
+run: all
+	./$(BUILD)/bin/locd
+
+bench: all
+	@sh bench/run.sh full
+bench-quick: all
+	@sh bench/run.sh quick
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,289 @@
+/*
+ * geo.h: locd's geometry engine.
+ *
+ * What it does: reads GML (RFC 5491 shapes, GML 3.1.1 Polygon/Solid and
+ * features) from libxml2 nodes into plain structs; measures WGS 84
+ * geodesic distance (PROJ geodesic.h, Karney), vertical distance and
+ * speed; decides containment of a position (with or without an
+ * uncertainty region) in a region, using GEOS prepared geometries in a
+ * local plane; indexes many fences with a GEOS STRtree; keeps a catalog of
+ * named features loaded from local GML files for xlink:href references.
+ *
+ * What it does not do: anything SIP or PIDF; any network access (never).
+ *
+ * Coordinates: struct geo_point is latitude, longitude (degrees, WGS 84)
+ * and ellipsoidal height (metres), whatever the CRS axis order on the wire
+ * (EPSG 4326/4979 are latitude first, RFC 5491). GEOS works in a plane:
+ * x = longitude, y = latitude (after antimeridian unwrapping) for indexing,
+ * and a local azimuthal plane for area overlap; the plane never leaks out.
+ *
+ * Threads: all state hangs off struct geo_ctx (one GEOS handle, one PROJ
+ * context, one geod_geodesic); use one context per thread. Regions made
+ * with a context belong to it. No global mutable state.
+ *
+ * Errors: fallible functions return 0 or a positive errno value (EINVAL
+ * bad argument, EBADMSG malformed input, EOVERFLOW over a limit, ENOTSUP
+ * unsupported CRS/shape, ENOMEM, ENOENT not found) and fill an optional
+ * struct geo_err with a one-line reason fit for a SIP Warning header.
+ * GEOS errors are caught by the context's handlers, never abort.
+ *
+ * Ownership: x_alloc()/x_free() pairs; every free accepts NULL.
+ */
+#ifndef GEO_H
+#define GEO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct _xmlNode;
+
+#define GEO_WARN_MAX 160
+
+/* A reason for rejecting input, fit for `Warning: 399 host "<msg>"`. */
+struct geo_err {
+	int code;                 /* errno value, same as the return value */
+	char msg[GEO_WARN_MAX];   /* no quotes or control characters */
+};
+
+/* Input limits; geo_limits_init() sets the defaults named below. */
+struct geo_limits {
+	size_t max_vertices;      /* positions per ring (default 10000) */
+	size_t max_rings;         /* rings per polygon (default 64) */
+	size_t max_patches;       /* patches per Solid (default 64) */
+	size_t max_shapes;        /* geometries per feature (default 32) */
+	unsigned max_depth;       /* XML nesting below the root (default 32) */
+};
+
+void geo_limits_init(struct geo_limits *lim);
+
+/* Log sink: level is a syslog level; silent when no handler is set. */
+typedef void(geo_log_h)(int level, const char *msg, void *arg);
+
+struct geo_ctx;
+
+/*
+ * Create a context (GEOS handle with error/notice handlers, PROJ context,
+ * WGS 84 geodesic). lim may be NULL for defaults.
+ * Returns 0 or ENOMEM.
+ */
+int geo_ctx_alloc(struct geo_ctx **ctxp, const struct geo_limits *lim)
+	__attribute__((warn_unused_result));
+void geo_ctx_free(struct geo_ctx *ctx);
+void geo_ctx_set_log(struct geo_ctx *ctx, geo_log_h *h, void *arg);
+const struct geo_limits *geo_ctx_limits(const struct geo_ctx *ctx);
+
+/* ------------------------------------------------------------------ */
+/* Points, distances, speed                                            */
+
+struct geo_point {
+	double lat;   /* degrees, -90..90 */
+	double lon;   /* degrees, -180..180 (normalised on input) */
+	double alt;   /* metres above the WGS 84 ellipsoid; valid if has_alt */
+	bool has_alt;
+};
+
+/* True when lat/lon are finite and in range (and alt finite if set). */
+bool geo_point_valid(const struct geo_point *p);
+
+/* Horizontal WGS 84 geodesic distance in metres (Karney, geod_inverse). */
+double geo_distance(const struct geo_ctx *ctx, const struct geo_point *a,
+		    const struct geo_point *b);
+
+/*
+ * Horizontal distance with a cheap early answer: returns true when the
+ * geodesic distance between a and b is >= threshold metres. Uses a bound
+ * and calls geod_inverse only near the threshold; never a wrong answer.
+ */
+bool geo_distance_at_least(const struct geo_ctx *ctx,
+			   const struct geo_point *a,
+			   const struct geo_point *b, double threshold);
+
+/* |alt(a) - alt(b)|; returns ENODATA when either lacks an altitude. */
+int geo_distance_vert(const struct geo_point *a, const struct geo_point *b,
+		      double *metres);
+
+/*
+ * Horizontal speed in m/s between two timed fixes (times in seconds).
+ * Returns ENODATA when dt < min_dt (zero or backwards time steps
+ * included): no speed can be derived, nothing is divided by zero.
+ */
+int geo_speed(const struct geo_ctx *ctx, const struct geo_point *a,
+	      double ta, const struct geo_point *b, double tb, double min_dt,
+	      double *mps);
+
+/* ------------------------------------------------------------------ */
+/* Shapes (RFC 5491) and GML                                           */
+
+enum geo_shape_kind {
+	GEO_SHAPE_POINT,
+	GEO_SHAPE_POLYGON,   /* 2-D polygon, or 3-D one at a single altitude */
+	GEO_SHAPE_CIRCLE,
+	GEO_SHAPE_ELLIPSE,
+	GEO_SHAPE_ARCBAND,
+	GEO_SHAPE_SPHERE,
+	GEO_SHAPE_ELLIPSOID,
+	GEO_SHAPE_PRISM,     /* gs:Prism, and gml:Solid vertical prisms */
+};
+
+const char *geo_shape_kind_name(enum geo_shape_kind k);
+
+/* A closed ring: pts[0] == pts[n-1], n >= 4. */
+struct geo_ring {
+	size_t n;
+	struct geo_point *pts;
+};
+
+struct geo_shape {
+	enum geo_shape_kind kind;
+	unsigned dim;               /* 2 (EPSG 4326) or 3 (EPSG 4979) */
+	struct geo_point center;    /* Point and all centred shapes */
+	double radius;              /* Circle, Sphere (m) */
+	double semi_major;          /* Ellipse, Ellipsoid (m) */
+	double semi_minor;          /* Ellipse, Ellipsoid (m) */
+	double vertical_axis;       /* Ellipsoid (m) */
+	double orientation;         /* Ellipse, Ellipsoid: deg from north */
+	double inner_radius;        /* ArcBand (m) */
+	double outer_radius;        /* ArcBand (m) */
+	double start_angle;         /* ArcBand: deg from north */
+	double opening_angle;       /* ArcBand: deg */
+	size_t nrings;              /* Polygon, Prism: [0] exterior */
+	struct geo_ring *rings;
+	double floor;               /* Prism: base altitude (m) */
+	double height;              /* Prism: height above the base (m) */
+};
+
+void geo_shape_free(struct geo_shape *shape);
+
+/* Representative point (RFC 7459 section 5.1.1): centre or centroid. */
+int geo_shape_center(const struct geo_ctx *ctx,
+		     const struct geo_shape *shape, struct geo_point *out);
+
+/*
+ * Parse one GML geometry element: gml:Point, gml:Polygon, gml:Solid, or
+ * a gs: shape of RFC 5491. srsName is taken from the element or its
+ * nearest ancestor. A gml:Polygon under a 3-D CRS is read as a 2-D
+ * footprint (height ignored; the draft's Building 10 example). A Solid
+ * is accepted when it is a vertical prism and returned as GEO_SHAPE_PRISM.
+ * On success *shapep is a new shape (free with geo_shape_free).
+ */
+int geo_gml_parse(struct geo_ctx *ctx, const struct _xmlNode *node,
+		  struct geo_shape **shapep, struct geo_err *err)
+	__attribute__((warn_unused_result));
+
+/* True if the element is a geometry geo_gml_parse() understands. */
+bool geo_gml_is_geometry(const struct _xmlNode *node);
+
+/* ------------------------------------------------------------------ */
+/* Features: named regions                                             */
+
+/*
+ * A GML feature (any element such as my:Building) with optional gml:id,
+ * gml:name and one or more geometries (gml:extentOf, or any property
+ * holding a geometry). Shapes are owned by the feature.
+ */
+struct geo_feature {
+	char *id;            /* gml:id or NULL */
+	char *name;          /* gml:name or NULL */
+	size_t nshapes;
+	struct geo_shape **shapes;
+};
+
+int geo_feature_parse(struct geo_ctx *ctx, const struct _xmlNode *node,
+		      struct geo_feature **featp, struct geo_err *err)
+	__attribute__((warn_unused_result));
+void geo_feature_free(struct geo_feature *feat);
+
+/* ------------------------------------------------------------------ */
+/* Regions and containment                                             */
+
+enum geo_position {
+	GEO_POS_UNDEFINED = 0,
+	GEO_POS_INSIDE,
+	GEO_POS_OUTSIDE,
+};
+
+const char *geo_position_name(enum geo_position pos);
+
+/*
+ * A prepared region: the union of a feature's shapes (2-D areas and 3-D
+ * prisms), ready for containment tests. Identical geometries are interned
+ * in the context: two regions built from the same shapes share one
+ * prepared geometry. Reference counted: geo_region_ref/geo_region_free.
+ */
+struct geo_region;
+
+int geo_region_alloc(struct geo_ctx *ctx, struct geo_shape *const *shapes,
+		     size_t nshapes, struct geo_region **regp,
+		     struct geo_err *err) __attribute__((warn_unused_result));
+struct geo_region *geo_region_ref(struct geo_region *reg);
+void geo_region_free(struct geo_region *reg);
+
+/*
+ * Where is the target? est is the location estimate: a Point is tested
+ * exactly (boundary counts as inside); any other shape is an uncertainty
+ * region and is decided by the rule of LOCATION.md LF-37/LF-38/Q-11:
+ * P(inside) = C * A_overlap / A_estimate (C = confidence in 0..1, e.g.
+ * 0.95), inside if P(inside) >= 0.5, outside if P(outside) >= 0.5,
+ * otherwise GEO_POS_UNDEFINED (the caller keeps its previous state).
+ * 3-D regions (prisms) need an altitude: without one, horizontally
+ * outside => outside, otherwise undefined (LF-39, Q-19).
+ * p_inside may be NULL. Returns 0, or an errno value (GEOS failure).
+ */
+int geo_region_test(struct geo_ctx *ctx, const struct geo_region *reg,
+		    const struct geo_shape *est, double confidence,
+		    enum geo_position *pos, double *p_inside)
+	__attribute__((warn_unused_result));
+
+/* Fast path for a point: same answer as geo_region_test with a Point. */
+int geo_region_test_point(struct geo_ctx *ctx, const struct geo_region *reg,
+			  const struct geo_point *pt, enum geo_position *pos)
+	__attribute__((warn_unused_result));
+
+/* ------------------------------------------------------------------ */
+/* Fence sets: many regions, one index                                 */
+
+struct geo_fenceset;
+
+/* Called for each fence containing the point; return false to stop. */
+typedef bool(geo_fence_h)(size_t index, void *userdata, void *arg);
+
+int geo_fenceset_alloc(struct geo_ctx *ctx, struct geo_fenceset **setp)
+	__attribute__((warn_unused_result));
+void geo_fenceset_free(struct geo_fenceset *set);
+/* Add a region (a reference is taken); index = insertion order. */
+int geo_fenceset_add(struct geo_fenceset *set, struct geo_region *reg,
+		     void *userdata) __attribute__((warn_unused_result));
+/* Build the STRtree; call after the last add, before queries. */
+int geo_fenceset_build(struct geo_fenceset *set)
+	__attribute__((warn_unused_result));
+size_t geo_fenceset_count(const struct geo_fenceset *set);
+/*
+ * Visit every fence whose region contains pt (GEO_POS_INSIDE), without
+ * a linear scan. Returns 0 or an errno value.
+ */
+int geo_fenceset_query(struct geo_fenceset *set, const struct geo_point *pt,
+		       geo_fence_h *h, void *arg)
+	__attribute__((warn_unused_result));
+
+/* ------------------------------------------------------------------ */
+/* Feature catalog: local GML files addressable by URI                 */
+
+struct geo_catalog;
+
+/*
+ * Load every *.gml / *.xml file in dir. Each top-level feature with a
+ * gml:id F in file NAME is addressable as "NAME#F" and as the URI given
+ * by a locd:uri attribute or gml:identifier on the feature, if any.
+ * Never touches the network.
+ */
+int geo_catalog_load(struct geo_ctx *ctx, const char *dir,
+		     struct geo_catalog **catp, struct geo_err *err)
+	__attribute__((warn_unused_result));
+void geo_catalog_free(struct geo_catalog *cat);
+/* The feature for uri, or NULL; owned by the catalog. */
+const struct geo_feature *geo_catalog_lookup(const struct geo_catalog *cat,
+					     const char *uri);
+size_t geo_catalog_count(const struct geo_catalog *cat);
+
+#endif /* GEO_H */
