@@ -44,6 +44,16 @@ MODULES := $(foreach m,locd filters pidf geo sip,$(if $(filter-out \
 	locd/main.c,$(wildcard $(m)/*.c)),$(m)))
 LIBS := $(foreach m,$(MODULES),$(BUILD)/lib/lib$(m).a)
 
+# What each module links with (itself first), following the layering.
+LINK_geo := geo
+LINK_sip := sip
+LINK_pidf := pidf geo
+LINK_filters := filters pidf geo
+LINK_tools := filters pidf geo sip
+LINK_locd := locd filters pidf geo sip
+libs_for = $(foreach m,$(LINK_$(1)),$(if $(filter $(m),$(MODULES)),\
+	$(BUILD)/lib/lib$(m).a))
+
 # Each module's library: every .c in its directory except locd/main.c.
 define module_rules
 $(1)_SRC := $$(filter-out locd/main.c,$$(wildcard $(1)/*.c))
@@ -81,16 +91,19 @@ $(BUILD)/obj/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/bin/locd: $(BUILD)/obj/locd/main.o $(LIBS) | $(BUILD)/bin
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
+$(BUILD)/bin/locd: $(BUILD)/obj/locd/main.o $(call libs_for,locd) \
+		| $(BUILD)/bin
+	$(CC) $(LDFLAGS) -o $@ $< $(call libs_for,locd) $(LDLIBS)
 
 define tool_rules
 $(1)_OBJ := $$(patsubst %.c,$(BUILD)/obj/%.o,$$(wildcard tools/$(1)/*.c))
-$(BUILD)/bin/$(1): $$($(1)_OBJ) $(LIBS) | $(BUILD)/bin
-	$$(CC) $$(LDFLAGS) -o $$@ $$($(1)_OBJ) $(LIBS) $$(LDLIBS)
+$(BUILD)/bin/$(1): $$($(1)_OBJ) $(call libs_for,tools) | $(BUILD)/bin
+	$$(CC) $$(LDFLAGS) -o $$@ $$($(1)_OBJ) $(call libs_for,tools) $$(LDLIBS)
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rules,$(t))))
 
+# A benchmark links with every library (they are static: only what it
+# uses is pulled in).
 $(BUILD)/bin/%: $(BUILD)/obj/bench/%.o $(LIBS) | $(BUILD)/bin
 	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
 
@@ -103,9 +116,14 @@ $(BUILD)/obj/tests/unit/$(1)_main.c: $$(unit_$(1)_SRC) mk/gen-test-main.sh
 	sh mk/gen-test-main.sh $(1) $$(unit_$(1)_SRC) > $$@
 $(BUILD)/obj/tests/unit/$(1)_main.o: $(BUILD)/obj/tests/unit/$(1)_main.c
 	$$(CC) $$(CFLAGS) $$(PKG_CFLAGS) -c $$< -o $$@
-$(BUILD)/tests/unit_$(1): $$(unit_$(1)_OBJ) $(LIBS) | $(BUILD)/tests
-	$$(CC) $$(LDFLAGS) -o $$@ $$(unit_$(1)_OBJ) $(LIBS) $$(CHECK_LIBS) \
-		$$(LDLIBS)
+$(BUILD)/tests/unit_$(1): $$(unit_$(1)_OBJ) $(call libs_for,$(1)) \
+		| $(BUILD)/tests
+	$$(CC) $$(LDFLAGS) -o $$@ $$(unit_$(1)_OBJ) $(call libs_for,$(1)) \
+		$$(CHECK_LIBS) $$(LDLIBS)
+# `make unit-MODULE`: build and run one module's suite only.
+unit-$(1): deps $(BUILD)/tests/unit_$(1)
+	$(TEST_ENV) ./$(BUILD)/tests/unit_$(1)
+.PHONY: unit-$(1)
 endef
 $(foreach m,$(TEST_MODULES),$(eval $(call unit_rules,$(m))))
 
