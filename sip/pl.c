@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sip/sip.h"
+#include "sip/sip_int.h"
 
 void sip_pl_set_str(struct sip_pl *pl, const char *s)
 {
@@ -151,5 +152,100 @@ int sip_pl_strcpy(const struct sip_pl *pl, char *buf, size_t sz)
 	if (n)
 		memcpy(buf, pl->p, n);
 	buf[n] = '\0';
+	return 0;
+}
+
+/* Internal helpers (sip_int.h). */
+
+void sip_pl_advance(struct sip_pl *pl, size_t n)
+{
+	if (n > pl->l)
+		n = pl->l;
+	pl->p += n;
+	pl->l -= n;
+}
+
+void sip_pl_skip_ws(struct sip_pl *pl)
+{
+	while (pl->l && sip_chr_ws(pl->p[0])) {
+		pl->p++;
+		pl->l--;
+	}
+}
+
+void sip_pl_rtrim_ws(struct sip_pl *pl)
+{
+	while (pl->l && sip_chr_ws(pl->p[pl->l - 1]))
+		pl->l--;
+}
+
+bool sip_pl_all(const struct sip_pl *pl, uint8_t cls, bool esc)
+{
+	size_t i;
+
+	for (i = 0; i < pl->l; i++) {
+		char c = pl->p[i];
+		if (sip_chr_is(c, cls))
+			continue;
+		if (esc && c == '%' && i + 2 < pl->l &&
+		    sip_chr_hex(pl->p[i + 1]) && sip_chr_hex(pl->p[i + 2])) {
+			i += 2;
+			continue;
+		}
+		return false;
+	}
+	return true;
+}
+
+bool sip_pl_is_token(const struct sip_pl *pl)
+{
+	return pl->l > 0 && sip_pl_all(pl, SIP_C_TOKEN, false);
+}
+
+int sip_err_set(struct sip_err *err, int code, uint16_t status,
+		const char *reason)
+{
+	if (err) {
+		size_t n = strlen(reason);
+		if (n >= sizeof(err->reason))
+			n = sizeof(err->reason) - 1;
+		err->code = code;
+		err->status = status;
+		memcpy(err->reason, reason, n);
+		err->reason[n] = '\0';
+	}
+	return code;
+}
+
+int sip_milli_parse(const struct sip_pl *pl, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+	unsigned frac = 0, nfrac = 0;
+
+	if (!pl->l || !sip_chr_digit(pl->p[0]))
+		return EBADMSG;
+	for (; i < pl->l && sip_chr_digit(pl->p[i]); i++) {
+		if (v > UINT64_MAX / 10000)
+			return EOVERFLOW;
+		v = v * 10 + (unsigned)(pl->p[i] - '0');
+	}
+	if (i < pl->l) {
+		if (pl->p[i] != '.' || i + 1 == pl->l)
+			return EBADMSG;
+		for (i++; i < pl->l; i++) {
+			if (!sip_chr_digit(pl->p[i]))
+				return EBADMSG;
+			if (nfrac < 3) {
+				frac = frac * 10 + (unsigned)(pl->p[i] - '0');
+				nfrac++;
+			}
+		}
+	}
+	while (nfrac < 3) {
+		frac *= 10;
+		nfrac++;
+	}
+	*out = v * 1000 + frac;
 	return 0;
 }

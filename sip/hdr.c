@@ -1,0 +1,332 @@
+/*
+ * hdr.c: header name table (full and compact forms, RFC 3261 §7.3.3,
+ * RFC 6665 §8.2) and the per-header value parsers: Via, CSeq,
+ * Content-Type, Event, Subscription-State.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "sip/sip.h"
+#include "sip/sip_int.h"
+
+static const struct {
+	const char *name;
+	char compact;
+	bool list;
+} hdr_tab[SIP_HDR_COUNT] = {
+	[SIP_HDR_ACCEPT] = {"Accept", 0, true},
+	[SIP_HDR_ALLOW] = {"Allow", 0, true},
+	[SIP_HDR_ALLOW_EVENTS] = {"Allow-Events", 'u', true},
+	[SIP_HDR_AUTHORIZATION] = {"Authorization", 0, false},
+	[SIP_HDR_CALL_ID] = {"Call-ID", 'i', false},
+	[SIP_HDR_CONTACT] = {"Contact", 'm', true},
+	[SIP_HDR_CONTENT_ENCODING] = {"Content-Encoding", 'e', true},
+	[SIP_HDR_CONTENT_LENGTH] = {"Content-Length", 'l', false},
+	[SIP_HDR_CONTENT_TYPE] = {"Content-Type", 'c', false},
+	[SIP_HDR_CSEQ] = {"CSeq", 0, false},
+	[SIP_HDR_DATE] = {"Date", 0, false},
+	[SIP_HDR_EVENT] = {"Event", 'o', false},
+	[SIP_HDR_EXPIRES] = {"Expires", 0, false},
+	[SIP_HDR_FROM] = {"From", 'f', false},
+	[SIP_HDR_MAX_FORWARDS] = {"Max-Forwards", 0, false},
+	[SIP_HDR_MIN_EXPIRES] = {"Min-Expires", 0, false},
+	[SIP_HDR_PROXY_AUTHENTICATE] = {"Proxy-Authenticate", 0, false},
+	[SIP_HDR_PROXY_AUTHORIZATION] = {"Proxy-Authorization", 0, false},
+	[SIP_HDR_PROXY_REQUIRE] = {"Proxy-Require", 0, true},
+	[SIP_HDR_RECORD_ROUTE] = {"Record-Route", 0, true},
+	[SIP_HDR_REQUIRE] = {"Require", 0, true},
+	[SIP_HDR_RETRY_AFTER] = {"Retry-After", 0, false},
+	[SIP_HDR_ROUTE] = {"Route", 0, true},
+	[SIP_HDR_SIP_ETAG] = {"SIP-ETag", 0, false},
+	[SIP_HDR_SIP_IF_MATCH] = {"SIP-If-Match", 0, false},
+	[SIP_HDR_SUBJECT] = {"Subject", 's', false},
+	[SIP_HDR_SUBSCRIPTION_STATE] = {"Subscription-State", 0, false},
+	[SIP_HDR_SUPPORTED] = {"Supported", 'k', true},
+	[SIP_HDR_TO] = {"To", 't', false},
+	[SIP_HDR_UNSUPPORTED] = {"Unsupported", 0, true},
+	[SIP_HDR_USER_AGENT] = {"User-Agent", 0, false},
+	[SIP_HDR_VIA] = {"Via", 'v', true},
+	[SIP_HDR_WARNING] = {"Warning", 0, true},
+	[SIP_HDR_WWW_AUTHENTICATE] = {"WWW-Authenticate", 0, false},
+};
+
+const char *sip_hdr_name(enum sip_hdr_id id)
+{
+	if ((int)id <= SIP_HDR_OTHER || id >= SIP_HDR_COUNT)
+		return NULL;
+	return hdr_tab[id].name;
+}
+
+bool sip_hdr_is_list(enum sip_hdr_id id)
+{
+	if ((int)id <= SIP_HDR_OTHER || id >= SIP_HDR_COUNT)
+		return false;
+	return hdr_tab[id].list;
+}
+
+static int lower(int c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
+enum sip_hdr_id sip_hdr_lookup(const struct sip_pl *name)
+{
+	int i;
+
+	if (!name || !name->p || !name->l)
+		return SIP_HDR_OTHER;
+	if (name->l == 1) {
+		int c = lower((unsigned char)name->p[0]);
+		for (i = 1; i < SIP_HDR_COUNT; i++)
+			if (hdr_tab[i].compact == c)
+				return (enum sip_hdr_id)i;
+		return SIP_HDR_OTHER;
+	}
+	for (i = 1; i < SIP_HDR_COUNT; i++) {
+		const char *n = hdr_tab[i].name;
+		if (lower((unsigned char)n[0]) !=
+		    lower((unsigned char)name->p[0]))
+			continue;
+		if (strlen(n) == name->l && sip_pl_casecmp_str(name, n) == 0)
+			return (enum sip_hdr_id)i;
+	}
+	return SIP_HDR_OTHER;
+}
+
+/* Take a token at the front of r (after LWS); empty when none. */
+static struct sip_pl take_token(struct sip_pl *r)
+{
+	struct sip_pl t;
+	size_t i = 0;
+
+	sip_pl_skip_ws(r);
+	while (i < r->l && sip_chr_is(r->p[i], SIP_C_TOKEN))
+		i++;
+	t.p = r->p;
+	t.l = i;
+	sip_pl_advance(r, i);
+	sip_pl_skip_ws(r);
+	return t;
+}
+
+/* Expect byte c at the front of r (after LWS); LWS after it skipped. */
+static bool take_char(struct sip_pl *r, char c)
+{
+	sip_pl_skip_ws(r);
+	if (!r->l || r->p[0] != c)
+		return false;
+	sip_pl_advance(r, 1);
+	sip_pl_skip_ws(r);
+	return true;
+}
+
+static int via_params(struct sip_via *via)
+{
+	struct sip_pl r = via->params, n, v;
+	uint32_t u;
+	int err;
+
+	while ((err = sip_param_next(&r, SIP_PARAM_HDR, &n, &v)) == 0) {
+		if (sip_pl_casecmp_str(&n, "branch") == 0) {
+			if (!v.l || v.p[0] == '"')
+				return EBADMSG;
+			via->branch = v;
+		} else if (sip_pl_casecmp_str(&n, "received") == 0) {
+			if (!v.l || v.p[0] == '"')
+				return EBADMSG;
+			via->received = v;
+		} else if (sip_pl_casecmp_str(&n, "maddr") == 0) {
+			if (!v.l || v.p[0] == '"')
+				return EBADMSG;
+			via->maddr = v;
+		} else if (sip_pl_casecmp_str(&n, "rport") == 0) {
+			via->rport = true;
+			if (v.l) {
+				if (sip_pl_u32(&v, &u) || !u || u > 65535)
+					return EBADMSG;
+				via->rport_val = (uint16_t)u;
+			}
+		} else if (sip_pl_casecmp_str(&n, "ttl") == 0) {
+			if (sip_pl_u32(&v, &u) || u > 255)
+				return EBADMSG;
+			via->has_ttl = true;
+			via->ttl = (uint8_t)u;
+		}
+	}
+	return err == ENOENT ? 0 : EBADMSG;
+}
+
+int sip_via_parse(struct sip_via *via, const struct sip_pl *pl)
+{
+	struct sip_pl r;
+	size_t n;
+
+	if (!via || !pl)
+		return EINVAL;
+	memset(via, 0, sizeof(*via));
+	r = *pl;
+	via->proto = take_token(&r);
+	if (!via->proto.l || !take_char(&r, '/'))
+		return EBADMSG;
+	via->version = take_token(&r);
+	if (!via->version.l || !take_char(&r, '/'))
+		return EBADMSG;
+	via->transport = take_token(&r);
+	if (!via->transport.l)
+		return EBADMSG;
+	/* take_token skipped the LWS; it must have been there */
+	if (via->transport.p + via->transport.l == r.p)
+		return EBADMSG;
+	for (n = 0; n < r.l && r.p[n] != ';' && !sip_chr_ws(r.p[n]); n++)
+		;
+	via->sentby.p = r.p;
+	via->sentby.l = n;
+	if (sip_hostport_parse(&via->sentby, &via->host, &via->host_v6,
+			       &via->port))
+		return EBADMSG;
+	sip_pl_advance(&r, n);
+	via->params = r;
+	return via_params(via);
+}
+
+int sip_cseq_parse(struct sip_cseq *cseq, const struct sip_pl *pl)
+{
+	struct sip_pl r, num;
+	size_t i = 0;
+	int err;
+
+	if (!cseq || !pl)
+		return EINVAL;
+	memset(cseq, 0, sizeof(*cseq));
+	r = *pl;
+	sip_pl_skip_ws(&r);
+	while (i < r.l && sip_chr_digit(r.p[i]))
+		i++;
+	num.p = r.p;
+	num.l = i;
+	if (!i || i == r.l || !sip_chr_ws(r.p[i]))
+		return EBADMSG;
+	err = sip_pl_u32(&num, &cseq->num);
+	if (err)
+		return err;
+	sip_pl_advance(&r, i);
+	cseq->method = take_token(&r);
+	if (!cseq->method.l || r.l)
+		return EBADMSG;
+	return 0;
+}
+
+int sip_ctype_parse(struct sip_ctype *ct, const struct sip_pl *pl)
+{
+	struct sip_pl r;
+
+	if (!ct || !pl)
+		return EINVAL;
+	memset(ct, 0, sizeof(*ct));
+	r = *pl;
+	ct->type = take_token(&r);
+	if (!ct->type.l || !take_char(&r, '/'))
+		return EBADMSG;
+	ct->subtype = take_token(&r);
+	if (!ct->subtype.l)
+		return EBADMSG;
+	ct->params = r;
+	return sip_param_check(&ct->params, SIP_PARAM_HDR);
+}
+
+static int rate_param(const struct sip_pl *params, const char *name,
+		      uint64_t *out)
+{
+	struct sip_pl v;
+
+	if (sip_param_get(params, SIP_PARAM_HDR, name, &v))
+		return 0;
+	if (sip_milli_parse(&v, out) || *out == 0)
+		return EBADMSG;
+	return 0;
+}
+
+int sip_event_parse(struct sip_event *ev, const struct sip_pl *pl)
+{
+	struct sip_pl r;
+
+	if (!ev || !pl)
+		return EINVAL;
+	memset(ev, 0, sizeof(*ev));
+	r = *pl;
+	ev->package = take_token(&r);
+	if (!ev->package.l || ev->package.p[0] == '.' ||
+	    ev->package.p[ev->package.l - 1] == '.')
+		return EBADMSG;
+	ev->params = r;
+	if (sip_param_check(&ev->params, SIP_PARAM_HDR))
+		return EBADMSG;
+	if (sip_param_get(&ev->params, SIP_PARAM_HDR, "id", &ev->id) == 0 &&
+	    (!ev->id.l || ev->id.p[0] == '"'))
+		return EBADMSG;
+	if (rate_param(&ev->params, "max-rate", &ev->max_rate_milli) ||
+	    rate_param(&ev->params, "min-rate", &ev->min_rate_milli) ||
+	    rate_param(&ev->params, "adaptive-min-rate",
+		       &ev->adaptive_min_rate_milli))
+		return EBADMSG;
+	return 0;
+}
+
+const char *sip_substate_name(enum sip_substate st)
+{
+	switch (st) {
+	case SIP_SUBSTATE_ACTIVE:
+		return "active";
+	case SIP_SUBSTATE_PENDING:
+		return "pending";
+	case SIP_SUBSTATE_TERMINATED:
+		return "terminated";
+	default:
+		return "other";
+	}
+}
+
+static int u32_param(const struct sip_pl *params, const char *name,
+		     bool *has, uint32_t *out)
+{
+	struct sip_pl v;
+
+	if (sip_param_get(params, SIP_PARAM_HDR, name, &v))
+		return 0;
+	if (sip_pl_u32(&v, out))
+		return EBADMSG;
+	*has = true;
+	return 0;
+}
+
+int sip_substate_parse(struct sip_substate_hdr *ss, const struct sip_pl *pl)
+{
+	struct sip_pl r;
+
+	if (!ss || !pl)
+		return EINVAL;
+	memset(ss, 0, sizeof(*ss));
+	r = *pl;
+	ss->value = take_token(&r);
+	if (!ss->value.l)
+		return EBADMSG;
+	if (sip_pl_casecmp_str(&ss->value, "active") == 0)
+		ss->state = SIP_SUBSTATE_ACTIVE;
+	else if (sip_pl_casecmp_str(&ss->value, "pending") == 0)
+		ss->state = SIP_SUBSTATE_PENDING;
+	else if (sip_pl_casecmp_str(&ss->value, "terminated") == 0)
+		ss->state = SIP_SUBSTATE_TERMINATED;
+	ss->params = r;
+	if (sip_param_check(&ss->params, SIP_PARAM_HDR))
+		return EBADMSG;
+	if (sip_param_get(&ss->params, SIP_PARAM_HDR, "reason",
+			  &ss->reason) == 0 &&
+	    !sip_pl_is_token(&ss->reason))
+		return EBADMSG;
+	if (u32_param(&ss->params, "expires", &ss->has_expires,
+		      &ss->expires) ||
+	    u32_param(&ss->params, "retry-after", &ss->has_retry_after,
+		      &ss->retry_after))
+		return EBADMSG;
+	return 0;
+}
