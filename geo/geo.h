@@ -72,6 +72,8 @@ int geo_ctx_alloc(struct geo_ctx **ctxp, const struct geo_limits *lim)
 void geo_ctx_free(struct geo_ctx *ctx);
 void geo_ctx_set_log(struct geo_ctx *ctx, geo_log_h *h, void *arg);
 const struct geo_limits *geo_ctx_limits(const struct geo_ctx *ctx);
+/* Number of distinct prepared polygons interned in the context. */
+size_t geo_ctx_interned(const struct geo_ctx *ctx);
 
 /* ------------------------------------------------------------------ */
 /* Points, distances, speed                                            */

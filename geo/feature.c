@@ -1,0 +1,138 @@
+/*
+ * feature.c: a GML feature (my:Building, gml:Feature, ...) with gml:id,
+ * gml:name and its geometries: direct children that are geometries, or
+ * geometries one level down inside properties (gml:extentOf,
+ * gml:location, my:footprint, ...). At most max_shapes geometries.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/tree.h>
+
+#include "geo/geo_int.h"
+
+/* Longest gml:id / gml:name we keep. */
+#define FEATURE_STR_MAX 256
+
+static int dup_str(const xmlChar *v, char **out, const char *what,
+		   struct geo_err *err)
+{
+	size_t n = strlen((const char *)v);
+	char *s;
+
+	if (n > FEATURE_STR_MAX)
+		return geo__err(err, EOVERFLOW, "%s longer than %d", what,
+				FEATURE_STR_MAX);
+	s = malloc(n + 1);
+	if (!s)
+		return ENOMEM;
+	memcpy(s, v, n + 1);
+	*out = s;
+	return 0;
+}
+
+static int add_shape(struct geo_ctx *ctx, struct geo_feature *f,
+		     const xmlNode *g, struct geo_err *err)
+{
+	struct geo_shape *s;
+	int rc;
+
+	if (f->nshapes == ctx->lim.max_shapes)
+		return geo__err(err, EOVERFLOW, "feature has more than %zu "
+				"geometries", ctx->lim.max_shapes);
+	if (!f->shapes) {
+		f->shapes = calloc(ctx->lim.max_shapes, sizeof(*f->shapes));
+		if (!f->shapes)
+			return ENOMEM;
+	}
+	rc = geo_gml_parse(ctx, g, &s, err);
+	if (rc)
+		return rc;
+	f->shapes[f->nshapes++] = s;
+	return 0;
+}
+
+static int read_name(const xmlNode *n, struct geo_feature *f,
+		     struct geo_err *err)
+{
+	xmlChar *v;
+	int rc;
+
+	if (f->name)
+		return 0;
+	v = xmlNodeGetContent(n);
+	if (!v)
+		return ENOMEM;
+	rc = dup_str(v, &f->name, "gml:name", err);
+	xmlFree(v);
+	return rc;
+}
+
+int geo_feature_parse(struct geo_ctx *ctx, const struct _xmlNode *node,
+		      struct geo_feature **featp, struct geo_err *err)
+{
+	struct geo_feature *f;
+	const xmlNode *c, *g;
+	xmlChar *id;
+	int rc = 0;
+
+	if (!ctx || !node || !featp || node->type != XML_ELEMENT_NODE)
+		return geo__err(err, EINVAL, "bad argument");
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return ENOMEM;
+	id = xmlGetNsProp(node, (const xmlChar *)"id",
+			  (const xmlChar *)GEO_NS_GML);
+	if (!id)
+		id = xmlGetNsProp(node, (const xmlChar *)"id",
+				  (const xmlChar *)GEO_NS_GML32);
+	if (id) {
+		rc = dup_str(id, &f->id, "gml:id", err);
+		xmlFree(id);
+		if (rc)
+			goto out;
+	}
+	if (geo_gml_is_geometry(node)) {
+		rc = add_shape(ctx, f, node, err);
+		goto out;
+	}
+	for (c = node->children; c && !rc; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (geo__is(c, GEO_NS_GML, "name")) {
+			rc = read_name(c, f, err);
+			continue;
+		}
+		if (geo_gml_is_geometry(c)) {
+			rc = add_shape(ctx, f, c, err);
+			continue;
+		}
+		if (geo__is(c, GEO_NS_GML, "boundedBy"))
+			continue;
+		for (g = c->children; g && !rc; g = g->next)
+			if (geo_gml_is_geometry(g))
+				rc = add_shape(ctx, f, g, err);
+	}
+out:
+	if (rc) {
+		geo_feature_free(f);
+		return rc;
+	}
+	*featp = f;
+	return 0;
+}
+
+void geo_feature_free(struct geo_feature *feat)
+{
+	size_t i;
+
+	if (!feat)
+		return;
+	for (i = 0; i < feat->nshapes; i++)
+		geo_shape_free(feat->shapes[i]);
+	free(feat->shapes);
+	free(feat->id);
+	free(feat->name);
+	free(feat);
+}

@@ -1,0 +1,171 @@
+/*
+ * geo_int.h: private to geo/. The context layout, error and log helpers,
+ * the local planes (unwrapped lon/lat, azimuthal equidistant) and the
+ * GEOS wrappers shared by the .c files of geo/.
+ */
+#ifndef GEO_INT_H
+#define GEO_INT_H
+
+#include <geodesic.h>
+#include <geos_c.h>
+#include <proj.h>
+
+#include "geo/geo.h"
+
+#define GEO_NS_GML "http://www.opengis.net/gml"
+#define GEO_NS_GML32 "http://www.opengis.net/gml/3.2"
+#define GEO_NS_GS "http://www.opengis.net/pidflo/1.0"
+
+/* Hard ceiling on ancestor walks (libxml2 caps documents at 256). */
+#define GEO_ANCESTOR_MAX 256
+
+struct geo_intern;
+
+struct geo_ctx {
+	GEOSContextHandle_t gh;
+	PJ_CONTEXT *pj;
+	struct geod_geodesic geod;
+	struct geo_limits lim;
+	geo_log_h *logh;
+	void *logarg;
+	char geos_msg[GEO_WARN_MAX];  /* last GEOS error, for reasons */
+	struct geo_intern *intern;    /* interned prepared geometries */
+};
+
+/* Fill err (may be NULL) and return code. */
+int geo__err(struct geo_err *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void geo__log(const struct geo_ctx *ctx, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Normalise a longitude into [-180, 180]. */
+double geo__lon_norm(double lon);
+
+/* ------------------------------------------------------------------ */
+/* Planes (plane.c)                                                    */
+
+/*
+ * Unwrap a closed ring into x = longitude, y = latitude so consecutive
+ * longitudes differ by at most 180 degrees; shift the whole ring by a
+ * multiple of 360 so that its bbox centre is nearest to ref_x (pass NAN
+ * to centre it in [-180, 180]). xy holds 2 * r->n doubles.
+ * EBADMSG when the ring encloses a pole or spans more than 180 degrees.
+ */
+int geo__ring_unwrap(const struct geo_ring *r, double ref_x, double *xy,
+		     struct geo_err *err);
+
+/* Azimuthal equidistant plane around c: x east, y north (metres). */
+void geo__aeqd_fwd(const struct geo_ctx *ctx, const struct geo_point *c,
+		   double lat, double lon, double *x, double *y);
+void geo__aeqd_inv(const struct geo_ctx *ctx, const struct geo_point *c,
+		   double x, double y, double *lat, double *lon);
+
+/* Signed area of a closed planar ring of n points (xy pairs). */
+double geo__ring_area(const double *xy, size_t n);
+
+/* ------------------------------------------------------------------ */
+/* GEOS wrappers (geos.c)                                              */
+
+/*
+ * A polygon from closed rings: ring i has cnt[i] points at xy + 2*off,
+ * rings consecutive in xy. NULL on failure (GEOS message in ctx).
+ */
+GEOSGeometry *geo__geos_polygon(struct geo_ctx *ctx, const double *xy,
+				const size_t *cnt, size_t nrings);
+/* 0 valid; EBADMSG with a reason; ENOMEM. */
+int geo__geos_check_valid(struct geo_ctx *ctx, const GEOSGeometry *g,
+			  struct geo_err *err);
+/* Area of a polygonal geometry, or a negative value on failure. */
+double geo__geos_area(struct geo_ctx *ctx, const GEOSGeometry *g);
+
+/* ------------------------------------------------------------------ */
+/* Shapes (shape.c)                                                    */
+
+struct geo_shape *geo__shape_new(enum geo_shape_kind kind);
+/*
+ * Outline of an area shape (Polygon: exterior only; Circle, Ellipse,
+ * ArcBand, Sphere, Ellipsoid: their horizontal section, polygonised with
+ * GEO_ARC_SEGMENTS per full turn) in the AEQD plane around c. On success
+ * *xyp (malloc'd, closed ring, 2 * *np doubles).
+ */
+#define GEO_ARC_SEGMENTS 128
+int geo__shape_outline(const struct geo_ctx *ctx,
+		       const struct geo_shape *s, const struct geo_point *c,
+		       double **xyp, size_t *np);
+/* Vertical extent of a 3-D shape; false if it has none. */
+bool geo__shape_zrange(const struct geo_shape *s, double *lo, double *hi);
+
+/* ------------------------------------------------------------------ */
+/* Interned parts (intern.c)                                           */
+
+/*
+ * One polygon (rings unwrapped into lon/lat) with an optional altitude
+ * range, prepared once and shared by every region that uses it.
+ */
+struct geo_part {
+	struct geo_part *next;      /* hash chain */
+	uint64_t hash;
+	unsigned refs;
+	double minx, miny, maxx, maxy;
+	bool has_z;
+	double zmin, zmax;
+	size_t nrings;
+	size_t *cnt;                /* points per ring */
+	size_t npts;
+	double *xy;                 /* all rings, consecutive */
+	GEOSGeometry *geom;
+	const GEOSPreparedGeometry *prep;
+};
+
+int geo__intern_alloc(struct geo_intern **ip);
+void geo__intern_free(struct geo_ctx *ctx, struct geo_intern *in);
+/*
+ * Intern a polygon given as unwrapped rings (xy, cnt, nrings; copied)
+ * plus an altitude range. Returns a referenced part.
+ */
+int geo__intern_get(struct geo_ctx *ctx, const double *xy, const size_t *cnt,
+		    size_t nrings, bool has_z, double zmin, double zmax,
+		    struct geo_part **partp, struct geo_err *err);
+void geo__intern_put(struct geo_ctx *ctx, struct geo_part *part);
+size_t geo__intern_count(const struct geo_intern *in);
+
+/*
+ * Horizontal test of (x, y) against a part, boundary inclusive: the same
+ * answer as GEOSPreparedCovers_r, with a filtered exact crossing test
+ * and GEOS as the fallback when a point is within rounding of an edge.
+ * Returns 0 and *in, or an errno value.
+ */
+int geo__part_covers(struct geo_ctx *ctx, const struct geo_part *part,
+		     double x, double y, bool *in);
+
+/* ------------------------------------------------------------------ */
+/* GML helpers (gml.c), used by gml_shape.c, solid.c, feature.c        */
+
+struct _xmlNode;
+/* True when n is an element of namespace ns (GML: 3.1 or 3.2) named name. */
+bool geo__is(const struct _xmlNode *n, const char *ns, const char *name);
+/* First element child named ns:name, or NULL. */
+const struct _xmlNode *geo__child(const struct _xmlNode *n, const char *ns,
+				  const char *name);
+/* Read a gml:pos (dimension from srsDimension/srsName or its size). */
+int geo__read_pos(struct geo_ctx *ctx, const struct _xmlNode *pos,
+		  struct geo_point *pt, unsigned *dim, struct geo_err *err);
+/*
+ * Read a gml:Polygon or gml:PolygonPatch into s->rings (validated: closed,
+ * >= 4 positions, no self-intersection). keep_alt keeps the altitudes
+ * (3-D CRS) and skips the GEOS validity test when skip_valid is set.
+ * *dim receives the CRS dimension.
+ */
+int geo__read_polygon(struct geo_ctx *ctx, const struct _xmlNode *poly,
+		      bool keep_alt, bool skip_valid, struct geo_shape *s,
+		      unsigned *dim, struct geo_err *err);
+/* Validate rings as a polygon (unwrap + GEOS isValid). */
+int geo__rings_check(struct geo_ctx *ctx, const struct geo_ring *rings,
+		     size_t nrings, struct geo_err *err);
+/* RFC 5491 shapes (gml_shape.c) and gml:Solid (solid.c). */
+int geo__gs_parse(struct geo_ctx *ctx, const struct _xmlNode *n,
+		  struct geo_shape **sp, struct geo_err *err);
+int geo__solid_parse(struct geo_ctx *ctx, const struct _xmlNode *n,
+		     struct geo_shape **sp, struct geo_err *err);
+
+#endif /* GEO_INT_H */
