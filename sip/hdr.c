@@ -234,14 +234,42 @@ int sip_ctype_parse(struct sip_ctype *ct, const struct sip_pl *pl)
 	return sip_param_check(&ct->params, SIP_PARAM_HDR);
 }
 
+/* 1*2DIGIT ["." 1*10DIGIT], not zero (RFC 6446 §9.1, RC-6). */
 static int rate_param(const struct sip_pl *params, const char *name,
-		      uint64_t *out)
+		      double *out)
 {
 	struct sip_pl v;
+	double val = 0, scale = 1;
+	size_t i = 0, nd;
 
 	if (sip_param_get(params, SIP_PARAM_HDR, name, &v))
 		return 0;
-	if (sip_milli_parse(&v, out) || *out == 0)
+	for (nd = 0; i < v.l && sip_chr_digit(v.p[i]); i++, nd++)
+		val = val * 10 + (v.p[i] - '0');
+	if (nd < 1 || nd > 2)
+		return EBADMSG;
+	if (i < v.l) {
+		if (v.p[i] != '.')
+			return EBADMSG;
+		for (i++, nd = 0; i < v.l && sip_chr_digit(v.p[i]);
+		     i++, nd++) {
+			scale /= 10;
+			val += (v.p[i] - '0') * scale;
+		}
+		if (nd < 1 || nd > 10 || i != v.l)
+			return EBADMSG;
+	}
+	if (val <= 0)
+		return EBADMSG;
+	*out = val;
+	return 0;
+}
+
+static int rates_parse(const struct sip_pl *params, struct sip_rates *r)
+{
+	if (rate_param(params, "max-rate", &r->max_rate) ||
+	    rate_param(params, "min-rate", &r->min_rate) ||
+	    rate_param(params, "adaptive-min-rate", &r->adaptive_min_rate))
 		return EBADMSG;
 	return 0;
 }
@@ -264,12 +292,7 @@ int sip_event_parse(struct sip_event *ev, const struct sip_pl *pl)
 	if (sip_param_get(&ev->params, SIP_PARAM_HDR, "id", &ev->id) == 0 &&
 	    (!ev->id.l || ev->id.p[0] == '"'))
 		return EBADMSG;
-	if (rate_param(&ev->params, "max-rate", &ev->max_rate_milli) ||
-	    rate_param(&ev->params, "min-rate", &ev->min_rate_milli) ||
-	    rate_param(&ev->params, "adaptive-min-rate",
-		       &ev->adaptive_min_rate_milli))
-		return EBADMSG;
-	return 0;
+	return rates_parse(&ev->params, &ev->rates);
 }
 
 const char *sip_substate_name(enum sip_substate st)
@@ -328,5 +351,5 @@ int sip_substate_parse(struct sip_substate_hdr *ss, const struct sip_pl *pl)
 	    u32_param(&ss->params, "retry-after", &ss->has_retry_after,
 		      &ss->retry_after))
 		return EBADMSG;
-	return 0;
+	return rates_parse(&ss->params, &ss->rates);
 }

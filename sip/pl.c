@@ -231,7 +231,7 @@ int sip_milli_parse(const struct sip_pl *pl, uint64_t *out)
 		v = v * 10 + (unsigned)(pl->p[i] - '0');
 	}
 	if (i < pl->l) {
-		if (pl->p[i] != '.' || i + 1 == pl->l)
+		if (pl->p[i] != '.')
 			return EBADMSG;
 		for (i++; i < pl->l; i++) {
 			if (!sip_chr_digit(pl->p[i]))

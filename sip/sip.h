@@ -287,13 +287,21 @@ struct sip_ctype {
 int sip_ctype_parse(struct sip_ctype *ct, const struct sip_pl *pl)
 	__attribute__((warn_unused_result));
 
+/*
+ * RFC 6446 rate parameters (RC-6), on Event and Subscription-State:
+ * notifications per second, grammar 1*2DIGIT ["." 1*10DIGIT], never 0;
+ * 0 here means absent.
+ */
+struct sip_rates {
+	double max_rate, min_rate, adaptive_min_rate;
+};
+
 /* Event (RFC 6665 §8.2.1, rate params RFC 6446 §4). */
 struct sip_event {
 	struct sip_pl package;   /* event-type incl. templates: a.b */
 	struct sip_pl id;
 	struct sip_pl params;
-	/* RFC 6446 rates in milli-notifications per second; 0 absent. */
-	uint64_t max_rate_milli, min_rate_milli, adaptive_min_rate_milli;
+	struct sip_rates rates;
 };
 
 int sip_event_parse(struct sip_event *ev, const struct sip_pl *pl)
@@ -314,6 +322,7 @@ struct sip_substate_hdr {
 	struct sip_pl params;
 	bool has_expires, has_retry_after;
 	uint32_t expires, retry_after;
+	struct sip_rates rates;
 };
 
 const char *sip_substate_name(enum sip_substate st);
@@ -449,7 +458,8 @@ int sip_print_status_line(struct sip_buf *b, uint16_t scode,
 	__attribute__((warn_unused_result));
 /* "Name: value\r\n"; name from the id, or `name` for SIP_HDR_OTHER. */
 int sip_print_hdr(struct sip_buf *b, enum sip_hdr_id id, const char *name,
-		  const struct sip_pl *val) __attribute__((warn_unused_result));
+		  const struct sip_pl *val)
+	__attribute__((warn_unused_result));
 int sip_print_hdr_u32(struct sip_buf *b, enum sip_hdr_id id, uint32_t v)
 	__attribute__((warn_unused_result));
 int sip_print_body(struct sip_buf *b, const struct sip_pl *ctype,

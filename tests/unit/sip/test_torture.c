@@ -125,19 +125,21 @@ static void check_wsinv(const struct sip_msg *m)
 
 static void check_intmeth(const struct sip_msg *m)
 {
+	static const char user[] =
+		"1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*";
 	const struct sip_hdr *h;
 
 	PL_EQ(m->method, "!interesting-Method0123456789_*+`.%indeed'~");
 	PL_EQ(m->cseq.method, "!interesting-Method0123456789_*+`.%indeed'~");
 	ck_assert_uint_eq(m->cseq.num, 139122385);
-	PL_EQ(m->ruri.user, "1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*");
+	PL_EQ(m->ruri.user, user);
 	PL_EQ(m->ruri.password, "&it+has=1,weird!*pas$wo~d_too.(doesn't-it)");
 	PL_EQ(m->ruri.host, "example.com");
 	ck_assert_uint_eq(m->max_forwards, 255);
 	/* quoted-pairs with BEL, NUL and DEL inside the display name */
 	ck_assert_uint_eq(m->to.dname.l, 20);
 	ck_assert_int_eq(m->to.dname.p[12], '\0');
-	PL_EQ(m->to.uri.user, "1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*");
+	PL_EQ(m->to.uri.user, user);
 	PL_EQ(m->from.dname, "token1~` token2'+_ token3*%!.-");
 	PL_EQ(m->callid, "intmeth.word%ZK-!.*_+'@word`~)(><:\\/\"][?}{");
 	PL_EQ(m->via.branch, "z9hG4bK-.!%66*_+`'~");
@@ -311,9 +313,10 @@ static void check_cparam01(const struct sip_msg *m)
 {
 	struct sip_contact c;
 
-	ck_assert_int_eq(
-		sip_contact_parse(&c, &sip_msg_hdr(m, SIP_HDR_CONTACT, NULL)->val),
-		0);
+	const struct sip_hdr *h = sip_msg_hdr(m, SIP_HDR_CONTACT, NULL);
+
+	ck_assert_ptr_nonnull(h);
+	ck_assert_int_eq(sip_contact_parse(&c, &h->val), 0);
 	/* addr-spec: ;unknownparam belongs to the header, not the URI */
 	ck_assert(!c.addr.name_addr);
 	PL_EQ(c.addr.params, ";unknownparam");
@@ -324,9 +327,10 @@ static void check_cparam02(const struct sip_msg *m)
 {
 	struct sip_contact c;
 
-	ck_assert_int_eq(
-		sip_contact_parse(&c, &sip_msg_hdr(m, SIP_HDR_CONTACT, NULL)->val),
-		0);
+	const struct sip_hdr *h = sip_msg_hdr(m, SIP_HDR_CONTACT, NULL);
+
+	ck_assert_ptr_nonnull(h);
+	ck_assert_int_eq(sip_contact_parse(&c, &h->val), 0);
 	ck_assert(c.addr.name_addr);
 	PL_EQ(c.addr.uri.params, ";unknownparam");
 	ck_assert_uint_eq(c.addr.params.l, 0);
@@ -336,9 +340,10 @@ static void check_regescrt(const struct sip_msg *m)
 {
 	struct sip_contact c;
 
-	ck_assert_int_eq(
-		sip_contact_parse(&c, &sip_msg_hdr(m, SIP_HDR_CONTACT, NULL)->val),
-		0);
+	const struct sip_hdr *h = sip_msg_hdr(m, SIP_HDR_CONTACT, NULL);
+
+	ck_assert_ptr_nonnull(h);
+	ck_assert_int_eq(sip_contact_parse(&c, &h->val), 0);
 	PL_EQ(c.addr.uri.headers, "Route=%3Csip:sip.example.com%3E");
 }
 
