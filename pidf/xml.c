@@ -52,21 +52,19 @@ void pidf_limits_init(struct pidf_limits *lim)
 	lim->max_tuples = PIDF_TUPLES_MAX;
 }
 
-int pidf__fail(struct pidf_err *err, int code, const char *fmt, ...)
+static int fail_v(struct pidf_err *err, int code, const char *what,
+		  const char *fmt, va_list ap)
 {
-	va_list ap;
 	int n;
 	char *p;
 
 	if (!err)
 		return code;
 	err->code = code;
-	n = snprintf(err->msg, sizeof(err->msg), "PIDF-LO: ");
-	if (n < 0)
+	n = snprintf(err->msg, sizeof(err->msg), "%s: ", what);
+	if (n < 0 || (size_t)n >= sizeof(err->msg))
 		n = 0;
-	va_start(ap, fmt);
 	vsnprintf(err->msg + n, sizeof(err->msg) - (size_t)n, fmt, ap);
-	va_end(ap);
 	/* Fit for a quoted Warning header: no quotes, no controls. */
 	for (p = err->msg; *p; p++) {
 		if (*p == '"' || *p == '\\')
@@ -74,6 +72,30 @@ int pidf__fail(struct pidf_err *err, int code, const char *fmt, ...)
 		else if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = ' ';
 	}
+	return code;
+}
+
+int pidf__fail(struct pidf_err *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	code = fail_v(err, code, "PIDF-LO", fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/* Same, prefixed with the document's name (the reader is shared). */
+static int fail_doc(struct pidf_err *err, int code, const char *what,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int fail_doc(struct pidf_err *err, int code, const char *what,
+		    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	code = fail_v(err, code, what, fmt, ap);
+	va_end(ap);
 	return code;
 }
 
@@ -164,22 +186,22 @@ int pidf_xml_read(const char *buf, size_t len, const struct pidf_limits *lim,
 	int line;
 
 	if (!what)
-		what = "document";
+		what = "XML";
 	if (!buf || !docp)
-		return pidf__fail(err, EINVAL, "no %s body", what);
+		return fail_doc(err, EINVAL, what, "no body");
 	if (!lim) {
 		pidf_limits_init(&dl);
 		lim = &dl;
 	}
 	if (len == 0)
-		return pidf__fail(err, EBADMSG, "empty %s body", what);
+		return fail_doc(err, EBADMSG, what, "empty body");
 	if (len > lim->max_body || len > INT_MAX)
-		return pidf__fail(err, EOVERFLOW, "%s body over %zu bytes",
-				  what, lim->max_body);
+		return fail_doc(err, EOVERFLOW, what, "body over %zu bytes",
+				lim->max_body);
 
 	ctxt = xmlCreateMemoryParserCtxt(buf, (int)len);
 	if (!ctxt || !ctxt->sax)
-		return pidf__fail(err, ENOMEM, "out of memory");
+		return fail_doc(err, ENOMEM, what, "out of memory");
 	memset(&st, 0, sizeof(st));
 	st.max_depth = lim->max_depth;
 	st.max_elem = lim->max_elements;
@@ -205,31 +227,31 @@ int pidf_xml_read(const char *buf, size_t len, const struct pidf_limits *lim,
 
 	switch (st.stop) {
 	case XR_DOCTYPE:
-		rc = pidf__fail(err, EPROTO, "%s with DOCTYPE or entities "
-				"refused", what);
+		rc = fail_doc(err, EPROTO, what, "DOCTYPE or entities "
+			      "refused");
 		goto out;
 	case XR_DEPTH:
-		rc = pidf__fail(err, EOVERFLOW, "%s nested deeper than %u "
-				"elements", what, lim->max_depth);
+		rc = fail_doc(err, EOVERFLOW, what, "nested deeper than %u "
+			      "elements", lim->max_depth);
 		goto out;
 	case XR_ELEMENTS:
-		rc = pidf__fail(err, EOVERFLOW, "%s has more than %zu "
-				"elements", what, lim->max_elements);
+		rc = fail_doc(err, EOVERFLOW, what, "more than %zu "
+			      "elements", lim->max_elements);
 		goto out;
 	case XR_OK:
 		break;
 	}
 	if (ctxt->errNo == XML_ERR_NO_MEMORY) {
-		rc = pidf__fail(err, ENOMEM, "out of memory");
+		rc = fail_doc(err, ENOMEM, what, "out of memory");
 		goto out;
 	}
 	if (!ctxt->wellFormed || !doc || !xmlDocGetRootElement(doc)) {
-		rc = pidf__fail(err, EBADMSG, "malformed XML in %s near line "
-				"%d", what, line);
+		rc = fail_doc(err, EBADMSG, what, "malformed XML near line "
+			      "%d", line);
 		goto out;
 	}
 	if (doc->intSubset || doc->extSubset) {
-		rc = pidf__fail(err, EPROTO, "%s with DOCTYPE refused", what);
+		rc = fail_doc(err, EPROTO, what, "DOCTYPE refused");
 		goto out;
 	}
 	*docp = doc;
