@@ -1,0 +1,207 @@
+/*
+ * lf_int.h: private to filters/ (parse, xpath, units, eval).
+ *
+ * The parsed filter is a flat set of groups (OR) of conditions (AND),
+ * table 1.3 of LOCATION.md: a draft child is a group of one condition;
+ * an RFC trigger is a group of its conditions. Value conditions index
+ * the compiled XPath table, region conditions the feature table.
+ */
+#ifndef LF_INT_H
+#define LF_INT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "filters/lf.h"
+
+struct _xmlDoc;
+
+#define LF_CONDS_MAX 128        /* conditions over all groups */
+#define LF_BINDINGS_MAX 32      /* RFC ns-binding elements */
+#define LF_RFC_FILTERS_MAX 64   /* RFC filter elements */
+
+#define LF_NS_GML "http://www.opengis.net/gml"
+#define LF_NS_GS "http://www.opengis.net/pidflo/1.0"
+#define LF_NS_XLINK "http://www.w3.org/1999/xlink"
+#define LF_NS_CIVIC "urn:ietf:params:xml:ns:pidf:geopriv10:civicAddr"
+#define LF_NS_CIVICLOC "urn:ietf:params:xml:ns:pidf:geopriv10:civicLoc"
+#define LF_NS_CIVILLOC "urn:ietf:params:xml:ns:pidf:geopriv10:civilLoc"
+#define LF_NS_DYN "urn:ietf:params:xml:ns:pidf:geopriv10:dynamic"
+#define LF_NS_DYN_SCHEMA "urn:ietf:params:xml:schema:pidf:dynamic"
+
+/* ------------------------------------------------------------------ */
+/* Errors (parse.c)                                                    */
+
+/* Fill err (if any) with code and a sanitised one-line message. */
+int lf_err_set(struct lf_err *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ------------------------------------------------------------------ */
+/* Numbers and units (units.c)                                         */
+
+/* xs:double lexical form, finite, >= 0 (1.4). EBADMSG otherwise. */
+int lf_num_parse(const char *s, double *out);
+/* xs:decimal lexical form (RFC 4661 `by`), any sign. EBADMSG. */
+int lf_decimal_parse(const char *s, double *out);
+/* Factor to metres for a distance uom (NULL: default metres). ENOTSUP. */
+int lf_uom_distance(const char *uom, double *factor);
+/* Factor to m/s for a speed uom (NULL: default m/s). ENOTSUP. */
+int lf_uom_speed(const char *uom, double *factor);
+/* True if uom is absent or one of the metre spellings (lf:moved). */
+bool lf_uom_is_metre(const char *uom);
+/* xs:boolean: true/false/1/0 (trimmed). EBADMSG. */
+int lf_bool_parse(const char *s, bool *out);
+
+/* ------------------------------------------------------------------ */
+/* Restricted XPath (xpath.c), Q-21                                    */
+
+struct lf_xstep {
+	char *ns;               /* canonical namespace URI, NULL: none */
+	char *local;            /* local name (civic aliases folded) */
+	bool attr;              /* final @attr step */
+};
+
+struct lf_xpath {
+	bool rooted;            /* leading // */
+	unsigned nsteps;
+	struct lf_xstep steps[LF_XPATH_STEPS_MAX];
+	char *src;              /* the trimmed expression, for messages */
+};
+
+/* Namespace URI of prefix, or NULL when unbound. */
+typedef const char *(lf_ns_resolve_h)(const char *prefix, void *arg);
+
+/* Canonical member of a namespace's alias class. */
+const char *lf_ns_canon(const char *href);
+
+/*
+ * Compile expr (whitespace trimmed) against resolver h. Errors: EBADMSG
+ * (grammar, unbound prefix), EOVERFLOW (steps, length), ENOMEM.
+ */
+int lf_xpath_compile(struct lf_xpath *xp, const char *expr,
+		     lf_ns_resolve_h *h, void *arg, struct lf_err *err);
+void lf_xpath_reset(struct lf_xpath *xp);
+
+/* A growable byte buffer capped at LF_VALUE_MAX. */
+struct lf_buf {
+	char *p;
+	size_t len;
+	size_t cap;
+	bool truncated;
+};
+
+void lf_buf_reset(struct lf_buf *b);
+bool lf_buf_eq(const struct lf_buf *a, const struct lf_buf *b);
+
+/* The value of a node-set (Q-21): canonical form of every node and its
+ * descendants, plus the collapsed string value of the first node. */
+struct lf_val {
+	unsigned count;         /* nodes selected: 0 = "no value" */
+	struct lf_buf canon;
+	struct lf_buf tok;
+};
+
+void lf_val_free(struct lf_val *v);
+
+/* Evaluate xp with context node ctx (NULL: empty set). 0 or ENOMEM. */
+int lf_xpath_eval(const struct lf_xpath *xp, const struct _xmlNode *ctx,
+		  struct lf_val *out);
+
+/* ------------------------------------------------------------------ */
+/* The parsed filter                                                   */
+
+enum lf_vop {
+	LF_VOP_VALUE = 0,       /* draft valueChanges: any change */
+	LF_VOP_CHANGED,         /* RFC changed (+ from/to/by) */
+	LF_VOP_ADDED,           /* RFC added */
+	LF_VOP_REMOVED,         /* RFC removed */
+};
+
+struct lf_value {
+	struct lf_xpath xp;
+	enum lf_vop op;
+	char *from;             /* collapsed, or NULL */
+	char *to;
+	bool has_by;
+	double by;
+	double from_num, to_num;
+};
+
+struct lf_cond {
+	enum lf_kind kind;
+	double threshold;       /* m or m/s */
+	size_t index;           /* value or feature index */
+	size_t group;
+};
+
+struct lf_group {
+	size_t first;           /* first condition */
+	size_t n;
+	size_t rfc;             /* RFC filter index (draft: 0) */
+};
+
+struct geo_feature;
+
+struct lf_filter {
+	enum lf_mode mode;
+	struct _xmlDoc *doc;
+	size_t ngroups;
+	struct lf_group groups[LF_GROUPS_MAX];
+	size_t nconds;
+	struct lf_cond conds[LF_CONDS_MAX];
+	size_t nfeat;
+	struct lf_feature feats[LF_FEATURES_MAX];
+	struct geo_feature *gfeat[LF_FEATURES_MAX]; /* owned parse result */
+	struct geo_shape *gshape[LF_FEATURES_MAX];  /* owned (RFC shape) */
+	char *strs[LF_FEATURES_MAX * 3];            /* owned id/name/href */
+	size_t nstrs;
+	size_t nval;
+	struct lf_value vals[LF_VALUES_MAX];
+	size_t nrfc;
+	struct lf_rfc_filter *rfc;                  /* array of nrfc */
+	struct lf_what what;
+};
+
+/* Parsing context shared by the two front ends. */
+struct lf_pctx {
+	struct geo_ctx *geo;
+	const struct lf_opts *opts;
+	struct lf_filter *f;
+	struct lf_err *err;
+};
+
+/* Add a group; returns its index through *gi. EOVERFLOW. */
+int lf_group_add(struct lf_pctx *pc, size_t rfc, size_t *gi);
+/* Add a condition to the last group. EOVERFLOW. */
+int lf_cond_add(struct lf_pctx *pc, enum lf_kind kind, double threshold,
+		size_t index);
+/* Reserve a value slot; *vi its index. EOVERFLOW. */
+int lf_value_add(struct lf_pctx *pc, size_t *vi);
+/* Draft enterOrExit content (a feature, by value or reference). */
+int lf_feature_add_draft(struct lf_pctx *pc, const struct _xmlNode *eoe,
+			 size_t *fi);
+/* RFC lf:enterOrExit content (one gml:Polygon or gs:Circle). */
+int lf_feature_add_rfc(struct lf_pctx *pc, const struct _xmlNode *eoe,
+		       size_t *fi);
+
+int lf_parse_draft(struct lf_pctx *pc, const struct _xmlNode *root);
+int lf_parse_rfc(struct lf_pctx *pc, const struct _xmlNode *root);
+
+/* XML helpers (parse.c). */
+bool lf_xml_is(const struct _xmlNode *n, const char *ns, const char *name);
+/* Namespace href of an element or NULL. */
+const char *lf_xml_ns(const struct _xmlNode *n);
+/* First element child / next element sibling, or NULL. */
+const struct _xmlNode *lf_xml_first(const struct _xmlNode *n);
+const struct _xmlNode *lf_xml_next(const struct _xmlNode *n);
+/* Attribute value (ns may be NULL for none); NULL when absent. Points
+ * into the tree (text child of the attribute); no allocation. */
+const char *lf_xml_attr(const struct _xmlNode *n, const char *ns,
+			const char *name);
+/* Text content of an element's direct text children, trimmed, into buf.
+ * EOVERFLOW when longer than sz - 1; EBADMSG when it has element
+ * children. */
+int lf_xml_text(const struct _xmlNode *n, char *buf, size_t sz);
+
+#endif /* LF_INT_H */
