@@ -163,11 +163,25 @@ int geo_shape_center(const struct geo_ctx *ctx,
 
 /*
  * Parse one GML geometry element: gml:Point, gml:Polygon, gml:Solid, or
- * a gs: shape of RFC 5491. srsName is taken from the element or its
- * nearest ancestor. A gml:Polygon under a 3-D CRS is read as a 2-D
- * footprint (height ignored; the draft's Building 10 example). A Solid
- * is accepted when it is a vertical prism and returned as GEO_SHAPE_PRISM.
- * On success *shapep is a new shape (free with geo_shape_free).
+ * a gs: shape of RFC 5491. srsName is taken from the nearest
+ * ancestor-or-self of each coordinate element (the draft puts it on
+ * posList): urn:ogc:def:crs:EPSG:[version]:4326|4979, .../gml/srs/
+ * epsg.xml#CODE and .../epsg.xml/#CODE, http://www.opengis.net/def/crs/
+ * EPSG/V/CODE, EPSG:CODE; anything else is ENOTSUP. Without srsName the
+ * tuple size decides (logged). Axis order lat, lon[, h]. A gml:Polygon
+ * under a 3-D CRS is read as a 2-D footprint (height ignored; the
+ * draft's Building 10 example, Q-16). A Solid is accepted when it is a
+ * vertical prism (Q-17: Surface/patches, CompositeSurface or Shell of
+ * Polygon/PolygonPatch; every patch horizontal or vertical within 0.5 m,
+ * zero-area patches skipped) and returned as GEO_SHAPE_PRISM with the
+ * lowest horizontal patch as base. Unclosed rings are closed with a
+ * LOG_WARNING (Q-14). Errors: EBADMSG (fewer than 4 positions or 3
+ * distinct vertices, "self-intersecting ring", NaN/bad numbers, latitude
+ * or longitude out of range, coordinate count not a multiple of the
+ * dimension, sloped Solid patch, ring around a pole), EOVERFLOW (more
+ * than max_vertices positions, max_rings, max_patches, max_depth),
+ * ENOTSUP (CRS, uom, geometry). On success *shapep is a new shape (free
+ * with geo_shape_free).
  */
 int geo_gml_parse(struct geo_ctx *ctx, const struct _xmlNode *node,
 		  struct geo_shape **shapep, struct geo_err *err)
@@ -181,8 +195,11 @@ bool geo_gml_is_geometry(const struct _xmlNode *node);
 
 /*
  * A GML feature (any element such as my:Building) with optional gml:id,
- * gml:name and one or more geometries (gml:extentOf, or any property
- * holding a geometry). Shapes are owned by the feature.
+ * gml:name and its geometries: geometry children, or geometries inside a
+ * property child (gml:extentOf, gml:location, ...). A feature given only
+ * by xlink:href has nshapes == 0 (look it up in a catalog). A node that
+ * is itself a geometry gives a feature with that one shape. At most
+ * max_shapes geometries (EOVERFLOW). Shapes are owned by the feature.
  */
 struct geo_feature {
 	char *id;            /* gml:id or NULL */
@@ -212,6 +229,17 @@ const char *geo_position_name(enum geo_position pos);
  * prisms), ready for containment tests. Identical geometries are interned
  * in the context: two regions built from the same shapes share one
  * prepared geometry. Reference counted: geo_region_ref/geo_region_free.
+ *
+ * Shapes accepted: Polygon, Prism (and Solid prisms), Circle, Ellipse,
+ * ArcBand (polygonised, 128 segments per turn, around their centre),
+ * Sphere and Ellipsoid (as their vertical cylinder). A Point is ENOTSUP.
+ * Polygons live in the lon/lat plane (x = longitude unwrapped across the
+ * antimeridian, y = latitude): edges are straight in that plane, which
+ * differs from RFC 5491's chords by metres only for edges of tens of km
+ * (PL-9, PL-10 recommend short edges). A ring that encloses a pole or
+ * spans more than 180 degrees of longitude is EBADMSG (Q-13). The shapes
+ * are copied: the caller keeps ownership of them. Free every region
+ * before its context.
  */
 struct geo_region;
 
@@ -222,15 +250,38 @@ struct geo_region *geo_region_ref(struct geo_region *reg);
 void geo_region_free(struct geo_region *reg);
 
 /*
- * Where is the target? est is the location estimate: a Point is tested
- * exactly (boundary counts as inside); any other shape is an uncertainty
- * region and is decided by the rule of LOCATION.md LF-37/LF-38/Q-11:
- * P(inside) = C * A_overlap / A_estimate (C = confidence in 0..1, e.g.
- * 0.95), inside if P(inside) >= 0.5, outside if P(outside) >= 0.5,
- * otherwise GEO_POS_UNDEFINED (the caller keeps its previous state).
- * 3-D regions (prisms) need an altitude: without one, horizontally
- * outside => outside, otherwise undefined (LF-39, Q-19).
- * p_inside may be NULL. Returns 0, or an errno value (GEOS failure).
+ * Where is the target? est is the location estimate.
+ *
+ * Point (exact): inside when some part of the region covers it. The
+ * boundary counts as inside (GEOS covers semantics, LOCATION.md PL-14,
+ * Q-11). 3-D parts (prisms) also need floor <= alt <= floor + height,
+ * both ends inclusive; a point without altitude that is horizontally
+ * inside a 3-D part is GEO_POS_UNDEFINED, horizontally outside every
+ * part is GEO_POS_OUTSIDE (LF-39, Q-19).
+ *
+ * Any other shape is an uncertainty region, decided by the rule of
+ * LF-37/LF-38/Q-11 (RFC 7459 section 5.5, rectangular PDF):
+ *   P(inside)  = C * A_overlap / A_est
+ *   P(outside) = C * (A_est - A_overlap) / A_est
+ * with C = confidence in 0..1 (RFC 7459 default 0.95). Inside if
+ * P(inside) >= 0.5, else outside if P(outside) >= 0.5, else
+ * GEO_POS_UNDEFINED (the caller keeps its previous state); with C = 0.95
+ * inside needs >= 52.6 % overlap. Areas are computed in an azimuthal
+ * equidistant plane around the estimate's centre (geod_inverse, so
+ * distances and bearings from the centre are exact): curved shapes are
+ * polygonised with 128 segments per turn, region vertices projected,
+ * the overlap is a GEOSIntersection_r area. Against a 3-D part the
+ * overlap is weighted by the fraction of the estimate's vertical extent
+ * (Sphere, Ellipsoid: centre +/- axis; Prism: floor..floor+height;
+ * taken as a vertical cylinder) inside the part's altitude range; a 2-D
+ * estimate against a 3-D part counts as overlapping for P(outside) and
+ * not for P(inside) (so inside a building's footprint it is undefined,
+ * LF-39). Parts of one region are taken as disjoint (the overlap is
+ * capped at A_est).
+ *
+ * p_inside (may be NULL) receives P(inside); for a Point 1, 0 or NaN
+ * (undefined). Returns 0, EINVAL (bad argument, confidence outside
+ * 0..1, invalid point) or EPROTO (GEOS failure).
  */
 int geo_region_test(struct geo_ctx *ctx, const struct geo_region *reg,
 		    const struct geo_shape *est, double confidence,

@@ -83,15 +83,17 @@ double geo__geos_area(struct geo_ctx *ctx, const GEOSGeometry *g);
 
 struct geo_shape *geo__shape_new(enum geo_shape_kind kind);
 /*
- * Outline of an area shape (Polygon: exterior only; Circle, Ellipse,
- * ArcBand, Sphere, Ellipsoid: their horizontal section, polygonised with
- * GEO_ARC_SEGMENTS per full turn) in the AEQD plane around c. On success
- * *xyp (malloc'd, closed ring, 2 * *np doubles).
+ * Rings of an area shape in the AEQD plane around c: Polygon and Prism
+ * their rings (holes included); Circle, Ellipse, ArcBand, Sphere and
+ * Ellipsoid their horizontal section polygonised with GEO_ARC_SEGMENTS
+ * per full turn (a full-turn ArcBand with an inner radius is a ring with
+ * a hole). On success *xyp (2 * total points) and *cntp (points per
+ * ring) are malloc'd, rings closed. EINVAL for a Point.
  */
 #define GEO_ARC_SEGMENTS 128
-int geo__shape_outline(const struct geo_ctx *ctx,
-		       const struct geo_shape *s, const struct geo_point *c,
-		       double **xyp, size_t *np);
+int geo__shape_rings(const struct geo_ctx *ctx, const struct geo_shape *s,
+		     const struct geo_point *c, double **xyp, size_t **cntp,
+		     size_t *nringsp);
 /* Vertical extent of a 3-D shape; false if it has none. */
 bool geo__shape_zrange(const struct geo_shape *s, double *lo, double *hi);
 
@@ -137,6 +139,13 @@ size_t geo__intern_count(const struct geo_intern *in);
  */
 int geo__part_covers(struct geo_ctx *ctx, const struct geo_part *part,
 		     double x, double y, bool *in);
+
+/* Regions (region.c), for fenceset.c. */
+size_t geo__region_nparts(const struct geo_region *reg);
+struct geo_part *geo__region_part(const struct geo_region *reg, size_t i);
+/* Point against one part: inside, outside or undefined (3-D, no alt). */
+int geo__part_test(struct geo_ctx *ctx, const struct geo_part *part,
+		   const struct geo_point *pt, enum geo_position *pos);
 
 /* ------------------------------------------------------------------ */
 /* GML helpers (gml.c), used by gml_shape.c, solid.c, feature.c        */

@@ -1,0 +1,405 @@
+/*
+ * region.c: prepared regions and containment (LOCATION.md LF-37, LF-38,
+ * LF-39, Q-11, Q-13, Q-19, PL-14).
+ *
+ * A region is a union of parts; a part is one interned polygon in the
+ * unwrapped lon/lat plane, with an altitude range for 3-D shapes.
+ * Points are tested with geo__part_covers (GEOS covers semantics,
+ * boundary inside), at lon and lon +/- 360 for parts unwrapped across
+ * the antimeridian. Uncertainty regions are compared by area in an
+ * azimuthal equidistant plane around the estimate's centre, with GEOS
+ * intersections (see geo_region_test in geo.h for the rule).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "geo/geo_int.h"
+
+struct geo_region {
+	struct geo_ctx *ctx;
+	unsigned refs;
+	size_t nparts;
+	struct geo_part **parts;
+};
+
+/* Turn AEQD rings around c into unwrapped lon/lat rings. */
+static int plane_to_lonlat(const struct geo_ctx *ctx,
+			   const struct geo_point *c, double *xy,
+			   const size_t *cnt, size_t nr,
+			   struct geo_err *err)
+{
+	size_t i, k, off = 0;
+	double ref = NAN;
+	struct geo_ring r;
+	int rc = 0;
+
+	for (i = 0; i < nr && !rc; i++) {
+		r.n = cnt[i];
+		r.pts = calloc(r.n, sizeof(*r.pts));
+		if (!r.pts)
+			return ENOMEM;
+		for (k = 0; k < r.n; k++)
+			geo__aeqd_inv(ctx, c, xy[2 * (off + k)],
+				      xy[2 * (off + k) + 1], &r.pts[k].lat,
+				      &r.pts[k].lon);
+		r.pts[r.n - 1] = r.pts[0];
+		rc = geo__ring_unwrap(&r, ref, xy + 2 * off, err);
+		if (!rc && i == 0) {
+			double lo = xy[0], hi = xy[0];
+			for (k = 1; k < r.n; k++) {
+				lo = fmin(lo, xy[2 * k]);
+				hi = fmax(hi, xy[2 * k]);
+			}
+			ref = (lo + hi) / 2;
+		}
+		free(r.pts);
+		off += cnt[i];
+	}
+	return rc;
+}
+
+/* Unwrapped lon/lat rings of a polygon shape. */
+static int poly_lonlat(const struct geo_shape *s, double **xyp,
+		       size_t **cntp, struct geo_err *err)
+{
+	size_t tot = 0, off = 0, i, k, *cnt;
+	double *xy, ref = NAN;
+	int rc = 0;
+
+	for (i = 0; i < s->nrings; i++)
+		tot += s->rings[i].n;
+	xy = malloc(2 * tot * sizeof(*xy));
+	cnt = malloc(s->nrings * sizeof(*cnt));
+	if (!xy || !cnt) {
+		rc = ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < s->nrings; i++) {
+		if (s->rings[i].n < 4) {
+			rc = geo__err(err, EBADMSG, "ring needs at least 4 "
+				      "positions");
+			goto out;
+		}
+		rc = geo__ring_unwrap(&s->rings[i], ref, xy + 2 * off, err);
+		if (rc)
+			goto out;
+		if (i == 0) {
+			double lo = xy[0], hi = xy[0];
+			for (k = 1; k < s->rings[0].n; k++) {
+				lo = fmin(lo, xy[2 * k]);
+				hi = fmax(hi, xy[2 * k]);
+			}
+			ref = (lo + hi) / 2;
+		}
+		cnt[i] = s->rings[i].n;
+		off += s->rings[i].n;
+	}
+	*xyp = xy;
+	*cntp = cnt;
+	return 0;
+out:
+	free(xy);
+	free(cnt);
+	return rc;
+}
+
+static int shape_part(struct geo_ctx *ctx, const struct geo_shape *s,
+		      struct geo_part **partp, struct geo_err *err)
+{
+	double *xy = NULL, zlo = 0, zhi = 0;
+	size_t *cnt = NULL, nr;
+	bool has_z;
+	int rc;
+
+	switch (s->kind) {
+	case GEO_SHAPE_POINT:
+		return geo__err(err, ENOTSUP, "a Point is not a region");
+	case GEO_SHAPE_POLYGON:
+	case GEO_SHAPE_PRISM:
+		if (s->nrings == 0 || !s->rings)
+			return geo__err(err, EINVAL, "polygon without rings");
+		rc = poly_lonlat(s, &xy, &cnt, err);
+		nr = s->nrings;
+		break;
+	default:
+		if (!geo_point_valid(&s->center))
+			return geo__err(err, EINVAL, "bad centre");
+		rc = geo__shape_rings(ctx, s, &s->center, &xy, &cnt, &nr);
+		if (rc)
+			return geo__err(err, rc, "cannot outline %s",
+					geo_shape_kind_name(s->kind));
+		rc = plane_to_lonlat(ctx, &s->center, xy, cnt, nr, err);
+		break;
+	}
+	if (rc)
+		goto out;
+	has_z = geo__shape_zrange(s, &zlo, &zhi);
+	if (s->kind == GEO_SHAPE_PRISM && !(s->height > 0 &&
+					    isfinite(s->floor))) {
+		rc = geo__err(err, EINVAL, "Prism without height");
+		goto out;
+	}
+	rc = geo__intern_get(ctx, xy, cnt, nr, has_z, zlo, zhi, partp, err);
+out:
+	free(xy);
+	free(cnt);
+	return rc;
+}
+
+int geo_region_alloc(struct geo_ctx *ctx, struct geo_shape *const *shapes,
+		     size_t nshapes, struct geo_region **regp,
+		     struct geo_err *err)
+{
+	struct geo_region *reg;
+	size_t i;
+	int rc;
+
+	if (!ctx || !regp || (nshapes && !shapes))
+		return geo__err(err, EINVAL, "bad argument");
+	if (nshapes == 0)
+		return geo__err(err, EINVAL, "region without geometry");
+	if (nshapes > ctx->lim.max_shapes)
+		return geo__err(err, EOVERFLOW, "region has more than %zu "
+				"geometries", ctx->lim.max_shapes);
+	reg = calloc(1, sizeof(*reg));
+	if (!reg)
+		return ENOMEM;
+	reg->ctx = ctx;
+	reg->refs = 1;
+	reg->parts = calloc(nshapes, sizeof(*reg->parts));
+	if (!reg->parts) {
+		rc = ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < nshapes; i++) {
+		if (!shapes[i]) {
+			rc = geo__err(err, EINVAL, "bad argument");
+			goto out;
+		}
+		rc = shape_part(ctx, shapes[i], &reg->parts[i], err);
+		if (rc)
+			goto out;
+		reg->nparts++;
+	}
+	*regp = reg;
+	return 0;
+out:
+	geo_region_free(reg);
+	return rc;
+}
+
+struct geo_region *geo_region_ref(struct geo_region *reg)
+{
+	if (reg)
+		reg->refs++;
+	return reg;
+}
+
+void geo_region_free(struct geo_region *reg)
+{
+	size_t i;
+
+	if (!reg || --reg->refs > 0)
+		return;
+	for (i = 0; i < reg->nparts; i++)
+		geo__intern_put(reg->ctx, reg->parts[i]);
+	free(reg->parts);
+	free(reg);
+}
+
+size_t geo__region_nparts(const struct geo_region *reg)
+{
+	return reg->nparts;
+}
+
+struct geo_part *geo__region_part(const struct geo_region *reg, size_t i)
+{
+	return reg->parts[i];
+}
+
+int geo__part_test(struct geo_ctx *ctx, const struct geo_part *part,
+		   const struct geo_point *pt, enum geo_position *pos)
+{
+	double x = pt->lon;
+	bool in = false;
+	int rc;
+
+	if (x < part->minx)
+		x += 360.0;
+	else if (x > part->maxx)
+		x -= 360.0;
+	rc = geo__part_covers(ctx, part, x, pt->lat, &in);
+	if (rc)
+		return rc;
+	if (!in)
+		*pos = GEO_POS_OUTSIDE;
+	else if (!part->has_z)
+		*pos = GEO_POS_INSIDE;
+	else if (!pt->has_alt)
+		*pos = GEO_POS_UNDEFINED;      /* LF-39, Q-19 */
+	else
+		*pos = pt->alt >= part->zmin && pt->alt <= part->zmax ?
+		       GEO_POS_INSIDE : GEO_POS_OUTSIDE;
+	return 0;
+}
+
+int geo_region_test_point(struct geo_ctx *ctx, const struct geo_region *reg,
+			  const struct geo_point *pt, enum geo_position *pos)
+{
+	bool undef = false;
+	size_t i;
+
+	if (!ctx || !reg || !pt || !pos || !geo_point_valid(pt))
+		return EINVAL;
+	for (i = 0; i < reg->nparts; i++) {
+		enum geo_position p;
+		int rc = geo__part_test(ctx, reg->parts[i], pt, &p);
+		if (rc)
+			return rc;
+		if (p == GEO_POS_INSIDE) {
+			*pos = GEO_POS_INSIDE;
+			return 0;
+		}
+		if (p == GEO_POS_UNDEFINED)
+			undef = true;
+	}
+	*pos = undef ? GEO_POS_UNDEFINED : GEO_POS_OUTSIDE;
+	return 0;
+}
+
+/* Area of (est ∩ part) in the AEQD plane around c. */
+static int overlap_area(struct geo_ctx *ctx, const struct geo_part *part,
+			const struct geo_point *c, const GEOSGeometry *est,
+			double *area)
+{
+	double *xy = malloc(2 * part->npts * sizeof(*xy));
+	GEOSGeometry *pg = NULL, *ix = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (!xy)
+		return ENOMEM;
+	for (i = 0; i < part->npts; i++)
+		geo__aeqd_fwd(ctx, c, part->xy[2 * i + 1], part->xy[2 * i],
+			      &xy[2 * i], &xy[2 * i + 1]);
+	pg = geo__geos_polygon(ctx, xy, part->cnt, part->nrings);
+	if (!pg) {
+		rc = EPROTO;
+		goto out;
+	}
+	ix = GEOSIntersection_r(ctx->gh, est, pg);
+	if (!ix) {
+		/* a projected ring may self-touch: retry made valid */
+		GEOSGeometry *v = GEOSMakeValid_r(ctx->gh, pg);
+		if (v)
+			ix = GEOSIntersection_r(ctx->gh, est, v);
+		if (v)
+			GEOSGeom_destroy_r(ctx->gh, v);
+	}
+	if (!ix) {
+		rc = EPROTO;
+		goto out;
+	}
+	*area = geo__geos_area(ctx, ix);
+	if (*area < 0)
+		rc = EPROTO;
+out:
+	if (ix)
+		GEOSGeom_destroy_r(ctx->gh, ix);
+	if (pg)
+		GEOSGeom_destroy_r(ctx->gh, pg);
+	free(xy);
+	return rc;
+}
+
+/* Fraction of [lo, hi] inside [zmin, zmax]; a point: 0 or 1. */
+static double zfrac(double lo, double hi, double zmin, double zmax)
+{
+	double a = fmax(lo, zmin), b = fmin(hi, zmax);
+
+	if (hi <= lo)
+		return lo >= zmin && lo <= zmax ? 1.0 : 0.0;
+	return b > a ? (b - a) / (hi - lo) : 0.0;
+}
+
+int geo_region_test(struct geo_ctx *ctx, const struct geo_region *reg,
+		    const struct geo_shape *est, double confidence,
+		    enum geo_position *pos, double *p_inside)
+{
+	GEOSGeometry *eg = NULL;
+	struct geo_point c;
+	double *xy = NULL, a_est, in_lo = 0, in_hi = 0, elo = 0, ehi = 0;
+	double p_in, p_out;
+	size_t *cnt = NULL, nr, i;
+	bool ez;
+	int rc;
+
+	if (!ctx || !reg || !est || !pos)
+		return EINVAL;
+	if (!(confidence >= 0.0 && confidence <= 1.0))
+		return EINVAL;
+	if (est->kind == GEO_SHAPE_POINT) {
+		rc = geo_region_test_point(ctx, reg, &est->center, pos);
+		if (!rc && p_inside)
+			*p_inside = *pos == GEO_POS_INSIDE ? 1.0 :
+				    *pos == GEO_POS_OUTSIDE ? 0.0 : NAN;
+		return rc;
+	}
+	rc = geo_shape_center(ctx, est, &c);
+	if (rc)
+		return rc;
+	if (!geo_point_valid(&c))
+		return EINVAL;
+	rc = geo__shape_rings(ctx, est, &c, &xy, &cnt, &nr);
+	if (rc)
+		return rc;
+	eg = geo__geos_polygon(ctx, xy, cnt, nr);
+	if (!eg) {
+		rc = EPROTO;
+		goto out;
+	}
+	a_est = geo__geos_area(ctx, eg);
+	if (!(a_est > 0)) {
+		rc = EINVAL;
+		goto out;
+	}
+	ez = geo__shape_zrange(est, &elo, &ehi);
+	for (i = 0; i < reg->nparts; i++) {
+		const struct geo_part *p = reg->parts[i];
+		double a = 0, f;
+		rc = overlap_area(ctx, p, &c, eg, &a);
+		if (rc)
+			goto out;
+		if (!p->has_z) {
+			in_lo += a;
+			in_hi += a;
+		} else if (ez) {
+			f = zfrac(elo, ehi, p->zmin, p->zmax);
+			in_lo += a * f;
+			in_hi += a * f;
+		} else {
+			in_hi += a;         /* altitude unknown: LF-39 */
+		}
+	}
+	/* Parts are taken as disjoint; cap at the estimate's area. */
+	in_lo = fmin(in_lo, a_est);
+	in_hi = fmin(in_hi, a_est);
+	p_in = confidence * in_lo / a_est;
+	p_out = confidence * (a_est - in_hi) / a_est;
+	if (p_in >= 0.5)
+		*pos = GEO_POS_INSIDE;
+	else if (p_out >= 0.5)
+		*pos = GEO_POS_OUTSIDE;
+	else
+		*pos = GEO_POS_UNDEFINED;
+	if (p_inside)
+		*p_inside = p_in;
+out:
+	if (eg)
+		GEOSGeom_destroy_r(ctx->gh, eg);
+	free(xy);
+	free(cnt);
+	return rc;
+}
