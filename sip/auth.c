@@ -803,7 +803,7 @@ int sip_auth_challenge_build(struct sip_auth *a, bool stale, uint64_t now,
 	size_t count = 0;
 	int h, err;
 
-	if (!a || !out || !countp)
+	if (!a || !out || !countp || now > UINT64_MAX - a->lifetime)
 		return EINVAL;
 	realm = pl_of(a->realm, a->realm_len);
 	err = sip_auth_nonce_make(a->key, a->key_len, &realm,

@@ -143,8 +143,9 @@ int sip_auth_nonce_make(const uint8_t *key, size_t key_len,
 }
 
 int sip_auth_nonce_check(const uint8_t *key, size_t key_len,
-			 const struct sip_pl *realm, const struct sip_pl *nonce,
-			 uint64_t *expiry, uint8_t *id)
+			 const struct sip_pl *realm,
+			 const struct sip_pl *nonce, uint64_t *expiry,
+			 uint8_t *id)
 {
 	uint8_t raw[NONCE_RAW_LEN], mac[NONCE_MAC_LEN];
 	uint64_t e = 0;

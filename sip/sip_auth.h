@@ -183,8 +183,9 @@ int sip_auth_nonce_make(const uint8_t *key, size_t key_len,
  * key or other realm), EINVAL, EIO.
  */
 int sip_auth_nonce_check(const uint8_t *key, size_t key_len,
-			 const struct sip_pl *realm, const struct sip_pl *nonce,
-			 uint64_t *expiry, uint8_t *id)
+			 const struct sip_pl *realm,
+			 const struct sip_pl *nonce, uint64_t *expiry,
+			 uint8_t *id)
 	__attribute__((warn_unused_result));
 
 /*
@@ -302,8 +303,10 @@ struct sip_auth_verdict {
  * count (REPLAYED_NC; a nonce maybe evicted from the table is STALE).
  * Requests without qop are BAD_FORMAT: no replay protection without nc.
  * The digest uri may differ from the Request-URI (RFC 8760 s2.6 item 6);
- * uri_matches tells the caller. Returns 0 with *v filled, EINVAL, or the
- * callback's error (ENOENT excepted, which is UNKNOWN_USER).
+ * uri_matches tells the caller. With several Authorization values,
+ * call once per value until one is not NO_CREDENTIALS. Returns 0 with *v
+ * filled, EINVAL, EIO, ENOMEM, or the callback's error (ENOENT excepted,
+ * which is UNKNOWN_USER).
  */
 int sip_auth_verify(struct sip_auth *a, const char *val, size_t len,
 		    const struct sip_auth_req *req, uint64_t now,

@@ -77,6 +77,7 @@ static const char rfc7616_chal_md5[] =
 #define RFC7616_SHA256 "753927fa0e85d155564e2e272a28d1802ca10daf" \
 	"4496794697cf8db5856cb6c1"
 #define RFC7616_CNONCE "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ"
+#define RFC7616_NONCE "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v"
 
 /* RFC 7616 s3.9.1: the Authorization values parse and verify. */
 START_TEST(rfc7616_example_server)
@@ -86,7 +87,7 @@ START_TEST(rfc7616_example_server)
 		"    realm=\"http-auth@example.org\",\r\n"
 		"    uri=\"/dir/index.html\",\r\n"
 		"    algorithm=MD5,\r\n"
-		"    nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\",\r\n"
+		"    nonce=\"" RFC7616_NONCE "\",\r\n"
 		"    nc=00000001,\r\n"
 		"    cnonce=\"" RFC7616_CNONCE "\",\r\n"
 		"    qop=auth,\r\n"
@@ -96,7 +97,7 @@ START_TEST(rfc7616_example_server)
 		"    realm=\"http-auth@example.org\",\r\n"
 		"    uri=\"/dir/index.html\",\r\n"
 		"    algorithm=SHA-256,\r\n"
-		"    nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\",\r\n"
+		"    nonce=\"" RFC7616_NONCE "\",\r\n"
 		"    nc=00000001,\r\n"
 		"    cnonce=\"" RFC7616_CNONCE "\",\r\n"
 		"    qop=auth,\r\n"
@@ -351,6 +352,8 @@ START_TEST(challenge_values)
 	ck_assert_uint_eq(c0.qop_mask, 1u << SIP_AUTH_QOP_AUTH |
 			  1u << SIP_AUTH_QOP_AUTH_INT);
 	ck_assert(!c0.stale);
+	ck_assert_int_eq(sip_auth_challenge_build(a, false, UINT64_MAX, chal,
+						  2, &n), EINVAL);
 	/* too little room */
 	ck_assert_int_eq(sip_auth_challenge_build(a, false, T0, one, 1, &n),
 			 EOVERFLOW);
@@ -733,6 +736,7 @@ static char *many_params(size_t n)
 	return s;
 }
 
+#define QA ", qop=auth, cnonce=\"c\", "
 #define GOOD_TAIL "realm=\"r\", nonce=\"n\", uri=\"sip:x\", " \
 	"response=\"0123456789abcdef0123456789abcdef\""
 
@@ -775,13 +779,13 @@ START_TEST(malformed_creds)
 		 "response"},
 		{"Digest username=\"a\", " GOOD_TAIL ", qop=auth", EBADMSG,
 		 "qop without cnonce or nc"},
-		{"Digest username=\"a\", " GOOD_TAIL ", qop=auth, cnonce=\"c\", "
+		{"Digest username=\"a\", " GOOD_TAIL QA
 		 "nc=0000001", EBADMSG, "nc is not 8 hex digits"},
-		{"Digest username=\"a\", " GOOD_TAIL ", qop=auth, cnonce=\"c\", "
+		{"Digest username=\"a\", " GOOD_TAIL QA
 		 "nc=0000000g", EBADMSG, "nc is not 8 hex digits"},
-		{"Digest username=\"a\", " GOOD_TAIL ", qop=auth, cnonce=\"c\", "
+		{"Digest username=\"a\", " GOOD_TAIL QA
 		 "nc=000000001", EOVERFLOW, "nc is not 8 hex digits"},
-		{"Digest username=\"a\", " GOOD_TAIL ", qop=auth, cnonce=\"c\", "
+		{"Digest username=\"a\", " GOOD_TAIL QA
 		 "nc=00000000", EBADMSG, "nc is zero"},
 		{"Digest username=\"a\", " GOOD_TAIL ", nc=00000001", EBADMSG,
 		 "nc without qop"},
