@@ -57,7 +57,7 @@ enum geo_trace_format geo_trace_format_from_path(const char *path);
 struct geo_trace_limits {
 	size_t max_bytes;   /* whole input (default 64 MiB) */
 	size_t max_fixes;   /* fixes per trace (default 10,000,000) */
-	size_t max_line;    /* bytes per NMEA/CSV line, no EOL (default 4096) */
+	size_t max_line;    /* bytes per NMEA/CSV line, no EOL (4096) */
 	unsigned max_depth; /* GPX element nesting below the root (32) */
 };
 

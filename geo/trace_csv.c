@@ -188,7 +188,7 @@ int geo_trace_csv_next(struct geo_trace *tr, struct geo_fix *fix,
 		if (e == ENOENT && !tr->u.csv.header_seen)
 			return geo_trace_errf(err, EBADMSG,
 					      "line %u: no CSV header",
-					      tr->lineno);
+					      tr->lineno ? tr->lineno : 1);
 		if (e)
 			return e;
 		geo_trace_trim(&line, &len);

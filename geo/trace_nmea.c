@@ -12,9 +12,9 @@
  * A GGA and an RMC with the same time of day, one after the other in
  * either order, make one fix: position and altitude from GGA, speed
  * (knots, converted to m/s) and course from RMC. The date comes from RMC
- * and is carried to later GGA-only fixes (midnight rollover handled); a
- * fix before any date is known has has_time false. Two-digit years are
- * 1980-2079.
+ * and is carried to GGA-only fixes (midnight rollover handled): to later
+ * ones, and to the one just before an RMC of another time. A fix with no
+ * date either way has has_time false. Two-digit years are 1980-2079.
  */
 #include <errno.h>
 #include <math.h>
