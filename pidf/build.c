@@ -27,9 +27,9 @@
 #define UOM_M "urn:ogc:def:uom:EPSG::9001"
 #define UOM_DEG "urn:ogc:def:uom:EPSG::9102"
 
-/* Digits kept: 1e-7 degree is about 1 cm; millimetres; micro-degrees. */
+/* Digits kept: 1e-7 degree is about 1 cm; micrometres; micro-degrees. */
 #define DEC_DEG 7
-#define DEC_M 3
+#define DEC_M 6
 #define DEC_ANGLE 6
 
 #define FEATURE_NS_MAX 16   /* distinct feature namespaces per NOTIFY */
