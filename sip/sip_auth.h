@@ -71,7 +71,7 @@ enum sip_auth_qop {
 /*
  * HA1 = H(user ":" realm ":" password) as lowercase hex into out (at
  * least SIP_AUTH_HEX_MAX + 1 bytes), for user files and tools.
- * Returns 0, EINVAL (NULL or unknown hash).
+ * Returns 0, EINVAL (NULL or unknown hash), ENOMEM or EIO (OpenSSL).
  */
 int sip_auth_ha1(enum sip_auth_hash h, const struct sip_pl *user,
 		 const struct sip_pl *realm, const struct sip_pl *password,
@@ -98,8 +98,9 @@ struct sip_auth_digest_in {
 
 /*
  * The response value for in, as lowercase hex into out (at least
- * SIP_AUTH_HEX_MAX + 1 bytes). Returns 0 or EINVAL (bad hash, HA1 not of
- * the hash's length, missing cnonce/nc where needed).
+ * SIP_AUTH_HEX_MAX + 1 bytes). Returns 0, EINVAL (bad hash, HA1 not
+ * lowercase hex of the hash's length, missing cnonce/nc where needed),
+ * ENOMEM or EIO (OpenSSL).
  */
 int sip_auth_response(const struct sip_auth_digest_in *in, char *out)
 	__attribute__((warn_unused_result));
