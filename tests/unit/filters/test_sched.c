@@ -176,6 +176,7 @@ START_TEST(test_adaptive)
 }
 END_TEST
 
+TCase *tcase_sched(void);
 TCase *tcase_sched(void)
 {
 	TCase *tc = tcase_create("sched");
