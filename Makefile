@@ -17,7 +17,7 @@ SHARED ?= ../shared
 CC ?= cc
 
 ifeq ($(SANITIZE),1)
-BUILD := $(BUILD)-san
+override BUILD := $(BUILD)-san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 OPT ?= -O1
