@@ -72,6 +72,11 @@ BINS := $(if $(wildcard locd/main.c),$(BUILD)/bin/locd) \
 	$(foreach t,$(TOOLS),$(BUILD)/bin/$(t)) \
 	$(foreach b,$(BENCHES),$(BUILD)/bin/$(b))
 
+# Test programs (peers and fixtures driven by integration tests):
+# tests/progs/<name>.c becomes $(BUILD)/tests/<name>.
+TEST_PROGS := $(foreach p,$(basename $(notdir $(wildcard tests/progs/*.c))),\
+	$(BUILD)/tests/$(p))
+
 # Unit tests: one Check binary per module that has tests.
 TEST_MODULES := $(sort $(notdir $(patsubst %/,%,$(dir \
 	$(wildcard tests/unit/*/*.c)))))
@@ -105,6 +110,9 @@ $(foreach t,$(TOOLS),$(eval $(call tool_rules,$(t))))
 # A benchmark links with every library (they are static: only what it
 # uses is pulled in).
 $(BUILD)/bin/%: $(BUILD)/obj/bench/%.o $(LIBS) | $(BUILD)/bin
+	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/progs/%.o $(LIBS) | $(BUILD)/tests
 	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
 
 define unit_rules
@@ -145,8 +153,8 @@ unit: all $(UNIT_BINS)
 		$(TEST_ENV) ./$$t || fail=1; \
 	done; exit $$fail
 
-integration: all
-	@$(TEST_ENV) sh mk/run-integration.sh
+integration: all $(TEST_PROGS)
+	@$(TEST_ENV) TESTBIN=$(BUILD)/tests sh mk/run-integration.sh
 
 check: all layering unit integration
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Run every tests/integration/*.sh (each exits 0 pass, 77 skip, else fail)
 # and print the summary line `N passed, M failed, K skipped`.
-# Environment: BIN (binaries), SHARED (../shared), TMPDIR.
+# Environment: BIN (binaries), TESTBIN (test programs), SHARED (../shared).
 set -u
 pass=0 fail=0 skip=0
 for t in tests/integration/*.sh; do
