@@ -36,6 +36,7 @@ struct lf_state {
 	bool evaluated;         /* cur is valid */
 	bool committed;         /* cur already committed */
 	bool armed;             /* speedExceeds arm */
+	bool need_speed;        /* the filter has a speed condition */
 	struct lf_obs ref, cur;
 	enum geo_position *cont_ref;
 	enum geo_position *cont_cur;
@@ -49,7 +50,7 @@ struct lf_state {
 int lf_state_alloc(const struct lf_filter *f, struct lf_state **stp)
 {
 	struct lf_state *st;
-	size_t nf, nv;
+	size_t nf, nv, i;
 
 	if (!f || !stp)
 		return EINVAL;
@@ -61,6 +62,9 @@ int lf_state_alloc(const struct lf_filter *f, struct lf_state **stp)
 	st->f = f;
 	st->initial = true;
 	st->armed = true;
+	for (i = 0; i < f->nconds; i++)
+		if (f->conds[i].kind == LF_KIND_SPEED)
+			st->need_speed = true;
 	st->cont_ref = calloc(nf, sizeof(*st->cont_ref));
 	st->cont_cur = calloc(nf, sizeof(*st->cont_cur));
 	st->out = calloc(nf, sizeof(*st->out));
@@ -148,8 +152,8 @@ static double unc_radius(const struct geo_shape *s)
 }
 
 static void observe(const struct geo_ctx *geo, const struct lf_obs *prev,
-		    bool have_prev, const struct lf_update *u,
-		    struct lf_obs *o)
+		    bool have_prev, bool need_speed,
+		    const struct lf_update *u, struct lf_obs *o)
 {
 	double mps;
 
@@ -173,7 +177,7 @@ static void observe(const struct geo_ctx *geo, const struct lf_obs *prev,
 	}
 	/* Q-18: derive from the previous fix when dt >= 1 s and the move
 	 * exceeds the combined uncertainty; otherwise unknown. */
-	if (!have_prev || !prev->has_pos || !o->has_pos ||
+	if (!need_speed || !have_prev || !prev->has_pos || !o->has_pos ||
 	    !isfinite(prev->time) || !isfinite(o->time))
 		return;
 	if (geo_speed(geo, &prev->pt, prev->time, &o->pt, o->time,
@@ -384,7 +388,7 @@ int lf_eval(struct geo_ctx *geo, struct lf_state *st,
 	memset(res, 0, sizeof(*res));
 	conf = u->confidence > 0 && u->confidence <= 1 ? u->confidence :
 							 DEFAULT_CONFIDENCE;
-	observe(geo, &st->cur, st->evaluated, u, &o);
+	observe(geo, &st->cur, st->evaluated, st->need_speed, u, &o);
 	e = containment(geo, st, u, conf);
 	if (e)
 		return e;
