@@ -661,7 +661,8 @@ static int build_tree(struct bctx *c, xmlDoc *doc)
 		rc = add_shape(c, li, loc->shape);
 		if (rc)
 			return pidf__fail(c->err, rc, "cannot write %s shape",
-					  geo_shape_kind_name(loc->shape->kind));
+					  geo_shape_kind_name(
+						  loc->shape->kind));
 	}
 	if (loc->civic.n && (rc = add_civic(c, li, &loc->civic)))
 		return rc;

@@ -244,9 +244,11 @@ static int read_location_info(struct doc_impl *d, struct geo_ctx *geo,
 		} else if (!loc->shape && pidf__is_legacy(c)) {
 			const xmlNode *g = pidf__first_elem(c);
 
+			/* GML 3.1 geometries go to geo/; the RFC 4119
+			 * forms (GML 3.0 namespace, gml:coordinates) are
+			 * read by legacy.c. */
 			if (g && geo_gml_is_geometry(g) &&
-			    pidf__in_ns(g, PIDF_NS_GML) &&
-			    strcmp((const char *)g->name, "Point")) {
+			    !pidf__child(g, PIDF_NS_GML, "coordinates")) {
 				rc = read_shape(d, geo, g, err);
 			} else {
 				rc = pidf__legacy_read(c, &d->legacy, err);
@@ -306,7 +308,8 @@ static int read_geopriv(struct doc_impl *d, struct geo_ctx *geo,
 		rc = pidf__text(c, true, buf, sizeof(buf));
 		if (rc == EOVERFLOW)
 			return pidf__fail(err, EOVERFLOW, "method longer "
-					  "than %d bytes", PIDF_METHOD_MAX - 1);
+					  "than %d bytes",
+					  PIDF_METHOD_MAX - 1);
 		if (rc)
 			return pidf__fail(err, EBADMSG, "bad method");
 		memcpy(loc->method, buf, strlen(buf) + 1);

@@ -208,7 +208,7 @@ struct pidf_build_in {
 	const char *tuple_id;             /* NCName; NULL = "loc1" */
 	const struct pidf_location *loc;  /* required; shape and/or civic */
 	double now;                       /* timestamp if !loc->has_time */
-	bool with_dynamic;                /* emit dyn: speed/heading (SEC-12) */
+	bool with_dynamic;                /* emit dyn: speed etc. (SEC-12) */
 	bool with_method;                 /* emit gp:method if set (SEC-11) */
 	const struct pidf_containment *containment;
 	size_t ncontainment;

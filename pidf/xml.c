@@ -87,7 +87,8 @@ int pidf__fail(struct pidf_err *err, int code, const char *fmt, ...)
 
 /* Same, prefixed with the document's name (the reader is shared). */
 static int fail_doc(struct pidf_err *err, int code, const char *what,
-		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+		    const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 static int fail_doc(struct pidf_err *err, int code, const char *what,
 		    const char *fmt, ...)
 {

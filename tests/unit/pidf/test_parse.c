@@ -358,7 +358,8 @@ static const char draft_civil[] =
 	"          </cl:civilAddress>\n"
 	"        </gp:location-info>\n"
 	"        <gp:usage-rules>\n"
-	"          <gp:retransmission-allowed>yes</gp:retransmission-allowed>\n"
+	"          <gp:retransmission-allowed>yes"
+	"</gp:retransmission-allowed>\n"
 	"          <gp:retention-expiry>2003-06-23T04:57:29Z\n"
 	"          </gp:retention-expiry>\n"
 	"        </gp:usage-rules>\n"
@@ -433,6 +434,7 @@ START_TEST(test_rfc4119_example)
 	struct pidf_doc *d;
 	struct pidf_err err;
 	const struct geo_shape *s;
+	char buf[2048];
 
 	ck_assert_int_eq(pt_parse(geo, rfc4119_geo, &d, &err), 0);
 	s = d->loc.shape;
@@ -444,6 +446,27 @@ START_TEST(test_rfc4119_example)
 						  10 / 3600.0), EPS);
 	ck_assert(!d->loc.usage.retransmission_allowed);
 	ck_assert_double_eq(d->loc.usage.retention_expiry, 1056344249.0);
+	pidf_doc_free(d);
+
+	/* gml:location in GML 3.1 around decimal coordinates... */
+	pt_doc(buf, sizeof(buf),
+	       "<gml:location><gml:Point srsName=\"EPSG:4326\">"
+	       "<gml:coordinates>37.775,-122.4194</gml:coordinates>"
+	       "</gml:Point></gml:location>", NULL, NULL);
+	ck_assert_int_eq(pt_parse(geo, buf, &d, &err), 0);
+	ck_assert_int_eq(d->loc.shape->kind, GEO_SHAPE_POINT);
+	ck_assert_double_eq_tol(d->loc.shape->center.lat, 37.775, EPS);
+	ck_assert_double_eq_tol(d->loc.shape->center.lon, -122.4194, EPS);
+	pidf_doc_free(d);
+	/* ... and around an RFC 5491 shape, which geo/ reads. */
+	pt_doc(buf, sizeof(buf),
+	       "<gml:location><gs:Circle srsName=\"urn:ogc:def:crs:EPSG::"
+	       "4326\"><gml:pos>1 2</gml:pos><gs:radius uom=\"urn:ogc:def:"
+	       "uom:EPSG::9001\">5</gs:radius></gs:Circle></gml:location>",
+	       NULL, NULL);
+	ck_assert_int_eq(pt_parse(geo, buf, &d, &err), 0);
+	ck_assert_int_eq(d->loc.shape->kind, GEO_SHAPE_CIRCLE);
+	ck_assert_double_eq(d->loc.shape->radius, 5);
 	pidf_doc_free(d);
 	geo_ctx_free(geo);
 }
