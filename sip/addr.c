@@ -70,7 +70,7 @@ static int name_addr_or_spec(struct sip_addr *addr, struct sip_pl *r)
 
 int sip_addr_parse(struct sip_addr *addr, const struct sip_pl *pl)
 {
-	struct sip_pl r;
+	struct sip_pl r, n, v;
 	int err;
 
 	if (!addr || !pl)
@@ -85,18 +85,19 @@ int sip_addr_parse(struct sip_addr *addr, const struct sip_pl *pl)
 	if (err)
 		return err;
 	addr->params = r;
-	err = sip_param_get(&addr->params, SIP_PARAM_HDR, "tag", &addr->tag);
-	if (err == 0) {
-		if (!sip_pl_isset(&addr->tag) || !sip_pl_is_token(&addr->tag))
-			return EBADMSG;
-		return sip_param_check(&addr->params, SIP_PARAM_HDR);
+	while ((err = sip_param_next(&r, SIP_PARAM_HDR, &n, &v)) == 0) {
+		if (n.l == 3 && sip_pl_casecmp_str(&n, "tag") == 0) {
+			if (!sip_pl_is_token(&v))
+				return EBADMSG;
+			addr->tag = v;
+		}
 	}
 	return err == ENOENT ? 0 : EBADMSG;
 }
 
 int sip_contact_parse(struct sip_contact *c, const struct sip_pl *pl)
 {
-	struct sip_pl r, v;
+	struct sip_pl r, n, v;
 	uint64_t q;
 	int err;
 
@@ -112,18 +113,21 @@ int sip_contact_parse(struct sip_contact *c, const struct sip_pl *pl)
 	err = sip_addr_parse(&c->addr, &r);
 	if (err)
 		return err;
-	if (sip_param_get(&c->addr.params, SIP_PARAM_HDR, "expires", &v) ==
-	    0) {
-		err = sip_pl_u32(&v, &c->expires);
-		if (err)
-			return err == EOVERFLOW ? EOVERFLOW : EBADMSG;
-		c->has_expires = true;
+	r = c->addr.params;
+	while ((err = sip_param_next(&r, SIP_PARAM_HDR, &n, &v)) == 0) {
+		if (sip_pl_casecmp_str(&n, "expires") == 0) {
+			err = sip_pl_u32(&v, &c->expires);
+			if (err)
+				return err == EOVERFLOW ? EOVERFLOW : EBADMSG;
+			c->has_expires = true;
+		} else if (n.l == 1 && (n.p[0] == 'q' || n.p[0] == 'Q')) {
+			if (sip_milli_parse(&v, &q) || q > 1000)
+				return EBADMSG;
+			c->q = (uint16_t)q;
+			c->has_q = true;
+		}
 	}
-	if (sip_param_get(&c->addr.params, SIP_PARAM_HDR, "q", &v) == 0) {
-		if (sip_milli_parse(&v, &q) || q > 1000)
-			return EBADMSG;
-		c->q = (uint16_t)q;
-		c->has_q = true;
-	}
+	if (err != ENOENT)
+		return EBADMSG;
 	return 0;
 }

@@ -9,45 +9,71 @@
 #include "sip/sip.h"
 #include "sip/sip_int.h"
 
+#define H(n, c, l) {n, sizeof(n) - 1, c, l}
+
 static const struct {
 	const char *name;
+	size_t len;
 	char compact;
 	bool list;
 } hdr_tab[SIP_HDR_COUNT] = {
-	[SIP_HDR_ACCEPT] = {"Accept", 0, true},
-	[SIP_HDR_ALLOW] = {"Allow", 0, true},
-	[SIP_HDR_ALLOW_EVENTS] = {"Allow-Events", 'u', true},
-	[SIP_HDR_AUTHORIZATION] = {"Authorization", 0, false},
-	[SIP_HDR_CALL_ID] = {"Call-ID", 'i', false},
-	[SIP_HDR_CONTACT] = {"Contact", 'm', true},
-	[SIP_HDR_CONTENT_ENCODING] = {"Content-Encoding", 'e', true},
-	[SIP_HDR_CONTENT_LENGTH] = {"Content-Length", 'l', false},
-	[SIP_HDR_CONTENT_TYPE] = {"Content-Type", 'c', false},
-	[SIP_HDR_CSEQ] = {"CSeq", 0, false},
-	[SIP_HDR_DATE] = {"Date", 0, false},
-	[SIP_HDR_EVENT] = {"Event", 'o', false},
-	[SIP_HDR_EXPIRES] = {"Expires", 0, false},
-	[SIP_HDR_FROM] = {"From", 'f', false},
-	[SIP_HDR_MAX_FORWARDS] = {"Max-Forwards", 0, false},
-	[SIP_HDR_MIN_EXPIRES] = {"Min-Expires", 0, false},
-	[SIP_HDR_PROXY_AUTHENTICATE] = {"Proxy-Authenticate", 0, false},
-	[SIP_HDR_PROXY_AUTHORIZATION] = {"Proxy-Authorization", 0, false},
-	[SIP_HDR_PROXY_REQUIRE] = {"Proxy-Require", 0, true},
-	[SIP_HDR_RECORD_ROUTE] = {"Record-Route", 0, true},
-	[SIP_HDR_REQUIRE] = {"Require", 0, true},
-	[SIP_HDR_RETRY_AFTER] = {"Retry-After", 0, false},
-	[SIP_HDR_ROUTE] = {"Route", 0, true},
-	[SIP_HDR_SIP_ETAG] = {"SIP-ETag", 0, false},
-	[SIP_HDR_SIP_IF_MATCH] = {"SIP-If-Match", 0, false},
-	[SIP_HDR_SUBJECT] = {"Subject", 's', false},
-	[SIP_HDR_SUBSCRIPTION_STATE] = {"Subscription-State", 0, false},
-	[SIP_HDR_SUPPORTED] = {"Supported", 'k', true},
-	[SIP_HDR_TO] = {"To", 't', false},
-	[SIP_HDR_UNSUPPORTED] = {"Unsupported", 0, true},
-	[SIP_HDR_USER_AGENT] = {"User-Agent", 0, false},
-	[SIP_HDR_VIA] = {"Via", 'v', true},
-	[SIP_HDR_WARNING] = {"Warning", 0, true},
-	[SIP_HDR_WWW_AUTHENTICATE] = {"WWW-Authenticate", 0, false},
+	[SIP_HDR_ACCEPT] = H("Accept", 0, true),
+	[SIP_HDR_ALLOW] = H("Allow", 0, true),
+	[SIP_HDR_ALLOW_EVENTS] = H("Allow-Events", 'u', true),
+	[SIP_HDR_AUTHORIZATION] = H("Authorization", 0, false),
+	[SIP_HDR_CALL_ID] = H("Call-ID", 'i', false),
+	[SIP_HDR_CONTACT] = H("Contact", 'm', true),
+	[SIP_HDR_CONTENT_ENCODING] = H("Content-Encoding", 'e', true),
+	[SIP_HDR_CONTENT_LENGTH] = H("Content-Length", 'l', false),
+	[SIP_HDR_CONTENT_TYPE] = H("Content-Type", 'c', false),
+	[SIP_HDR_CSEQ] = H("CSeq", 0, false),
+	[SIP_HDR_DATE] = H("Date", 0, false),
+	[SIP_HDR_EVENT] = H("Event", 'o', false),
+	[SIP_HDR_EXPIRES] = H("Expires", 0, false),
+	[SIP_HDR_FROM] = H("From", 'f', false),
+	[SIP_HDR_MAX_FORWARDS] = H("Max-Forwards", 0, false),
+	[SIP_HDR_MIN_EXPIRES] = H("Min-Expires", 0, false),
+	[SIP_HDR_PROXY_AUTHENTICATE] = H("Proxy-Authenticate", 0, false),
+	[SIP_HDR_PROXY_AUTHORIZATION] = H("Proxy-Authorization", 0, false),
+	[SIP_HDR_PROXY_REQUIRE] = H("Proxy-Require", 0, true),
+	[SIP_HDR_RECORD_ROUTE] = H("Record-Route", 0, true),
+	[SIP_HDR_REQUIRE] = H("Require", 0, true),
+	[SIP_HDR_RETRY_AFTER] = H("Retry-After", 0, false),
+	[SIP_HDR_ROUTE] = H("Route", 0, true),
+	[SIP_HDR_SIP_ETAG] = H("SIP-ETag", 0, false),
+	[SIP_HDR_SIP_IF_MATCH] = H("SIP-If-Match", 0, false),
+	[SIP_HDR_SUBJECT] = H("Subject", 's', false),
+	[SIP_HDR_SUBSCRIPTION_STATE] = H("Subscription-State", 0, false),
+	[SIP_HDR_SUPPORTED] = H("Supported", 'k', true),
+	[SIP_HDR_TO] = H("To", 't', false),
+	[SIP_HDR_UNSUPPORTED] = H("Unsupported", 0, true),
+	[SIP_HDR_USER_AGENT] = H("User-Agent", 0, false),
+	[SIP_HDR_VIA] = H("Via", 'v', true),
+	[SIP_HDR_WARNING] = H("Warning", 0, true),
+	[SIP_HDR_WWW_AUTHENTICATE] = H("WWW-Authenticate", 0, false),
+};
+
+/* Ids by the lower-case first letter of their full name (0 ends). */
+static const uint8_t by_letter[26][7] = {
+	['a' - 'a'] = {SIP_HDR_ACCEPT, SIP_HDR_ALLOW, SIP_HDR_ALLOW_EVENTS,
+		SIP_HDR_AUTHORIZATION},
+	['c' - 'a'] = {SIP_HDR_CALL_ID, SIP_HDR_CONTACT,
+		SIP_HDR_CONTENT_ENCODING, SIP_HDR_CONTENT_LENGTH,
+		SIP_HDR_CONTENT_TYPE, SIP_HDR_CSEQ},
+	['d' - 'a'] = {SIP_HDR_DATE},
+	['e' - 'a'] = {SIP_HDR_EVENT, SIP_HDR_EXPIRES},
+	['f' - 'a'] = {SIP_HDR_FROM},
+	['m' - 'a'] = {SIP_HDR_MAX_FORWARDS, SIP_HDR_MIN_EXPIRES},
+	['p' - 'a'] = {SIP_HDR_PROXY_AUTHENTICATE, SIP_HDR_PROXY_AUTHORIZATION,
+		SIP_HDR_PROXY_REQUIRE},
+	['r' - 'a'] = {SIP_HDR_RECORD_ROUTE, SIP_HDR_REQUIRE,
+		SIP_HDR_RETRY_AFTER, SIP_HDR_ROUTE},
+	['s' - 'a'] = {SIP_HDR_SIP_ETAG, SIP_HDR_SIP_IF_MATCH, SIP_HDR_SUBJECT,
+		SIP_HDR_SUBSCRIPTION_STATE, SIP_HDR_SUPPORTED},
+	['t' - 'a'] = {SIP_HDR_TO},
+	['u' - 'a'] = {SIP_HDR_UNSUPPORTED, SIP_HDR_USER_AGENT},
+	['v' - 'a'] = {SIP_HDR_VIA},
+	['w' - 'a'] = {SIP_HDR_WARNING, SIP_HDR_WWW_AUTHENTICATE},
 };
 
 const char *sip_hdr_name(enum sip_hdr_id id)
@@ -69,26 +95,45 @@ static int lower(int c)
 	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
 }
 
+struct sip_pl sip_hdr_name_pl(enum sip_hdr_id id)
+{
+	struct sip_pl n = {NULL, 0};
+
+	if ((int)id > SIP_HDR_OTHER && id < SIP_HDR_COUNT) {
+		n.p = hdr_tab[id].name;
+		n.l = hdr_tab[id].len;
+	}
+	return n;
+}
+
 enum sip_hdr_id sip_hdr_lookup(const struct sip_pl *name)
 {
-	int i;
+	const uint8_t *cand;
+	size_t i, k;
+	int c0;
 
 	if (!name || !name->p || !name->l)
 		return SIP_HDR_OTHER;
+	c0 = lower((unsigned char)name->p[0]);
+	if (c0 < 'a' || c0 > 'z')
+		return SIP_HDR_OTHER;
 	if (name->l == 1) {
-		int c = lower((unsigned char)name->p[0]);
 		for (i = 1; i < SIP_HDR_COUNT; i++)
-			if (hdr_tab[i].compact == c)
+			if (hdr_tab[i].compact == c0)
 				return (enum sip_hdr_id)i;
 		return SIP_HDR_OTHER;
 	}
-	for (i = 1; i < SIP_HDR_COUNT; i++) {
-		const char *n = hdr_tab[i].name;
-		if (lower((unsigned char)n[0]) !=
-		    lower((unsigned char)name->p[0]))
+	cand = by_letter[c0 - 'a'];
+	for (k = 0; cand[k]; k++) {
+		const char *n = hdr_tab[cand[k]].name;
+		if (hdr_tab[cand[k]].len != name->l)
 			continue;
-		if (strlen(n) == name->l && sip_pl_casecmp_str(name, n) == 0)
-			return (enum sip_hdr_id)i;
+		for (i = 1; i < name->l; i++)
+			if (lower((unsigned char)name->p[i]) !=
+			    lower((unsigned char)n[i]))
+				break;
+		if (i == name->l)
+			return (enum sip_hdr_id)cand[k];
 	}
 	return SIP_HDR_OTHER;
 }
@@ -235,28 +280,24 @@ int sip_ctype_parse(struct sip_ctype *ct, const struct sip_pl *pl)
 }
 
 /* 1*2DIGIT ["." 1*10DIGIT], not zero (RFC 6446 §9.1, RC-6). */
-static int rate_param(const struct sip_pl *params, const char *name,
-		      double *out)
+static int rate_parse(const struct sip_pl *v, double *out)
 {
-	struct sip_pl v;
 	double val = 0, scale = 1;
 	size_t i = 0, nd;
 
-	if (sip_param_get(params, SIP_PARAM_HDR, name, &v))
-		return 0;
-	for (nd = 0; i < v.l && sip_chr_digit(v.p[i]); i++, nd++)
-		val = val * 10 + (v.p[i] - '0');
+	for (nd = 0; i < v->l && sip_chr_digit(v->p[i]); i++, nd++)
+		val = val * 10 + (v->p[i] - '0');
 	if (nd < 1 || nd > 2)
 		return EBADMSG;
-	if (i < v.l) {
-		if (v.p[i] != '.')
+	if (i < v->l) {
+		if (v->p[i] != '.')
 			return EBADMSG;
-		for (i++, nd = 0; i < v.l && sip_chr_digit(v.p[i]);
+		for (i++, nd = 0; i < v->l && sip_chr_digit(v->p[i]);
 		     i++, nd++) {
 			scale /= 10;
-			val += (v.p[i] - '0') * scale;
+			val += (v->p[i] - '0') * scale;
 		}
-		if (nd < 1 || nd > 10 || i != v.l)
+		if (nd < 1 || nd > 10 || i != v->l)
 			return EBADMSG;
 	}
 	if (val <= 0)
@@ -265,18 +306,28 @@ static int rate_param(const struct sip_pl *params, const char *name,
 	return 0;
 }
 
-static int rates_parse(const struct sip_pl *params, struct sip_rates *r)
+/* A rate parameter: 1 when n is one (0 or EBADMSG in *err), else 0. */
+static bool rate_param(const struct sip_pl *n, const struct sip_pl *v,
+		       struct sip_rates *r, int *err)
 {
-	if (rate_param(params, "max-rate", &r->max_rate) ||
-	    rate_param(params, "min-rate", &r->min_rate) ||
-	    rate_param(params, "adaptive-min-rate", &r->adaptive_min_rate))
-		return EBADMSG;
-	return 0;
+	double *out;
+
+	if (sip_pl_casecmp_str(n, "max-rate") == 0)
+		out = &r->max_rate;
+	else if (sip_pl_casecmp_str(n, "min-rate") == 0)
+		out = &r->min_rate;
+	else if (sip_pl_casecmp_str(n, "adaptive-min-rate") == 0)
+		out = &r->adaptive_min_rate;
+	else
+		return false;
+	*err = rate_parse(v, out);
+	return true;
 }
 
 int sip_event_parse(struct sip_event *ev, const struct sip_pl *pl)
 {
-	struct sip_pl r;
+	struct sip_pl r, n, v;
+	int err;
 
 	if (!ev || !pl)
 		return EINVAL;
@@ -287,12 +338,16 @@ int sip_event_parse(struct sip_event *ev, const struct sip_pl *pl)
 	    ev->package.p[ev->package.l - 1] == '.')
 		return EBADMSG;
 	ev->params = r;
-	if (sip_param_check(&ev->params, SIP_PARAM_HDR))
-		return EBADMSG;
-	if (sip_param_get(&ev->params, SIP_PARAM_HDR, "id", &ev->id) == 0 &&
-	    (!ev->id.l || ev->id.p[0] == '"'))
-		return EBADMSG;
-	return rates_parse(&ev->params, &ev->rates);
+	while ((err = sip_param_next(&r, SIP_PARAM_HDR, &n, &v)) == 0) {
+		if (n.l == 2 && sip_pl_casecmp_str(&n, "id") == 0) {
+			if (!sip_pl_is_token(&v))
+				return EBADMSG;
+			ev->id = v;
+		} else if (rate_param(&n, &v, &ev->rates, &err) && err) {
+			return EBADMSG;
+		}
+	}
+	return err == ENOENT ? 0 : EBADMSG;
 }
 
 const char *sip_substate_name(enum sip_substate st)
@@ -309,22 +364,10 @@ const char *sip_substate_name(enum sip_substate st)
 	}
 }
 
-static int u32_param(const struct sip_pl *params, const char *name,
-		     bool *has, uint32_t *out)
-{
-	struct sip_pl v;
-
-	if (sip_param_get(params, SIP_PARAM_HDR, name, &v))
-		return 0;
-	if (sip_pl_u32(&v, out))
-		return EBADMSG;
-	*has = true;
-	return 0;
-}
-
 int sip_substate_parse(struct sip_substate_hdr *ss, const struct sip_pl *pl)
 {
-	struct sip_pl r;
+	struct sip_pl r, n, v;
+	int err;
 
 	if (!ss || !pl)
 		return EINVAL;
@@ -340,16 +383,22 @@ int sip_substate_parse(struct sip_substate_hdr *ss, const struct sip_pl *pl)
 	else if (sip_pl_casecmp_str(&ss->value, "terminated") == 0)
 		ss->state = SIP_SUBSTATE_TERMINATED;
 	ss->params = r;
-	if (sip_param_check(&ss->params, SIP_PARAM_HDR))
-		return EBADMSG;
-	if (sip_param_get(&ss->params, SIP_PARAM_HDR, "reason",
-			  &ss->reason) == 0 &&
-	    !sip_pl_is_token(&ss->reason))
-		return EBADMSG;
-	if (u32_param(&ss->params, "expires", &ss->has_expires,
-		      &ss->expires) ||
-	    u32_param(&ss->params, "retry-after", &ss->has_retry_after,
-		      &ss->retry_after))
-		return EBADMSG;
-	return rates_parse(&ss->params, &ss->rates);
+	while ((err = sip_param_next(&r, SIP_PARAM_HDR, &n, &v)) == 0) {
+		if (sip_pl_casecmp_str(&n, "reason") == 0) {
+			if (!sip_pl_is_token(&v))
+				return EBADMSG;
+			ss->reason = v;
+		} else if (sip_pl_casecmp_str(&n, "expires") == 0) {
+			if (sip_pl_u32(&v, &ss->expires))
+				return EBADMSG;
+			ss->has_expires = true;
+		} else if (sip_pl_casecmp_str(&n, "retry-after") == 0) {
+			if (sip_pl_u32(&v, &ss->retry_after))
+				return EBADMSG;
+			ss->has_retry_after = true;
+		} else if (rate_param(&n, &v, &ss->rates, &err) && err) {
+			return EBADMSG;
+		}
+	}
+	return err == ENOENT ? 0 : EBADMSG;
 }

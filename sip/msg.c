@@ -167,7 +167,8 @@ static int hdr_line(struct parse *ps, char *p, size_t l)
 		return fail(ps, EBADMSG, "bad header name");
 	val.p = p + i + 1;
 	val.l = l - i - 1;
-	sip_pl_trim(&val);
+	sip_pl_skip_ws(&val);
+	sip_pl_rtrim_ws(&val);
 	id = sip_hdr_lookup(&name);
 	if (!sip_hdr_is_list(id) || !val.l)
 		return hdr_add(ps, id, &name, &val);
@@ -182,22 +183,29 @@ static int hdr_line(struct parse *ps, char *p, size_t l)
 }
 
 /*
- * Split the header section [p, end) (each line ends in CRLF, end points
- * past the last one) into header entries, unfolding continuation lines
- * in place (CRLF before SP/HTAB becomes two SP).
+ * Split the header section starting at p into header entries, unfolding
+ * continuation lines in place (CRLF before SP/HTAB becomes two SP).
+ * Every line ends in CRLF; the section ends at an empty line, and *body
+ * is set past it.
  */
-static int hdr_section(struct parse *ps, char *p, char *end)
+static int hdr_section(struct parse *ps, char *p, char *end, char **body)
 {
-	while (p < end) {
+	for (;;) {
 		char *q = p, *lf;
 		size_t l;
 		int err;
 
-		if (sip_chr_ws(*p))
+		if (end - p >= 2 && p[0] == '\r' && p[1] == '\n') {
+			*body = p + 2;
+			return 0;
+		}
+		if (p < end && sip_chr_ws(*p))
 			return fail(ps, EBADMSG, "bad header folding");
 		for (;;) {
 			lf = memchr(q, '\n', (size_t)(end - q));
-			if (!lf || lf == p || lf[-1] != '\r')
+			if (!lf)
+				return fail(ps, EBADMSG, "no end of headers");
+			if (lf == p || lf[-1] != '\r')
 				return fail(ps, EBADMSG, "bare LF in header");
 			if (lf + 1 < end && sip_chr_ws(lf[1])) {
 				lf[-1] = ' ';
@@ -217,7 +225,6 @@ static int hdr_section(struct parse *ps, char *p, char *end)
 			return err;
 		p = lf + 1;
 	}
-	return 0;
 }
 
 /* Names for "duplicate X" / "bad X" reasons. */
@@ -449,7 +456,7 @@ int sip_msg_parse(struct sip_msg **msgp, const char *buf, size_t len,
 	struct parse ps;
 	struct sip_msg *msg;
 	struct sip_pl line;
-	char *p, *hend, *eol;
+	char *p, *eol, *body = NULL;
 	size_t nh;
 	int e;
 
@@ -470,43 +477,46 @@ int sip_msg_parse(struct sip_msg **msgp, const char *buf, size_t len,
 	if (len > lim->max_msg)
 		return sip_err_set(err, EOVERFLOW, 513, "message too large");
 	nh = lim->max_hdrs;
-	msg = calloc(1, sizeof(*msg) + nh * sizeof(struct sip_hdr) + len + 1);
+	if (nh > (SIZE_MAX - sizeof(*msg) - len - 1) / sizeof(struct sip_hdr))
+		return sip_err_set(err, EINVAL, 0, "bad limits");
+	msg = malloc(sizeof(*msg) + nh * sizeof(struct sip_hdr) + len + 1);
 	if (!msg)
 		return sip_err_set(err, ENOMEM, 500, "out of memory");
+	memset(msg, 0, sizeof(*msg));
 	msg->hdrv = (struct sip_hdr *)(msg + 1);
 	msg->buf = (char *)(msg->hdrv + nh);
 	memcpy(msg->buf, buf, len);
+	msg->buf[len] = '\0';
 	msg->len = len;
 	ps.msg = msg;
 
 	p = msg->buf;
-	hend = memmem(p, len, "\r\n\r\n", 4);
-	eol = memmem(p, len, "\r\n", 2);
-	if (!eol || (size_t)(eol - p) > lim->max_startline) {
+	eol = memchr(p, '\n', len);
+	if (!eol || (size_t)(eol - p) > lim->max_startline + 1) {
 		e = (eol || len > lim->max_startline)
 			    ? fail(&ps, EOVERFLOW, "start line too long")
 			    : fail(&ps, EBADMSG, "no end of headers");
 		goto out;
 	}
-	line.p = p;
-	line.l = (size_t)(eol - p);
-	e = start_line(&ps, &line);
-	if (e)
-		goto out;
-	if (!hend) {
-		e = fail(&ps, EBADMSG, "no end of headers");
-		goto out;
-	}
-	if (memchr(p, '\n', line.l) || memchr(p, '\r', line.l)) {
+	if (eol == p || eol[-1] != '\r') {
 		e = fail(&ps, EBADMSG, "bad start line");
 		goto out;
 	}
-	e = hdr_section(&ps, eol + 2, hend + 2);
+	line.p = p;
+	line.l = (size_t)(eol - 1 - p);
+	if (memchr(p, '\r', line.l)) {
+		e = fail(&ps, EBADMSG, "bad start line");
+		goto out;
+	}
+	e = start_line(&ps, &line);
+	if (e)
+		goto out;
+	e = hdr_section(&ps, eol + 1, p + len, &body);
 	if (!e)
 		e = hdrs_check(&ps);
 	if (!e)
-		e = body_frame(&ps, (size_t)(hend + 4 - p),
-			       len - (size_t)(hend + 4 - p), flags);
+		e = body_frame(&ps, (size_t)(body - p),
+			       len - (size_t)(body - p), flags);
 out:
 	if (e) {
 		free(msg);

@@ -166,6 +166,10 @@ int sip_param_check(const struct sip_pl *params, enum sip_param_mode mode)
 	return err == ENOENT ? 0 : err;
 }
 
+/* Bytes that matter when splitting a list. */
+static const bool list_special[256] = {
+	['"'] = true, ['<'] = true, ['>'] = true, [','] = true};
+
 int sip_list_next(struct sip_pl *rest, struct sip_pl *item)
 {
 	struct sip_pl r = *rest;
@@ -177,6 +181,8 @@ int sip_list_next(struct sip_pl *rest, struct sip_pl *item)
 		return ENOENT;
 	for (i = 0; i < r.l; i++) {
 		char c = r.p[i];
+		if (!list_special[(unsigned char)c])
+			continue;
 		if (c == '"') {
 			struct sip_pl q = {r.p + i, r.l - i};
 			size_t n = sip_quoted_len(&q);

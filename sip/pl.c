@@ -157,28 +157,6 @@ int sip_pl_strcpy(const struct sip_pl *pl, char *buf, size_t sz)
 
 /* Internal helpers (sip_int.h). */
 
-void sip_pl_advance(struct sip_pl *pl, size_t n)
-{
-	if (n > pl->l)
-		n = pl->l;
-	pl->p += n;
-	pl->l -= n;
-}
-
-void sip_pl_skip_ws(struct sip_pl *pl)
-{
-	while (pl->l && sip_chr_ws(pl->p[0])) {
-		pl->p++;
-		pl->l--;
-	}
-}
-
-void sip_pl_rtrim_ws(struct sip_pl *pl)
-{
-	while (pl->l && sip_chr_ws(pl->p[pl->l - 1]))
-		pl->l--;
-}
-
 bool sip_pl_all(const struct sip_pl *pl, uint8_t cls, bool esc)
 {
 	size_t i;

@@ -15,6 +15,59 @@ static bool pl_has_crlf(const struct sip_pl *pl)
 			 memchr(pl->p, '\n', pl->l));
 }
 
+/* Decimal digits of v into d (at least 10 bytes); returns the count. */
+static size_t u32_digits(uint32_t v, char *d)
+{
+	char tmp[10];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		d[i] = tmp[n - 1 - i];
+	return n;
+}
+
+/*
+ * "name: value\r\n" (value may be NULL with vl 0) plus an optional
+ * decimal, in one append; the caller has validated its parts.
+ */
+static int hdr_raw(struct sip_buf *b, const char *name, size_t nl,
+		   const char *val, size_t vl, const uint32_t *num)
+{
+	char line[512], *q;
+	size_t need = nl + 2 + vl + 10 + 2;
+
+	if (need > sizeof(line)) {
+		size_t len0 = b->len;
+		int err = sip_buf_append(b, name, nl);
+		if (!err)
+			err = sip_buf_append(b, ": ", 2);
+		if (!err)
+			err = sip_buf_append(b, val, vl);
+		if (!err)
+			err = sip_buf_append(b, "\r\n", 2);
+		if (err)
+			b->len = len0;
+		return err;
+	}
+	q = line;
+	memcpy(q, name, nl);
+	q += nl;
+	*q++ = ':';
+	*q++ = ' ';
+	if (vl)
+		memcpy(q, val, vl);
+	q += vl;
+	if (num)
+		q += u32_digits(*num, q);
+	*q++ = '\r';
+	*q++ = '\n';
+	return sip_buf_append(b, line, (size_t)(q - line));
+}
+
 int sip_print_request_line(struct sip_buf *b, const struct sip_pl *method,
 			   const struct sip_pl *ruri)
 {
@@ -41,10 +94,23 @@ int sip_print_request_line(struct sip_buf *b, const struct sip_pl *method,
 static int status_line(struct sip_buf *b, uint16_t scode,
 		       const struct sip_pl *reason)
 {
+	char head[13] = "SIP/2.0 000 ";
+	size_t len0 = b->len;
+	int err;
+
 	if (scode < 100 || scode > 699 || pl_has_crlf(reason))
 		return EINVAL;
-	return sip_buf_printf(b, "SIP/2.0 %u %.*s\r\n", scode,
-			      (int)reason->l, reason->p ? reason->p : "");
+	head[8] = (char)('0' + scode / 100);
+	head[9] = (char)('0' + scode / 10 % 10);
+	head[10] = (char)('0' + scode % 10);
+	err = sip_buf_append(b, head, 12);
+	if (!err)
+		err = sip_buf_append_pl(b, reason);
+	if (!err)
+		err = sip_buf_append(b, "\r\n", 2);
+	if (err)
+		b->len = len0;
+	return err;
 }
 
 int sip_print_status_line(struct sip_buf *b, uint16_t scode,
@@ -98,7 +164,7 @@ int sip_print_hdr_u32(struct sip_buf *b, enum sip_hdr_id id, uint32_t v)
 
 	if (!b || !n)
 		return EINVAL;
-	return sip_buf_printf(b, "%s: %u\r\n", n, (unsigned)v);
+	return hdr_raw(b, n, strlen(n), NULL, 0, &v);
 }
 
 int sip_print_body(struct sip_buf *b, const struct sip_pl *ctype,
@@ -112,8 +178,12 @@ int sip_print_body(struct sip_buf *b, const struct sip_pl *ctype,
 	len0 = b->len;
 	if (ctype)
 		err = sip_print_hdr(b, SIP_HDR_CONTENT_TYPE, NULL, ctype);
+	if (!err) {
+		uint32_t l32 = (uint32_t)len;
+		err = hdr_raw(b, "Content-Length", 14, NULL, 0, &l32);
+	}
 	if (!err)
-		err = sip_buf_printf(b, "Content-Length: %zu\r\n\r\n", len);
+		err = sip_buf_append(b, "\r\n", 2);
 	if (!err)
 		err = sip_buf_append(b, body, len);
 	if (err)
@@ -197,8 +267,9 @@ int sip_msg_print(struct sip_buf *b, const struct sip_msg *msg)
 		if (h->id == SIP_HDR_CONTENT_LENGTH)
 			continue;
 		if (h->id != SIP_HDR_OTHER)
-			sip_pl_set_str(&n, sip_hdr_name(h->id));
-		err = hdr_print(b, &n, &h->val, NULL);
+			n = sip_hdr_name_pl(h->id);
+		/* parsed names are tokens, values hold no CR or LF */
+		err = hdr_raw(b, n.p, n.l, h->val.p, h->val.l, NULL);
 	}
 	if (!err)
 		err = sip_print_body(b, NULL, msg->body.p, msg->body.l);

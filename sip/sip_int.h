@@ -45,11 +45,30 @@ static inline bool sip_chr_hex(char c)
 	       (c >= 'A' && c <= 'F');
 }
 
-/* Advance past SP/HTAB at the front; drop SP/HTAB at the back. */
-void sip_pl_skip_ws(struct sip_pl *pl);
-void sip_pl_rtrim_ws(struct sip_pl *pl);
-/* Drop n bytes from the front (n <= pl->l). */
-void sip_pl_advance(struct sip_pl *pl, size_t n);
+/* Advance past SP/HTAB at the front. */
+static inline void sip_pl_skip_ws(struct sip_pl *pl)
+{
+	while (pl->l && sip_chr_ws(pl->p[0])) {
+		pl->p++;
+		pl->l--;
+	}
+}
+
+/* Drop SP/HTAB at the back. */
+static inline void sip_pl_rtrim_ws(struct sip_pl *pl)
+{
+	while (pl->l && sip_chr_ws(pl->p[pl->l - 1]))
+		pl->l--;
+}
+
+/* Drop n bytes from the front (at most pl->l). */
+static inline void sip_pl_advance(struct sip_pl *pl, size_t n)
+{
+	if (n > pl->l)
+		n = pl->l;
+	pl->p += n;
+	pl->l -= n;
+}
 
 /* True when every byte is in class cls (and %HH escapes if esc). */
 bool sip_pl_all(const struct sip_pl *pl, uint8_t cls, bool esc);
@@ -68,6 +87,9 @@ size_t sip_quoted_len(const struct sip_pl *pl);
  * empty item (",,", leading or trailing comma).
  */
 int sip_list_next(struct sip_pl *rest, struct sip_pl *item);
+
+/* Canonical name of a known header as a view (empty for OTHER). */
+struct sip_pl sip_hdr_name_pl(enum sip_hdr_id id);
 
 /* Whether a header's values are comma-separated lists we split. */
 bool sip_hdr_is_list(enum sip_hdr_id id);
