@@ -416,24 +416,27 @@ static const char *position_name(enum geo_position p)
 }
 
 /* The namespace for a feature's own href, declared once on the root. */
-static xmlNs *feature_ns(struct bctx *c, const xmlNs *fns)
+static int feature_ns(struct bctx *c, const xmlNs *fns, xmlNs **nsp)
 {
 	char pfx[16];
-	xmlNs *ns;
 	unsigned k;
 
-	ns = xmlSearchNsByHref(c->root->doc, c->root, fns->href);
-	if (ns)
-		return ns;
-	if (fns->prefix && !xmlSearchNs(c->root->doc, c->root, fns->prefix))
-		return xmlNewNs(c->root, fns->href, fns->prefix);
+	*nsp = xmlSearchNsByHref(c->root->doc, c->root, fns->href);
+	if (*nsp)
+		return 0;
+	if (fns->prefix &&
+	    !xmlSearchNs(c->root->doc, c->root, fns->prefix)) {
+		*nsp = xmlNewNs(c->root, fns->href, fns->prefix);
+		return *nsp ? 0 : ENOMEM;
+	}
 	for (k = 1; k <= FEATURE_NS_MAX; k++) {
 		snprintf(pfx, sizeof(pfx), "f%u", k);
-		if (!xmlSearchNs(c->root->doc, c->root, (const xmlChar *)pfx))
-			return xmlNewNs(c->root, fns->href,
-					(const xmlChar *)pfx);
+		if (xmlSearchNs(c->root->doc, c->root, (const xmlChar *)pfx))
+			continue;
+		*nsp = xmlNewNs(c->root, fns->href, (const xmlChar *)pfx);
+		return *nsp ? 0 : ENOMEM;
 	}
-	return NULL;
+	return EOVERFLOW;
 }
 
 /* gml:id already used by an earlier echo in this document? */
@@ -468,9 +471,10 @@ static int add_feature(struct bctx *c, xmlNode *pr, xmlNode *cont,
 	if (f->type != XML_ELEMENT_NODE)
 		return EINVAL;
 	if (f->ns && f->ns->href && f->ns->href[0]) {
-		ns = feature_ns(c, f->ns);
-		if (!ns)
-			return EOVERFLOW;
+		int rc = feature_ns(c, f->ns, &ns);
+
+		if (rc)
+			return rc;
 	}
 	e = xmlNewChild(cont, ns, f->name, NULL);
 	if (!e)

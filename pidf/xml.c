@@ -140,6 +140,13 @@ static xmlEntityPtr xr_get_entity(void *ctx, const xmlChar *name)
 	return ent;
 }
 
+/* Errors are read from the context, never printed (no stderr). */
+static void xr_quiet(void *ctx, xmlErrorPtr error)
+{
+	(void)ctx;
+	(void)error;
+}
+
 static void xr_start(void *ctx, const xmlChar *localname,
 		     const xmlChar *prefix, const xmlChar *uri, int nb_ns,
 		     const xmlChar **ns, int nb_attr, int nb_def,
@@ -217,6 +224,7 @@ int pidf_xml_read(const char *buf, size_t len, const struct pidf_limits *lim,
 	ctxt->sax->startElementNs = xr_start;
 	ctxt->sax->endElementNs = xr_end;
 	ctxt->sax->resolveEntity = NULL;
+	ctxt->sax->serror = xr_quiet;
 	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA |
 			  XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	ctxt->linenumbers = 1;
