@@ -505,6 +505,34 @@ START_TEST(test_build_containment)
 				  "'undefined']/ex:Depot"), 1);
 	xmlFreeDoc(out);
 
+	/* A feature in no namespace keeps none: xmlns="" on the echo. */
+	{
+		static const char nons[] =
+			"<Zone xmlns:gml=\"http://www.opengis.net/gml\" "
+			"gml:id=\"z1\"/>";
+		struct _xmlDoc *zdoc = NULL;
+		struct pidf_containment zc;
+
+		ck_assert_int_eq(pidf_xml_read(nons, strlen(nons), NULL,
+					       "f", &zdoc, &err), 0);
+		zc.feature = xmlDocGetRootElement(zdoc);
+		zc.position = GEO_POS_INSIDE;
+		in.containment = &zc;
+		in.ncontainment = 1;
+		bt_roundtrip(&t, &in);
+		body = pidf_builder_body(t.b, &len);
+		ck_assert_ptr_nonnull(strstr(body, "<Zone xmlns=\"\" "
+					     "gml:id=\"z1\"/>"));
+		out = xmlReadMemory(body, (int)len, NULL, NULL,
+				    XML_PARSE_NONET);
+		ck_assert_ptr_nonnull(out);
+		ck_assert_int_eq(xp_count(out, "//pr:containment/*[local-name()"
+					  "='Zone' and namespace-uri()='']"),
+				 1);
+		xmlFreeDoc(out);
+		pidf_xml_free(zdoc);
+	}
+
 	/* The built tree is the XPath context for valueChanges (LF-32). */
 	li = pidf_builder_location_info(t.b);
 	ck_assert_ptr_nonnull(li);
