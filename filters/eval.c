@@ -278,7 +278,8 @@ static bool value_fires(const struct lf_value *v, const struct lf_val *old,
 /* Evaluation                                                          */
 
 static int containment(struct geo_ctx *geo, struct lf_state *st,
-		       const struct lf_update *u, double conf)
+		       const struct lf_update *u, const struct lf_obs *o,
+		       double conf)
 {
 	const struct lf_filter *f = st->f;
 	size_t i;
@@ -292,7 +293,8 @@ static int containment(struct geo_ctx *geo, struct lf_state *st,
 			st->out[i].position = GEO_POS_UNDEFINED;
 			continue;
 		}
-		if (ft->region && u->est) {
+		/* An estimate without a valid position is no estimate. */
+		if (ft->region && u->est && o->has_pos) {
 			if (u->est->kind == GEO_SHAPE_POINT)
 				e = geo_region_test_point(geo, ft->region,
 							  &u->est->center,
@@ -389,7 +391,7 @@ int lf_eval(struct geo_ctx *geo, struct lf_state *st,
 	conf = u->confidence > 0 && u->confidence <= 1 ? u->confidence :
 							 DEFAULT_CONFIDENCE;
 	observe(geo, &st->cur, st->evaluated, st->need_speed, u, &o);
-	e = containment(geo, st, u, conf);
+	e = containment(geo, st, u, &o, conf);
 	if (e)
 		return e;
 	for (i = 0; i < f->nval; i++) {

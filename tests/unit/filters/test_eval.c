@@ -11,7 +11,9 @@
 #include <geodesic.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -351,6 +353,7 @@ START_TEST(test_building10_2d)
 {
 	struct geo_shape in = point(37.41165, -121.93190);
 	struct geo_shape out = point(37.41250, -121.93190);
+	struct geo_shape bad;
 	struct lf_result r;
 	struct lf_update u;
 
@@ -381,7 +384,13 @@ START_TEST(test_building10_2d)
 	u = upd(NULL, 4);
 	ck_assert_uint_eq(eval(&u, &r), 0);
 	ck_assert_int_eq(r.cont[0].position, GEO_POS_INSIDE);
-	u = upd(&out, 5);
+	/* An invalid position is no position: state kept, nothing fires. */
+	bad = point(NAN, -121.93190);
+	u = upd(&bad, 5);
+	ck_assert_uint_eq(eval(&u, &r), 0);
+	ck_assert_int_eq(r.cont[0].position, GEO_POS_INSIDE);
+	u = upd(&out, 6);
+	u.confidence = 7;       /* out of range: the 95 % default */
 	ck_assert_uint_eq(eval(&u, &r), LF_FIRED_REGION);
 	ck_assert_int_eq(r.cont[0].position, GEO_POS_OUTSIDE);
 }
@@ -489,6 +498,114 @@ START_TEST(test_t24_hidden)
 	ck_assert_uint_eq(eval(&u, &r), 0);
 	ck_assert_int_eq(r.cont[0].position, GEO_POS_UNDEFINED);
 	ck_assert(!r.cont[0].changed);
+}
+END_TEST
+
+
+/* Q-18: a derived speed needs a move beyond the combined uncertainty. */
+START_TEST(test_speed_uncertain)
+{
+	struct geo_shape a = circle(48.1, 11.5, 50);
+	struct geo_shape b;
+	struct lf_update u;
+
+	use(LF_CTYPE_DRAFT, "<location-filter" XMLNS_DRAFT "><speedExceeds>"
+	    "3</speedExceeds></location-filter>");
+	u = upd(&a, 0);
+	eval(&u, NULL);
+	lf_state_commit(st);
+	b = along(48.1, 11.5, 0, 20);   /* 20 m/s, but within 2 x 50 m */
+	b.kind = GEO_SHAPE_CIRCLE;
+	b.radius = 50;
+	u = upd(&b, 1);
+	ck_assert_uint_eq(eval(&u, NULL), 0);
+	b = along(48.1, 11.5, 0, 220);  /* 200 m in 1 s, beyond 100 m */
+	b.kind = GEO_SHAPE_CIRCLE;
+	b.radius = 50;
+	u = upd(&b, 2);
+	ck_assert_uint_eq(eval(&u, NULL), LF_FIRED_SPEED);
+}
+END_TEST
+
+/* T17, Q-13: a fence across the antimeridian. */
+START_TEST(test_t17_antimeridian)
+{
+	struct geo_shape in = point(10.5, -179.95);
+	struct geo_shape out = point(10.5, 179.0);
+	struct lf_result r;
+	struct lf_update u;
+
+	use(LF_CTYPE_RFC, SF_OPEN "<filter id=\"1\"><trigger><lf:enterOrExit>"
+	    "<gml:Polygon srsName=\"urn:ogc:def:crs:EPSG::4326\">"
+	    "<gml:exterior><gml:LinearRing><gml:posList>10 179.9 10 -179.9"
+	    " 11 -179.9 11 179.9 10 179.9</gml:posList></gml:LinearRing>"
+	    "</gml:exterior></gml:Polygon></lf:enterOrExit></trigger>"
+	    "</filter></filter-set>");
+	u = upd(&out, 0);
+	eval(&u, &r);
+	ck_assert_int_eq(r.cont[0].position, GEO_POS_OUTSIDE);
+	lf_state_commit(st);
+	u = upd(&in, 1);
+	ck_assert_uint_eq(eval(&u, &r), LF_FIRED_REGION);
+	ck_assert_int_eq(r.cont[0].position, GEO_POS_INSIDE);
+}
+END_TEST
+
+/* T25, Q-20: xlink:href found in the local catalog is computed; an
+ * unknown URI is accepted and stays undefined. */
+START_TEST(test_t25_catalog)
+{
+	static const char gml[] =
+		"<my:Lot xmlns:my=\"urn:example:my\""
+		" xmlns:gml=\"http://www.opengis.net/gml\""
+		" xmlns:locd=\"urn:example:locd\" gml:id=\"lot7\""
+		" locd:uri=\"urn:example:lot7\"><gml:name>Lot 7</gml:name>"
+		"<gml:extentOf><gml:Polygon srsName=\"urn:ogc:def:crs:EPSG::"
+		"4326\"><gml:exterior><gml:LinearRing><gml:posList>"
+		"48.10 11.50 48.10 11.52 48.12 11.52 48.12 11.50 48.10 11.50"
+		"</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon>"
+		"</gml:extentOf></my:Lot>";
+	static const char body[] =
+		"<location-filter" XMLNS_DRAFT " xmlns:xlink=\"http://www.w3.org"
+		"/1999/xlink\"><enterOrExit><my:Lot xlink:href=\"urn:example:"
+		"lot7\"/></enterOrExit><enterOrExit><my:Lot xlink:href=\"urn:"
+		"example:lot8\"/></enterOrExit></location-filter>";
+	char dir[] = "/tmp/lf_catalogXXXXXX", path[128];
+	struct geo_catalog *cat = NULL;
+	struct geo_err gerr = {0};
+	struct lf_opts opts = {NULL, LF_HREF_UNDEFINED, 0};
+	struct lf_err err = {0};
+	struct geo_shape in = point(48.11, 11.51);
+	struct lf_result r;
+	struct lf_update u;
+	FILE *fp;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/lots.gml", dir);
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fwrite(gml, 1, sizeof(gml) - 1, fp),
+			  sizeof(gml) - 1);
+	fclose(fp);
+	ck_assert_msg(geo_catalog_load(geo, dir, &cat, &gerr) == 0, "%s",
+		      gerr.msg);
+	unlink(path);
+	rmdir(dir);
+	opts.catalog = cat;
+	ck_assert_msg(lf_filter_parse(geo, LF_CTYPE_DRAFT, body, strlen(body),
+				      &opts, &flt, &err) == 0, "%s", err.msg);
+	ck_assert(lf_filter_feature(flt, 0)->resolved);
+	ck_assert(!lf_filter_feature(flt, 1)->resolved);
+	ck_assert_int_eq(lf_state_alloc(flt, &st), 0);
+	u = upd(&in, 0);
+	eval(&u, &r);
+	ck_assert_int_eq(r.cont[0].position, GEO_POS_INSIDE);
+	ck_assert_int_eq(r.cont[1].position, GEO_POS_UNDEFINED);
+	lf_state_free(st);
+	lf_filter_free(flt);
+	st = NULL;
+	flt = NULL;
+	geo_catalog_free(cat);
 }
 END_TEST
 
@@ -630,6 +747,40 @@ START_TEST(test_and_group)
 }
 END_TEST
 
+
+/* RFC 4661 added/removed (Q-15); Q-21: more than one node is counted. */
+START_TEST(test_added_removed_multi)
+{
+	xmlDoc *d;
+	struct lf_update u = upd(NULL, 0);
+	struct lf_result r;
+
+	use(LF_CTYPE_RFC, SF_OPEN "<ns-bindings><ns-binding prefix=\"ca\""
+	    " urn=\"urn:ietf:params:xml:ns:pidf:geopriv10:civicAddr\"/>"
+	    "</ns-bindings><filter id=\"1\"><trigger><added>//ca:A1</added>"
+	    "</trigger></filter><filter id=\"2\"><trigger><removed>"
+	    "ca:civicAddress/ca:PC</removed></trigger></filter>"
+	    "</filter-set>");
+	ck_assert_uint_eq(eval_doc("<ca:civicAddress><ca:PC>1</ca:PC>"
+				   "</ca:civicAddress>", true),
+			  LF_FIRED_INITIAL);
+	ck_assert_uint_eq(eval_doc("<ca:civicAddress><ca:PC>2</ca:PC>"
+				   "</ca:civicAddress>", true), 0);
+	ck_assert_uint_eq(eval_doc("<ca:civicAddress><ca:A1>x</ca:A1>"
+				   "<ca:PC>2</ca:PC></ca:civicAddress>",
+				   true), LF_FIRED_CHANGED);
+	ck_assert_uint_eq(eval_doc("<ca:civicAddress><ca:A1>x</ca:A1>"
+				   "</ca:civicAddress>", true),
+			  LF_FIRED_CHANGED);
+	d = pidf("<ca:civicAddress><ca:A1>x</ca:A1></ca:civicAddress>"
+		 "<ca:civicAddress><ca:A1>y</ca:A1></ca:civicAddress>");
+	u.location_info = li_of(d);
+	ck_assert_uint_eq(eval(&u, &r), 0);
+	ck_assert_uint_eq(r.multi_node, 1);
+	xmlFreeDoc(d);
+}
+END_TEST
+
 /* LF-26: a filter with only `what` qualifies every update. */
 START_TEST(test_no_trigger)
 {
@@ -668,5 +819,9 @@ TCase *tcase_filters_eval(void)
 	tcase_add_test(tc, test_t20_value_changes);
 	tcase_add_test(tc, test_and_group);
 	tcase_add_test(tc, test_no_trigger);
+	tcase_add_test(tc, test_speed_uncertain);
+	tcase_add_test(tc, test_t17_antimeridian);
+	tcase_add_test(tc, test_t25_catalog);
+	tcase_add_test(tc, test_added_removed_multi);
 	return tc;
 }

@@ -309,6 +309,10 @@ START_TEST(test_draft_reject)
 			    "neither geometry nor");
 	expect_reject_draft("<enterOrExit><my:A xlink:href=\"#nope\"/>"
 			    "</enterOrExit>", EBADMSG, "not found");
+	expect_reject_draft("<enterOrExit><my:A gml:id=\"x\" xlink:href="
+			    "\"urn:a\"/></enterOrExit><enterOrExit><my:B"
+			    " gml:id=\"x\" xlink:href=\"urn:b\"/>"
+			    "</enterOrExit>", EBADMSG, "duplicate gml:id x");
 }
 END_TEST
 
@@ -486,6 +490,24 @@ START_TEST(test_rfc_regions)
 	ck_assert_msg(parse(LF_CTYPE_RFC, polygon, &f, &err) == 0, "%s",
 		      err.msg);
 	ck_assert_ptr_nonnull(lf_filter_feature(f, 0)->region);
+	lf_filter_free(f);
+}
+END_TEST
+
+/* Table 1.3: a lone sf:filter root is a set of one. */
+START_TEST(test_rfc_filter_root)
+{
+	struct lf_filter *f;
+	struct lf_err err = {0};
+
+	ck_assert_int_eq(parse(LF_CTYPE_RFC, "<filter xmlns=\"urn:ietf:params:"
+			       "xml:ns:simple-filter\" xmlns:lf=\"urn:ietf:"
+			       "params:xml:ns:location-filter\" id=\"x\">"
+			       "<lf:moved>10</lf:moved></filter>", &f, &err),
+			 0);
+	ck_assert_uint_eq(lf_filter_nrfc(f), 1);
+	ck_assert_str_eq(lf_filter_rfc(f, 0)->id, "x");
+	ck_assert_uint_eq(lf_filter_ngroups(f), 1);
 	lf_filter_free(f);
 }
 END_TEST
@@ -720,6 +742,7 @@ TCase *tcase_filters_parse(void)
 	tcase_add_test(tc, test_rfc_groups);
 	tcase_add_test(tc, test_rfc_regions);
 	tcase_add_test(tc, test_rfc_reject);
+	tcase_add_test(tc, test_rfc_filter_root);
 	tcase_add_test(tc, test_type_and_root);
 	tcase_add_test(tc, test_xml_hardening);
 	tcase_add_test(tc, test_limits);
