@@ -526,9 +526,9 @@ START_TEST(test_build_containment)
 		out = xmlReadMemory(body, (int)len, NULL, NULL,
 				    XML_PARSE_NONET);
 		ck_assert_ptr_nonnull(out);
-		ck_assert_int_eq(xp_count(out, "//pr:containment/*[local-name()"
-					  "='Zone' and namespace-uri()='']"),
-				 1);
+		ck_assert_int_eq(xp_count(out, "//pr:containment/*["
+					  "local-name()='Zone' and "
+					  "namespace-uri()='']"), 1);
 		xmlFreeDoc(out);
 		pidf_xml_free(zdoc);
 	}
