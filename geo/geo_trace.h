@@ -114,6 +114,9 @@ struct geo_trace_stats {
 			       * or empty position */
 	size_t ignored;       /* NMEA: other sentences, non-NMEA lines */
 	unsigned first_bad_line; /* line of the first bad checksum or 0 */
+	bool cut_short;       /* NMEA: the last line, unterminated and
+			       * without checksum, did not parse: a log cut
+			       * mid-write; skipped */
 };
 
 struct geo_trace;

@@ -7,7 +7,9 @@
  * Sentences without a fix (GGA quality 0, RMC status V, empty position)
  * are skipped and counted (stats.no_fix); other sentences and lines not
  * starting with '$' are counted as ignored. A sentence that passes its
- * checksum (or has none) but holds a malformed field is an error.
+ * checksum (or has none) but holds a malformed field is an error, except
+ * on the last line when it has no checksum and no line end: a log cut
+ * mid-write (stats.cut_short), skipped.
  *
  * A GGA and an RMC with the same time of day, one after the other in
  * either order, make one fix: position and altitude from GGA, speed
@@ -388,6 +390,12 @@ int geo_trace_nmea_next(struct geo_trace *tr, struct geo_fix *fix,
 		if (e)
 			return e;
 		e = nmea_line(tr, line, len, &s, err);
+		if (e == EBADMSG && tr->pos >= tr->len &&
+		    tr->buf[tr->len - 1] != '\n' &&
+		    !memchr(line, '*', len)) {
+			tr->st.cut_short = true;
+			e = ENODATA;
+		}
 		if (e == ENODATA)
 			continue;
 		if (e)

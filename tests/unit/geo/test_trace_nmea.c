@@ -187,9 +187,24 @@ START_TEST(test_nmea_checksum)
 	struct geo_err err;
 	size_t n;
 
+	/* A truncated line without checksum is malformed... */
 	ck_assert_int_eq(read_log(log, NULL, &f, &n, &err, &st), EBADMSG);
-	/* The truncated last line had no checksum to catch it. */
 	ck_assert_str_eq(err.msg, "line 8: GGA: bad field count");
+	ck_assert(!st.cut_short);
+	/* ...except the last one, unterminated: a log cut mid-write. */
+	{
+		char cut[8192];
+		size_t len = strlen(log);
+
+		ck_assert_uint_lt(len, sizeof(cut));
+		memcpy(cut, log, len - 2); /* drop the final CR LF */
+		cut[len - 2] = '\0';
+		ck_assert_int_eq(read_log(cut, NULL, &f, &n, &err, &st), 0);
+		ck_assert_uint_eq(n, 2);
+		ck_assert(st.cut_short);
+		ck_assert_uint_eq(st.bad_checksum, 3);
+		free(f);
+	}
 
 	log = nmea_log(
 		"!$GPGGA,100000,0100.000,N,00200.000,E,1,05,1.0,10,M,,M,,*00",
