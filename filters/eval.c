@@ -164,7 +164,8 @@ static void observe(const struct geo_ctx *geo, const struct lf_obs *prev,
 			o->pt = u->est->center;
 			o->has_pos = true;
 		} else {
-			o->has_pos = geo_shape_center(geo, u->est, &o->pt) == 0;
+			o->has_pos = geo_shape_center(geo, u->est,
+						      &o->pt) == 0;
 		}
 		if (o->has_pos && !geo_point_valid(&o->pt))
 			o->has_pos = false;

@@ -566,10 +566,11 @@ START_TEST(test_t25_catalog)
 		"</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon>"
 		"</gml:extentOf></my:Lot>";
 	static const char body[] =
-		"<location-filter" XMLNS_DRAFT " xmlns:xlink=\"http://www.w3.org"
-		"/1999/xlink\"><enterOrExit><my:Lot xlink:href=\"urn:example:"
-		"lot7\"/></enterOrExit><enterOrExit><my:Lot xlink:href=\"urn:"
-		"example:lot8\"/></enterOrExit></location-filter>";
+		"<location-filter" XMLNS_DRAFT
+		" xmlns:xlink=\"http://www.w3.org/1999/xlink\"><enterOrExit>"
+		"<my:Lot xlink:href=\"urn:example:lot7\"/></enterOrExit>"
+		"<enterOrExit><my:Lot xlink:href=\"urn:example:lot8\"/>"
+		"</enterOrExit></location-filter>";
 	char dir[] = "/tmp/lf_catalogXXXXXX", path[128];
 	struct geo_catalog *cat = NULL;
 	struct geo_err gerr = {0};
@@ -620,7 +621,8 @@ static xmlDoc *pidf(const char *inner)
 	snprintf(buf, sizeof(buf),
 		 "<presence xmlns=\"urn:ietf:params:xml:ns:pidf\""
 		 " xmlns:gp=\"urn:ietf:params:xml:ns:pidf:geopriv10\""
-		 " xmlns:ca=\"urn:ietf:params:xml:ns:pidf:geopriv10:civicAddr\""
+		 " xmlns:ca=\"urn:ietf:params:xml:ns:pidf:geopriv10:"
+		 "civicAddr\""
 		 " xmlns:dyn=\"urn:ietf:params:xml:ns:pidf:geopriv10:dynamic\""
 		 " entity=\"pres:t@example.com\"><tuple id=\"t\"><status>"
 		 "<gp:geopriv><gp:location-info>%s</gp:location-info>"

@@ -138,7 +138,8 @@ START_TEST(test_draft_units)
 
 	ck_assert_int_eq(parse(NULL, "<location-filter" XMLNS_DRAFT
 			       "><speedExceeds uom=\"km/h\">36</speedExceeds>"
-			       "<movedHoriz uom=\"urn:ogc:def:uom:EPSG::9036\">"
+			       "<movedHoriz"
+			       " uom=\"urn:ogc:def:uom:EPSG::9036\">"
 			       "1.5</movedHoriz><movedVert>4</movedVert>"
 			       "</location-filter>", &f, &err), 0);
 	ck_assert_int_eq(lf_filter_mode(f), LF_MODE_DRAFT);
@@ -160,7 +161,8 @@ START_TEST(test_draft_value_changes)
 	static const char body[] =
 		"<location-filter\n"
 		"  xmlns=\"urn:ietf:params:xml:ns:location-filter\"\n"
-		"  xmlns:cl=\"urn:ietf:params:xml:ns:pidf:geopriv10:civilLoc\">\n"
+		"  xmlns:cl=\"urn:ietf:params:xml:ns:pidf:"
+		"geopriv10:civilLoc\">\n"
 		"  <valueChanges>cl:civilAddress/cl:A1</valueChanges>\n"
 		"  <valueChanges>cl:civilAddress/cl:A2</valueChanges>\n"
 		"  <valueChanges>cl:civilAddress/cl:A3</valueChanges>\n"
@@ -206,7 +208,8 @@ START_TEST(test_draft_building10)
 		"  </enterOrExit>\n"
 		"  <enterOrExit>\n"
 		"    <my:ParkingGarage\n"
-		"xlink:href=\"http://server.example.com/loc-defs/bldg-mgr/parking\"/>\n"
+		"xlink:href=\"http://server.example.com/loc-defs/bldg-mgr/"
+		"parking\"/>\n"
 		"  </enterOrExit>\n"
 		"  <enterOrExit>\n"
 		"    <my:Again xlink:href=\"#b10\"/>\n"
@@ -230,7 +233,8 @@ START_TEST(test_draft_building10)
 	/* Q-20: http: is never fetched; accepted, undefined. */
 	ft = lf_filter_feature(f, 1);
 	ck_assert_str_eq(ft->href,
-			 "http://server.example.com/loc-defs/bldg-mgr/parking");
+			 "http://server.example.com/loc-defs/bldg-mgr/"
+			 "parking");
 	ck_assert(!ft->resolved);
 	ck_assert_ptr_null(ft->region);
 	/* Same-document reference. */
@@ -364,7 +368,8 @@ START_TEST(test_rfc_figures)
 		"<filter-set xmlns=\"urn:ietf:params:xml:ns:simple-filter\">\n"
 		"    <ns-bindings>\n"
 		"        <ns-binding prefix=\"dyn\"\n"
-		"            urn=\"urn:ietf:params:xml:schema:pidf:dynamic\"/>\n"
+		"            urn=\"urn:ietf:params:xml:schema:pidf:"
+		"dynamic\"/>\n"
 		"    </ns-bindings>\n"
 		"    <filter id=\"123\" uri=\"sip:presentity@example.com\">\n"
 		"        <trigger>\n"
@@ -414,9 +419,11 @@ START_TEST(test_rfc_groups)
 		" urn=\"urn:ietf:params:xml:ns:pidf:geopriv10:civicAddr\"/>"
 		"</ns-bindings>"
 		"<filter id=\"a\"><what><lf:locationType exact=\"true\">"
-		" civic  geodetic </lf:locationType><include>x</include></what>"
+		" civic  geodetic </lf:locationType><include>x</include>"
+		"</what>"
 		"<trigger><changed>//ca:A3</changed><changed>//ca:PC</changed>"
-		"</trigger><trigger><changed from=\"FR\">//ca:country</changed>"
+		"</trigger><trigger><changed from=\"FR\">//ca:country"
+		"</changed>"
 		"</trigger><trigger/><lf:moved uom=\"#meters\">50</lf:moved>"
 		"</filter>"
 		"<filter id=\"b\" enabled=\"false\"><trigger><lf:moved>1"
@@ -606,9 +613,9 @@ START_TEST(test_xml_hardening)
 		"<?xml version=\"1.0\"?>\n"
 		"<!DOCTYPE lolz [\n"
 		" <!ENTITY lol \"lol\">\n"
-		" <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
-		" <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
-		" <!ENTITY lol4 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">\n"
+		" <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+		" <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
+		" <!ENTITY lol4 \"&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;\">\n"
 		"]>\n"
 		"<location-filter xmlns=\"urn:ietf:params:xml:ns:location-"
 		"filter\"><valueChanges>&lol4;</valueChanges>"
