@@ -19,13 +19,15 @@ void sip_limits_init(struct sip_limits *lim)
 	lim->max_hdrline = SIP_HDRLINE_MAX;
 }
 
+_Static_assert(SIP_HDR_COUNT <= 64, "header ids fit a uint64_t mask");
+
 /* Parser state for one message. */
 struct parse {
 	struct sip_msg *msg;
 	const struct sip_limits *lim;
 	struct sip_err *err;
 	uint16_t bad_status;     /* 400 for requests, 0 for responses */
-	const struct sip_hdr *single[SIP_HDR_COUNT];
+	uint64_t seen;            /* bit per single-value header id */
 };
 
 static int fail(struct parse *ps, int code, const char *reason)
@@ -405,10 +407,10 @@ static int hdrs_check(struct parse *ps)
 		if (h->id == SIP_HDR_OTHER)
 			continue;
 		if (is_single(h->id)) {
-			if (ps->single[h->id])
+			if (ps->seen & ((uint64_t)1 << h->id))
 				return hdr_fail(ps, EBADMSG, "duplicate",
 						h->id);
-			ps->single[h->id] = h;
+			ps->seen |= (uint64_t)1 << h->id;
 			err = single_parse(ps, h);
 		} else {
 			err = item_check(ps, h);
@@ -421,7 +423,7 @@ static int hdrs_check(struct parse *ps)
 			if (!sip_pl_isset(&msg->via.sentby))
 				return hdr_fail(ps, EBADMSG, "missing",
 						SIP_HDR_VIA);
-		} else if (!ps->single[required[i]]) {
+		} else if (!(ps->seen & ((uint64_t)1 << required[i]))) {
 			return hdr_fail(ps, EBADMSG, "missing", required[i]);
 		}
 	}

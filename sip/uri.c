@@ -146,6 +146,20 @@ static int tel_part_parse(struct sip_uri *uri, struct sip_pl r)
 	return sip_param_check(&uri->params, SIP_PARAM_URI) ? EBADMSG : 0;
 }
 
+/* Other schemes: visible ASCII only, and none of < > " (RFC 3986). */
+static int opaque_check(const struct sip_pl *pl)
+{
+	size_t i;
+
+	for (i = 0; i < pl->l; i++) {
+		unsigned char c = (unsigned char)pl->p[i];
+		if (c <= 0x20 || c >= 0x7f || c == '<' || c == '>' ||
+		    c == '"')
+			return EBADMSG;
+	}
+	return 0;
+}
+
 int sip_uri_parse(struct sip_uri *uri, const struct sip_pl *pl)
 {
 	struct sip_pl r;
@@ -156,12 +170,6 @@ int sip_uri_parse(struct sip_uri *uri, const struct sip_pl *pl)
 	memset(uri, 0, sizeof(*uri));
 	if (!pl->p || !pl->l)
 		return EBADMSG;
-	for (i = 0; i < pl->l; i++) {
-		unsigned char c = (unsigned char)pl->p[i];
-		if (c <= 0x20 || c >= 0x7f || c == '<' || c == '>' ||
-		    c == '"')
-			return EBADMSG;
-	}
 	uri->all = *pl;
 	r = *pl;
 	for (i = 0; i < r.l && r.p[i] != ':'; i++) {
@@ -184,7 +192,8 @@ int sip_uri_parse(struct sip_uri *uri, const struct sip_pl *pl)
 	else if (sip_pl_casecmp_str(&uri->scheme_pl, "tel") == 0)
 		uri->scheme = SIP_SCHEME_TEL;
 	else
-		return 0;
+		return opaque_check(&uri->opaque);
+	/* the part parsers accept only their ABNF classes: no LWS, CTL */
 	if (uri->scheme == SIP_SCHEME_TEL)
 		return tel_part_parse(uri, r);
 	return sip_part_parse(uri, r);
