@@ -120,8 +120,16 @@ void lf_state_commit(struct lf_state *st)
 {
 	size_t i;
 
-	if (!st || !st->evaluated || st->committed)
+	if (!st || st->committed)
 		return;
+	if (!st->evaluated) {
+		/* A NOTIFY before any update (EV-19, no location yet): the
+		 * reference stays "nothing known", so the first fix fires
+		 * movement (Q-12) and any containment or value now known. */
+		st->committed = true;
+		st->initial = false;
+		return;
+	}
 	st->ref = st->cur;
 	memcpy(st->cont_ref, st->cont_cur,
 	       st->f->nfeat * sizeof(*st->cont_ref));

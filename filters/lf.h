@@ -239,8 +239,10 @@ int lf_eval(struct geo_ctx *geo, struct lf_state *st,
 
 /*
  * A NOTIFY carrying the most recently evaluated update was sent: it
- * becomes the reference for every trigger (LF-24). No effect before the
- * first evaluation.
+ * becomes the reference for every trigger (LF-24). Before any evaluation
+ * it records a NOTIFY without location (EV-19): the first fix then fires
+ * movement triggers (Q-12). Repeated commits without a new evaluation
+ * change nothing.
  */
 void lf_state_commit(struct lf_state *st);
 

@@ -605,7 +605,7 @@ out:
 
 enum lf_mode lf_filter_mode(const struct lf_filter *f)
 {
-	return f->mode;
+	return f ? f->mode : LF_MODE_DRAFT;
 }
 
 size_t lf_filter_ngroups(const struct lf_filter *f)
@@ -650,7 +650,9 @@ size_t lf_filter_nvalues(const struct lf_filter *f)
 
 const struct lf_what *lf_filter_what(const struct lf_filter *f)
 {
-	return &f->what;
+	static const struct lf_what any = {0};
+
+	return f ? &f->what : &any;
 }
 
 size_t lf_filter_nrfc(const struct lf_filter *f)

@@ -166,11 +166,15 @@ START_TEST(test_reference_is_last_sent)
 
 	use(LF_CTYPE_DRAFT, "<location-filter" XMLNS_DRAFT "><movedHoriz>"
 	    "20</movedHoriz></location-filter>");
-	/* Nothing committed yet: commit before any evaluation is a no-op. */
-	lf_state_commit(st);
+	/* EV-19: a NOTIFY before any fix; the first fix then fires
+	 * movement (Q-12), it is no longer the initial one. */
 	ck_assert(lf_state_initial(st));
+	lf_state_commit(st);
+	ck_assert(!lf_state_initial(st));
+	u = upd(NULL, 0);
+	ck_assert_uint_eq(eval(&u, NULL), 0);
 	u = upd(&p0, 0);
-	ck_assert_uint_eq(eval(&u, NULL), LF_FIRED_INITIAL);
+	ck_assert_uint_eq(eval(&u, NULL), LF_FIRED_MOVED_H);
 	lf_state_commit(st);
 	lf_state_commit(st);            /* twice: still p0 */
 	u = upd(&p25, 1);
