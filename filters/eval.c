@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "filters/lf_int.h"
+#include "pidf/pidf.h"
 
 #define DEFAULT_CONFIDENCE 0.95  /* RFC 7459 4.1 */
 #define SPEED_MIN_DT 1.0         /* s */
@@ -138,6 +139,27 @@ void lf_state_commit(struct lf_state *st)
 		val_swap(&st->vref[i], &st->vcur[i]);
 	st->committed = true;
 	st->initial = false;
+}
+
+void lf_update_from_pidf(struct lf_update *u,
+			 const struct pidf_location *loc,
+			 const struct _xmlNode *location_info)
+{
+	if (!u)
+		return;
+	memset(u, 0, sizeof(*u));
+	u->time = NAN;
+	u->confidence = DEFAULT_CONFIDENCE;
+	u->location_info = location_info;
+	if (!loc)
+		return;
+	u->est = loc->shape;
+	if (loc->has_time)
+		u->time = loc->time;
+	if (loc->confidence > 0 && loc->confidence <= 1)
+		u->confidence = loc->confidence;
+	u->has_speed = loc->has_speed;
+	u->speed = loc->speed;
 }
 
 /* ------------------------------------------------------------------ */

@@ -199,6 +199,17 @@ struct lf_update {
 					 see: undefined, never fire (Q-27) */
 };
 
+struct pidf_location;
+
+/*
+ * Fill u from a parsed (or authorised, SEC-16) PIDF-LO location and the
+ * gp:location-info the NOTIFY would carry (may be NULL). Borrows loc's
+ * shape; time is NAN without a timestamp; hidden is cleared.
+ */
+void lf_update_from_pidf(struct lf_update *u,
+			 const struct pidf_location *loc,
+			 const struct _xmlNode *location_info);
+
 struct lf_containment {
 	size_t feature;               /* index into the filter's features */
 	enum geo_position position;   /* current (undefined keeps previous) */

@@ -104,8 +104,9 @@ int lf_parse_draft(struct lf_pctx *pc, const struct _xmlNode *root)
 		const char *ns = lf_xml_ns(n);
 		const char *name = (const char *)n->name;
 
-		/* Q-15, LF-6: foreign children are ignored (lax). */
-		if (rootns ? !ns || strcmp(ns, rootns) != 0 : ns != NULL)
+		/* Q-15, LF-6: foreign children are ignored (lax); under a
+		 * no-namespace root (Q-7) ours may be either. */
+		if (!(ns ? strcmp(ns, LF_NS) == 0 : rootns == NULL))
 			continue;
 		for (i = 0; i < 3; i++)
 			if (strcmp(name, measures[i].name) == 0)

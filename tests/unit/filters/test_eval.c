@@ -19,6 +19,7 @@
 #include <libxml/tree.h>
 
 #include "filters/lf.h"
+#include "pidf/pidf.h"
 
 #define XMLNS_DRAFT                                                           \
 	" xmlns=\"urn:ietf:params:xml:ns:location-filter\""                   \
@@ -787,6 +788,44 @@ START_TEST(test_added_removed_multi)
 }
 END_TEST
 
+/* The PIDF-LO glue: a parsed document drives the evaluation. */
+START_TEST(test_from_pidf)
+{
+	static const char doc[] =
+		"<presence xmlns=\"urn:ietf:params:xml:ns:pidf\""
+		" xmlns:gp=\"urn:ietf:params:xml:ns:pidf:geopriv10\""
+		" xmlns:gml=\"http://www.opengis.net/gml\""
+		" xmlns:dyn=\"urn:ietf:params:xml:ns:pidf:geopriv10:dynamic\""
+		" entity=\"pres:t@example.com\"><tuple id=\"t\"><status>"
+		"<gp:geopriv><gp:location-info><gml:Point srsName=\"urn:ogc:"
+		"def:crs:EPSG::4326\"><gml:pos>48.1 11.5</gml:pos></gml:Point>"
+		"<dyn:Dynamic><dyn:speed>7.5</dyn:speed></dyn:Dynamic>"
+		"</gp:location-info><gp:usage-rules/></gp:geopriv></status>"
+		"<timestamp>2026-11-21T10:00:00Z</timestamp></tuple></presence>";
+	struct pidf_doc *pd = NULL;
+	struct pidf_err perr = {0};
+	struct lf_update u;
+
+	ck_assert_msg(pidf_parse(geo, doc, strlen(doc), NULL, &pd, &perr) == 0,
+		      "%s", perr.msg);
+	lf_update_from_pidf(&u, &pd->loc, pd->location_info);
+	ck_assert_ptr_eq(u.est, pd->loc.shape);
+	ck_assert(u.has_speed);
+	ck_assert_double_eq(u.speed, 7.5);
+	ck_assert(isfinite(u.time));
+	ck_assert_double_eq(u.confidence, 0.95);
+	ck_assert_ptr_eq(u.location_info, pd->location_info);
+	use(LF_CTYPE_DRAFT, "<location-filter" XMLNS_DRAFT "><speedExceeds>"
+	    "3</speedExceeds></location-filter>");
+	lf_state_commit(st);    /* NOTIFY without location */
+	ck_assert_uint_eq(eval(&u, NULL), LF_FIRED_SPEED);
+	lf_update_from_pidf(&u, NULL, NULL);
+	ck_assert_ptr_null(u.est);
+	ck_assert(isnan(u.time));
+	pidf_doc_free(pd);
+}
+END_TEST
+
 /* LF-26: a filter with only `what` qualifies every update. */
 START_TEST(test_no_trigger)
 {
@@ -825,6 +864,7 @@ TCase *tcase_filters_eval(void)
 	tcase_add_test(tc, test_t20_value_changes);
 	tcase_add_test(tc, test_and_group);
 	tcase_add_test(tc, test_no_trigger);
+	tcase_add_test(tc, test_from_pidf);
 	tcase_add_test(tc, test_speed_uncertain);
 	tcase_add_test(tc, test_t17_antimeridian);
 	tcase_add_test(tc, test_t25_catalog);

@@ -115,6 +115,14 @@ START_TEST(test_draft_moved)
 	ck_assert_int_eq(lf_filter_cond(f, 2, &k, &thr, &g), EINVAL);
 	ck_assert_uint_eq(lf_filter_what(f)->ntypes, 0);
 	lf_filter_free(f);
+
+	/* Q-7: under a no-namespace root, lf: children count as ours. */
+	ck_assert_int_eq(parse(LF_CTYPE_DRAFT, "<location-filter xmlns:lf=\""
+			       LF_NS "\"><lf:movedVert>2</lf:movedVert>"
+			       "<movedHoriz>5</movedHoriz></location-filter>",
+			       &f, &err), 0);
+	ck_assert_uint_eq(lf_filter_ngroups(f), 2);
+	lf_filter_free(f);
 }
 END_TEST
 
