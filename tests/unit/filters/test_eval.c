@@ -801,7 +801,8 @@ START_TEST(test_from_pidf)
 		"def:crs:EPSG::4326\"><gml:pos>48.1 11.5</gml:pos></gml:Point>"
 		"<dyn:Dynamic><dyn:speed>7.5</dyn:speed></dyn:Dynamic>"
 		"</gp:location-info><gp:usage-rules/></gp:geopriv></status>"
-		"<timestamp>2026-11-21T10:00:00Z</timestamp></tuple></presence>";
+		"<timestamp>2026-11-21T10:00:00Z</timestamp></tuple>"
+		"</presence>";
 	struct pidf_doc *pd = NULL;
 	struct pidf_err perr = {0};
 	struct lf_update u;
