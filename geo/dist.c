@@ -23,6 +23,23 @@
 #define BOUND_REL 0.01
 #define BOUND_ABS 1e-3
 
+/*
+ * Short lines: the geodesic is a space curve of curvature kappa (the
+ * normal curvature of the ellipsoid along it, 1/6399594 <= kappa <=
+ * 1/6335439 per metre), so its length s and the ECEF chord c satisfy
+ * s = c + kappa^2 c^3 / 24 + O(kappa^4 c^5, c^4 kappa dkappa/ds).
+ * Below CHORD_FAST = 10 km the correction term is at most 1.04 mm; using
+ * the mean radius for 1/kappa errs by at most 1.2 % of it (0.013 mm), the
+ * higher terms are below 1e-6 m and the chord itself is exact to about
+ * 1e-8 m: the result is within 0.02 mm of geod_inverse, about ten times
+ * faster. tests/unit/geo/test_dist.c compares both on random short lines
+ * (poles included) with a 0.1 mm tolerance.
+ */
+#define CHORD_FAST 10000.0
+#define WGS84_A 6378137.0
+#define WGS84_F (1.0 / 298.257223563)
+#define WGS84_E2 (WGS84_F * (2.0 - WGS84_F))
+
 bool geo_point_valid(const struct geo_point *p)
 {
 	if (!p)
@@ -38,13 +55,32 @@ bool geo_point_valid(const struct geo_point *p)
 	return true;
 }
 
+/* ECEF position of a point on the ellipsoid (height 0). */
+static void ecef(const struct geo_point *p, double *x, double *y, double *z)
+{
+	const double d2r = M_PI / 180.0;
+	double sp = sin(p->lat * d2r), cp = cos(p->lat * d2r);
+	double sl = sin(p->lon * d2r), cl = cos(p->lon * d2r);
+	double n = WGS84_A / sqrt(1.0 - WGS84_E2 * sp * sp);
+
+	*x = n * cp * cl;
+	*y = n * cp * sl;
+	*z = n * (1.0 - WGS84_E2) * sp;
+}
+
 double geo_distance(const struct geo_ctx *ctx, const struct geo_point *a,
 		    const struct geo_point *b)
 {
-	double s12 = NAN;
+	double s12 = NAN, ax, ay, az, bx, by, bz, c;
 
 	if (!ctx || !a || !b)
 		return NAN;
+	ecef(a, &ax, &ay, &az);
+	ecef(b, &bx, &by, &bz);
+	c = sqrt((ax - bx) * (ax - bx) + (ay - by) * (ay - by) +
+		 (az - bz) * (az - bz));
+	if (c < CHORD_FAST)
+		return c + c * c * c / (24.0 * SPHERE_R * SPHERE_R);
 	geod_inverse(&ctx->geod, a->lat, a->lon, b->lat, b->lon, &s12,
 		     NULL, NULL);
 	return s12;

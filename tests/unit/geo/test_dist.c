@@ -10,6 +10,8 @@
 #include <math.h>
 #include <stdint.h>
 
+#include <geodesic.h>
+
 #include "geo/geo.h"
 
 struct pair {
@@ -83,6 +85,43 @@ static double rnd(uint64_t *s)
 	*s ^= *s << 17;
 	return (double)(*s >> 11) / 9007199254740992.0;
 }
+
+/* The short-line path (chord + curvature) agrees with geod_inverse. */
+START_TEST(test_short_fast_path)
+{
+	struct geod_geodesic g;
+	uint64_t s = 0x1234567;
+	double worst = 0;
+	size_t i;
+
+	geod_init(&g, 6378137, 1 / 298.257223563);
+	for (i = 0; i < 300000; i++) {
+		struct geo_point a, b;
+		double d, ref, span = i % 3 == 0 ? 0.2 : i % 3 == 1 ? 0.01
+				      : 1e-5;
+		a = pt(rnd(&s) * 180 - 90, rnd(&s) * 360 - 180);
+		if (i % 7 == 0)
+			a.lat = (a.lat < 0 ? -1 : 1) * (90 - rnd(&s) * 0.05);
+		if (i % 11 == 0)
+			a.lon = 180 - rnd(&s) * 1e-3;
+		b = pt(a.lat + (rnd(&s) - 0.5) * span,
+		       a.lon + (rnd(&s) - 0.5) * span);
+		if (b.lat > 90)
+			b.lat = 180 - b.lat, b.lon += 180;
+		if (b.lat < -90)
+			b.lat = -180 - b.lat, b.lon += 180;
+		while (b.lon > 180)
+			b.lon -= 360;
+		while (b.lon < -180)
+			b.lon += 360;
+		geod_inverse(&g, a.lat, a.lon, b.lat, b.lon, &ref, NULL, NULL);
+		d = geo_distance(ctx, &a, &b);
+		if (fabs(d - ref) > worst)
+			worst = fabs(d - ref);
+	}
+	ck_assert_msg(worst < 1e-4, "worst %.3g m", worst);
+}
+END_TEST
 
 /* LF-31, Q-12: the bound never decides wrongly (thresholds inclusive). */
 START_TEST(test_at_least_random)
@@ -208,6 +247,7 @@ TCase *tcase_dist(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_geodsolve);
+	tcase_add_test(tc, test_short_fast_path);
 	tcase_add_test(tc, test_at_least_random);
 	tcase_add_test(tc, test_at_least_cases);
 	tcase_add_test(tc, test_vert_speed);
