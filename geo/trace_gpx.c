@@ -10,9 +10,10 @@
  * is used when there is no direct child). Other elements are ignored.
  *
  * Hardening (SEC-18): XML_PARSE_NONET only (never NOENT, DTDLOAD or
- * HUGE); a DOCTYPE is refused before the parser starts (prolog scan) and
- * again if the reader ever reports one, so no entity is declared,
- * expanded or loaded; the encoding is held to UTF-8 or a Latin-1 family
+ * HUGE); the prolog is checked before the parser starts: a DOCTYPE, or
+ * anything but an element after the XML declaration, PIs and comments,
+ * is refused (and a DOCTYPE node from the reader would be too), so no
+ * entity is ever declared, expanded or loaded; the encoding is held to UTF-8 or a Latin-1 family
  * one so that the byte scan sees what the parser sees (UTF-16/UTF-7
  * documents are refused); depth is capped at lim.max_depth.
  *
@@ -55,36 +56,48 @@ static void gpx_xml_error(void *arg, xmlErrorPtr e)
 }
 
 /*
- * True when the prolog (BOM, blanks, <?...?>, comments) is followed by
- * a <!DOCTYPE: GPX never needs one and it is how entities get in.
+ * Walk the prolog (BOM, blanks, <?...?>, comments) the way the parser
+ * will (in a well-formed prolog neither can hold its own terminator) and
+ * demand that an element start tag follows: a <!DOCTYPE (GPX never needs
+ * one, and it is how entities get in) or anything else is refused here,
+ * before the parser sees a byte. Returns 0 or EBADMSG with *line set.
  */
-static bool gpx_has_doctype(const char *p, size_t len)
+static int gpx_prolog_check(const char *p, size_t len, unsigned *line,
+			    bool *doctype)
 {
-	size_t i = 0;
-	const char *e;
+	size_t i = 0, k;
+	const char *e, *end;
 
+	*line = 1;
+	*doctype = false;
 	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
 	while (i < len) {
 		if (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
 		    p[i] == '\n') {
+			*line += p[i] == '\n';
 			i++;
-		} else if (len - i >= 2 && memcmp(p + i, "<?", 2) == 0) {
-			e = memmem(p + i, len - i, "?>", 2);
-			if (!e)
-				return false;
-			i = (size_t)(e - p) + 2;
-		} else if (len - i >= 4 && memcmp(p + i, "<!--", 4) == 0) {
-			e = memmem(p + i, len - i, "-->", 3);
-			if (!e)
-				return false;
-			i = (size_t)(e - p) + 3;
-		} else {
-			return len - i >= 9 &&
-			       memcmp(p + i, "<!DOCTYPE", 9) == 0;
+			continue;
 		}
+		if (len - i >= 2 && memcmp(p + i, "<?", 2) == 0)
+			e = memmem(p + i, len - i, end = "?>", 2);
+		else if (len - i >= 4 && memcmp(p + i, "<!--", 4) == 0)
+			e = memmem(p + i, len - i, end = "-->", 3);
+		else
+			break;
+		if (!e)
+			return EBADMSG; /* unterminated */
+		for (k = i; k < (size_t)(e - p); k++)
+			*line += p[k] == '\n';
+		i = (size_t)(e - p) + strlen(end);
 	}
-	return false;
+	if (len - i >= 9 && memcmp(p + i, "<!DOCTYPE", 9) == 0) {
+		*doctype = true;
+		return EBADMSG;
+	}
+	if (len - i < 2 || p[i] != '<' || p[i + 1] == '!' || p[i + 1] == '?')
+		return EBADMSG;
+	return 0;
 }
 
 /*
@@ -148,6 +161,8 @@ int geo_trace_gpx_open(struct geo_trace *tr, struct geo_err *err)
 {
 	struct trace_gpx *g;
 	const char *enc;
+	unsigned line;
+	bool doctype;
 
 	if (tr->len > INT_MAX)
 		return geo_trace_errf(err, EOVERFLOW, "GPX too large");
@@ -159,9 +174,10 @@ int geo_trace_gpx_open(struct geo_trace *tr, struct geo_err *err)
 		return geo_trace_errf(err, EBADMSG,
 				      "line 1: GPX encoding not supported "
 				      "(UTF-8 or Latin-1 only)");
-	if (gpx_has_doctype(tr->buf, tr->len))
-		return geo_trace_errf(err, EBADMSG,
-				      "line 1: DOCTYPE not allowed in GPX");
+	if (gpx_prolog_check(tr->buf, tr->len, &line, &doctype))
+		return geo_trace_errf(err, EBADMSG, "line %u: %s", line,
+				      doctype ? "DOCTYPE not allowed in GPX" :
+				      "not a GPX document");
 	g = calloc(1, sizeof(*g));
 	if (!g)
 		return geo_trace_errf(err, ENOMEM, "out of memory");
