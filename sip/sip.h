@@ -1,22 +1,18 @@
 /*
- * sip.h: locd's SIP core, public interface.
- *
- * What it does (so far): parses SIP requests and responses (RFC 3261
- * grammar, RFC 4475 torture-tested) into zero-copy views; frames a
- * message on a stream (Content-Length) or datagram; prints requests and
- * responses into a caller-provided growable buffer with a cap.
- * What it does not do: geometry, PIDF or any body parsing; bodies are
- * bytes plus a content type. Digest lives in sip/sip_auth.h.
- *
- * Ownership: parsed fields are struct sip_pl views into the message's own
- * buffer, valid while the struct sip_msg lives (sip_msg_alloc copies the
- * received bytes once; sip_msg_free releases all; no malloc per header).
- * Threads: no global mutable state; objects belong to their caller.
- * Limits (struct sip_limits, sip_limits_init): message 64 KiB, start line
- * 8 KiB, 128 headers, header line 8 KiB; exceeding one gives EOVERFLOW.
- * Errors: 0 or a positive errno value (EINVAL bad argument, EBADMSG
- * malformed, ENODATA need more bytes, EOVERFLOW over a limit, ENOMEM),
- * with a one-line reason fit for a 400's Reason/Warning where noted.
+ * sip.h: locd's SIP core, messages.  Parses requests and responses (RFC
+ * 3261 grammar, RFC 4475 torture-tested) into zero-copy views, frames
+ * them on streams (Content-Length, RFC 5626 keep-alives) and datagrams,
+ * and prints them into a caller-provided buffer with a cap.  Knows no
+ * geometry or PIDF: bodies are bytes plus a content type.  Digest is in
+ * sip/sip_auth.h, the stack (transports, transactions) in sip/sip_stack.h.
+ * Ownership: fields are struct sip_pl views into the message's own copy
+ * of the bytes, valid until sip_msg_free (one allocation per message, no
+ * malloc per header).  No global mutable state; any thread.
+ * Limits (struct sip_limits): message 64 KiB, start line 8 KiB, 128
+ * header values, header line 8 KiB: EOVERFLOW.  Errors: 0 or a positive
+ * errno value (EINVAL, EBADMSG malformed, ENODATA need more bytes,
+ * EOVERFLOW, EPROTONOSUPPORT, ENOMEM) plus struct sip_err's one-line
+ * reason fit for a 400's Reason/Warning.
  */
 #ifndef SIP_H
 #define SIP_H
@@ -373,8 +369,10 @@ enum sip_parse_flags {
  * the new message (one allocation with the header array); the caller
  * keeps buf.  Datagram rules (RFC 3261 §18.3): Content-Length may be
  * absent (the body is the rest); larger than the rest is an error;
- * shorter truncates the body (extra bytes ignored).  Stream: buf must be
- * one framed message (sip_frame_stream) and Content-Length is required.
+ * shorter truncates the body (extra bytes ignored).  Stream: buf should
+ * be one framed message (sip_frame_stream); Content-Length is required.
+ * Leading CRLFs are skipped.  A request whose CSeq method differs from
+ * its method is rejected (400; RFC 4475 mismatch01/02).
  * On success *msgp is set; on failure it is untouched and err (optional)
  * says why.  Returns 0, EINVAL, EBADMSG, EOVERFLOW (a limit),
  * EPROTONOSUPPORT (not SIP/2.0, status 505) or ENOMEM.
@@ -386,7 +384,7 @@ int sip_msg_parse(struct sip_msg **msgp, const char *buf, size_t len,
 /* Release a message (NULL is fine). */
 void sip_msg_free(struct sip_msg *msg);
 
-/* First header with id (or after prev when prev is non-NULL); NULL. */
+/* First header with id, or the next after prev (an entry of msg); NULL. */
 const struct sip_hdr *sip_msg_hdr(const struct sip_msg *msg,
 				  enum sip_hdr_id id,
 				  const struct sip_hdr *prev);
@@ -405,6 +403,7 @@ size_t sip_msg_hdr_count(const struct sip_msg *msg, enum sip_hdr_id id);
  * EOVERFLOW when the headers or the declared Content-Length exceed the
  * limits (checked before waiting for the body); EBADMSG for a missing,
  * negative or malformed Content-Length.  On error close the connection.
+ * Each call rescans buf: call it once per read, not once per byte.
  */
 enum sip_frame_kind {
 	SIP_FRAME_MSG = 1,
