@@ -318,6 +318,11 @@ static int dup_attr(struct lf_pctx *pc, const char *v, const char **out)
 	return 0;
 }
 
+static bool str_same(const char *a, const char *b)
+{
+	return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
 static int filter(struct rctx *r, const xmlNode *fe, size_t fidx)
 {
 	struct lf_pctx *pc = r->pc;
@@ -355,6 +360,17 @@ static int filter(struct rctx *r, const xmlNode *fe, size_t fidx)
 				  "boolean", id);
 	if (rf->remove)
 		return 0;       /* deletes filter id; content irrelevant */
+	/* RFC 4660 5.2: two filters for one resource or domain -> 488. */
+	for (i = 0; i < fidx; i++) {
+		const struct lf_rfc_filter *o = &pc->f->rfc[i];
+
+		if (o->remove || !str_same(o->uri, rf->uri) ||
+		    !str_same(o->domain, rf->domain))
+			continue;
+		return lf_err_set(pc->err, EBADMSG,
+				  "filters %.40s and %.40s address the same "
+				  "resource", o->id, id);
+	}
 	for (n = lf_xml_first(fe); n; n = lf_xml_next(n)) {
 		if (lf_xml_is(n, LF_NS_SF, "what")) {
 			if (seen_what)

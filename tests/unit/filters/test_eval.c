@@ -765,7 +765,8 @@ START_TEST(test_added_removed_multi)
 	use(LF_CTYPE_RFC, SF_OPEN "<ns-bindings><ns-binding prefix=\"ca\""
 	    " urn=\"urn:ietf:params:xml:ns:pidf:geopriv10:civicAddr\"/>"
 	    "</ns-bindings><filter id=\"1\"><trigger><added>//ca:A1</added>"
-	    "</trigger></filter><filter id=\"2\"><trigger><removed>"
+	    "</trigger></filter><filter id=\"2\" domain=\"example.com\">"
+	    "<trigger><removed>"
 	    "ca:civicAddress/ca:PC</removed></trigger></filter>"
 	    "</filter-set>");
 	ck_assert_uint_eq(eval_doc("<ca:civicAddress><ca:PC>1</ca:PC>"

@@ -434,7 +434,8 @@ START_TEST(test_rfc_groups)
 		"</changed>"
 		"</trigger><trigger/><lf:moved uom=\"#meters\">50</lf:moved>"
 		"</filter>"
-		"<filter id=\"b\" enabled=\"false\"><trigger><lf:moved>1"
+		"<filter id=\"b\" uri=\"sip:b@x\" enabled=\"false\">"
+		"<trigger><lf:moved>1"
 		"</lf:moved></trigger></filter>"
 		"<filter id=\"c\" remove=\"true\"/>"
 		"</filter-set>";
@@ -534,6 +535,16 @@ START_TEST(test_rfc_reject)
 			  "</trigger></filter><filter id=\"1\"><trigger>"
 			  "<lf:moved>6</lf:moved></trigger></filter>",
 			  EBADMSG, "duplicate filter id 1");
+	/* RFC 4660 5.2: two filters for the same resource or domain */
+	expect_reject_rfc("<filter id=\"1\" uri=\"sip:a@b\"><trigger>"
+			  "<lf:moved>5</lf:moved></trigger></filter>"
+			  "<filter id=\"2\" uri=\"sip:a@b\"><trigger>"
+			  "<lf:moved>6</lf:moved></trigger></filter>",
+			  EBADMSG, "same resource");
+	expect_reject_rfc("<filter id=\"1\"><trigger><lf:moved>5</lf:moved>"
+			  "</trigger></filter><filter id=\"2\"><trigger>"
+			  "<lf:moved>6</lf:moved></trigger></filter>",
+			  EBADMSG, "same resource");
 	expect_reject_rfc("<filter><trigger><lf:moved>5</lf:moved>"
 			  "</trigger></filter>", EBADMSG, "without id");
 	expect_reject_rfc("<filter id=\"1\" uri=\"sip:a@b\" domain=\"b\">"
@@ -688,9 +699,10 @@ START_TEST(test_limits)
 	 * each (64 groups, 32 features), then one more moved. */
 	n = (size_t)snprintf(body, cap, SF_OPEN);
 	for (i = 0; i < 33; i++) {
-		n += (size_t)snprintf(body + n, cap - n, "<filter id=\"f%zu\">"
-				      "<trigger><lf:moved>5</lf:moved>"
-				      "</trigger>", i);
+		n += (size_t)snprintf(body + n, cap - n, "<filter id=\"f%zu\""
+				      " uri=\"sip:u%zu@x\"><trigger>"
+				      "<lf:moved>5</lf:moved></trigger>", i,
+				      i);
 		if (i < 32)
 			n += (size_t)snprintf(
 				body + n, cap - n,
