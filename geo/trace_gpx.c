@@ -13,9 +13,10 @@
  * HUGE); the prolog is checked before the parser starts: a DOCTYPE, or
  * anything but an element after the XML declaration, PIs and comments,
  * is refused (and a DOCTYPE node from the reader would be too), so no
- * entity is ever declared, expanded or loaded; the encoding is held to UTF-8 or a Latin-1 family
- * one so that the byte scan sees what the parser sees (UTF-16/UTF-7
- * documents are refused); depth is capped at lim.max_depth.
+ * entity is ever declared, expanded or loaded; the encoding is held to
+ * UTF-8 or a Latin-1 family one so that the byte scan sees what the
+ * parser sees (UTF-16/UTF-7 documents are refused); depth is capped at
+ * lim.max_depth.
  *
  * Line numbers: libxml2 keeps element lines below 65535; past that the
  * parser's current line is used, which may run a few lines ahead.

@@ -34,8 +34,9 @@ static size_t mutate(char *buf, size_t len, size_t cap, uint32_t *seed)
 
 	switch (lcg(seed) % 5) {
 	case 0: /* overwrite a byte with a syntax character */
+		n = lcg(seed) % (sizeof(alphabet) - 1);
 		if (len)
-			buf[pos] = alphabet[lcg(seed) % (sizeof(alphabet) - 1)];
+			buf[pos] = alphabet[n];
 		return len;
 	case 1: /* flip a bit */
 		if (len)
