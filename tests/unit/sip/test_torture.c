@@ -568,6 +568,100 @@ START_TEST(test_torture_dblreq_second)
 }
 END_TEST
 
+/* xorshift64: a fixed sequence, so failures reproduce. */
+static unsigned mut_rand(unsigned long long *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return (unsigned)*s;
+}
+
+/*
+ * Mutated torture messages (SEC-19): every outcome is either an error
+ * with a reason and no message, or a message that prints and parses
+ * back with the same header count, Call-ID, tags and body.
+ */
+START_TEST(test_torture_mutations)
+{
+	static const char *names[] = {"wsinv", "intmeth", "esc01", "longreq",
+				      "mpart01", "semiuri", "unreason",
+				      "regescrt", "cparam01", "inv2543"};
+	static const char special[] = " \t\r\n;,:<>\"\\@%=?/[]*.0";
+	unsigned long long seed = 88172645463325252ull;
+	char *msgs[10], *b;
+	size_t lens[10], ok = 0, bad = 0;
+	int i, n;
+
+	for (i = 0; i < 10; i++) {
+		msgs[i] = load(names[i], &lens[i]);
+		if (!msgs[i]) {
+			TU_SKIP_NO_SHARED("rfc4475/msgs");
+			return;
+		}
+	}
+	b = malloc(SIP_MSG_MAX);
+	ck_assert_ptr_nonnull(b);
+	for (n = 0; n < 20000; n++) {
+		struct sip_msg *m = NULL, *m2 = NULL;
+		struct sip_err err = {0};
+		struct sip_buf out;
+		int k = (int)(mut_rand(&seed) % 10), j, e;
+		size_t l = lens[k], pos;
+
+		memcpy(b, msgs[k], l);
+		for (j = 0; j < 1 + (int)(mut_rand(&seed) % 3) && l > 1; j++) {
+			pos = mut_rand(&seed) % l;
+			switch (mut_rand(&seed) % 4) {
+			case 0:
+				b[pos] = special[mut_rand(&seed) %
+						 (sizeof(special) - 1)];
+				break;
+			case 1:
+				b[pos] = (char)mut_rand(&seed);
+				break;
+			case 2:
+				memmove(b + pos, b + pos + 1, l - pos - 1);
+				l--;
+				break;
+			default:
+				l = pos + 1;
+				break;
+			}
+		}
+		e = sip_msg_parse(&m, b, l, (enum sip_parse_flags)(n & 1),
+				  NULL, &err);
+		if (e) {
+			ck_assert_ptr_null(m);
+			ck_assert_int_eq(err.code, e);
+			ck_assert(err.reason[0] != '\0');
+			bad++;
+			continue;
+		}
+		ok++;
+		sip_buf_init(&out, SIP_MSG_MAX);
+		ck_assert_int_eq(sip_msg_print(&out, m), 0);
+		ck_assert_int_eq(sip_msg_parse(&m2, out.p, out.len,
+					       SIP_PARSE_STREAM, NULL, &err),
+				 0);
+		ck_assert_uint_eq(m2->hdrc, m->hdrc + (m->has_clen ? 0 : 1));
+		ck_assert(sip_pl_eq(&m2->callid, &m->callid));
+		ck_assert(sip_pl_eq(&m2->from.tag, &m->from.tag));
+		ck_assert(sip_pl_eq(&m2->to.tag, &m->to.tag));
+		ck_assert(sip_pl_eq(&m2->body, &m->body));
+		sip_msg_free(m2);
+		sip_msg_free(m);
+		sip_buf_reset(&out);
+	}
+	/* both outcomes were exercised */
+	ck_assert_uint_gt(ok, 100);
+	ck_assert_uint_gt(bad, 100);
+	free(b);
+	for (i = 0; i < 10; i++)
+		free(msgs[i]);
+}
+END_TEST
+
 TCase *tcase_torture(void);
 TCase *tcase_torture(void)
 {
@@ -576,5 +670,7 @@ TCase *tcase_torture(void)
 	tcase_add_test(tc, test_torture_baddn);
 	tcase_add_test(tc, test_torture_clerr_stream);
 	tcase_add_test(tc, test_torture_dblreq_second);
+	tcase_add_test(tc, test_torture_mutations);
+	tcase_set_timeout(tc, 60);
 	return tc;
 }
