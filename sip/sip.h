@@ -249,6 +249,11 @@ struct sip_via {
 	uint8_t ttl;
 };
 
+/*
+ * Parse one Via value (LWS allowed around '/' and ';' '=').  branch,
+ * received and maddr must have values; rport's is a port if present; ttl
+ * is 0..255.  Views point into pl.  Returns 0, EINVAL or EBADMSG.
+ */
 int sip_via_parse(struct sip_via *via, const struct sip_pl *pl)
 	__attribute__((warn_unused_result));
 
@@ -280,6 +285,7 @@ struct sip_ctype {
 	struct sip_pl type, subtype, params;
 };
 
+/* Returns 0, EINVAL or EBADMSG (missing type or subtype, bad params). */
 int sip_ctype_parse(struct sip_ctype *ct, const struct sip_pl *pl)
 	__attribute__((warn_unused_result));
 
@@ -300,6 +306,10 @@ struct sip_event {
 	struct sip_rates rates;
 };
 
+/*
+ * Event value: package token (not starting or ending with '.'), params;
+ * id must be a token; rates per RC-6.  Returns 0, EINVAL or EBADMSG.
+ */
 int sip_event_parse(struct sip_event *ev, const struct sip_pl *pl)
 	__attribute__((warn_unused_result));
 
@@ -321,7 +331,13 @@ struct sip_substate_hdr {
 	struct sip_rates rates;
 };
 
+/* "active", "pending", "terminated" or "other". */
 const char *sip_substate_name(enum sip_substate st);
+/*
+ * Subscription-State value: state token (unknown ones are OTHER, value
+ * kept), reason token, expires and retry-after (32-bit), rates (RC-6).
+ * Returns 0, EINVAL or EBADMSG.
+ */
 int sip_substate_parse(struct sip_substate_hdr *ss, const struct sip_pl *pl)
 	__attribute__((warn_unused_result));
 
