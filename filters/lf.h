@@ -163,6 +163,20 @@ int lf_filter_parse(struct geo_ctx *geo, const char *ctype,
 	__attribute__((warn_unused_result));
 void lf_filter_free(struct lf_filter *f);
 
+/*
+ * A filter change within a dialog (EV-10, T14): apply the refresh's
+ * filter upd to the filter in force old (NULL: none). Draft: upd replaces
+ * old entirely. RFC: a filter with a known id replaces it, remove="true"
+ * deletes it, new ids are added; two filters for one uri/domain are an
+ * error. On success *outp is the filter now in force (it may be upd
+ * itself); free it, old and upd independently with lf_filter_free: parts
+ * are shared by reference count (one thread). Make a new lf_state for it
+ * (LF-42). Errors: EINVAL, EBADMSG, EOVERFLOW (limits), ENOMEM.
+ */
+int lf_filter_merge(const struct lf_filter *old, const struct lf_filter *upd,
+		    struct lf_filter **outp, struct lf_err *err)
+	__attribute__((warn_unused_result));
+
 enum lf_mode lf_filter_mode(const struct lf_filter *f);
 size_t lf_filter_ngroups(const struct lf_filter *f);
 size_t lf_filter_nconds(const struct lf_filter *f);

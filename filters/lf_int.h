@@ -161,6 +161,13 @@ struct lf_filter {
 	size_t nrfc;
 	struct lf_rfc_filter *rfc;                  /* array of nrfc */
 	struct lf_what what;
+	/* Sharing (merge.c): extra references to this filter, and for a
+	 * merged filter the parsed filters its pieces live in (per RFC
+	 * filter; NULL in a parsed filter: itself). */
+	unsigned refs;
+	struct lf_filter *origin[LF_RFC_FILTERS_MAX];
+	size_t norigins;
+	struct lf_filter *origins[LF_RFC_FILTERS_MAX];
 };
 
 /* Parsing context shared by the two front ends. */

@@ -499,6 +499,10 @@ void lf_filter_free(struct lf_filter *f)
 
 	if (!f)
 		return;
+	if (f->refs > 0) {      /* still used by a merged filter */
+		f->refs--;
+		return;
+	}
 	for (i = 0; i < f->nfeat; i++)
 		geo_region_free(f->feats[i].region);
 	for (i = 0; i < LF_FEATURES_MAX; i++) {
@@ -520,6 +524,8 @@ void lf_filter_free(struct lf_filter *f)
 	free(f->rfc);
 	if (f->doc)
 		pidf_xml_free(f->doc);
+	for (i = 0; i < f->norigins; i++)
+		lf_filter_free(f->origins[i]);
 	free(f);
 }
 
