@@ -128,12 +128,14 @@ END_TEST
 START_TEST(test_draft_replaces)
 {
 	struct lf_filter *old = parse(LF_CTYPE_DRAFT,
-				      "<location-filter xmlns=\"urn:ietf:params:"
-				      "xml:ns:location-filter\"><movedHoriz>5"
+				      "<location-filter xmlns=\"urn:ietf:"
+				      "params:xml:ns:location-filter\">"
+				      "<movedHoriz>5"
 				      "</movedHoriz></location-filter>");
 	struct lf_filter *upd = parse(LF_CTYPE_DRAFT,
-				      "<location-filter xmlns=\"urn:ietf:params:"
-				      "xml:ns:location-filter\"><movedVert>7"
+				      "<location-filter xmlns=\"urn:ietf:"
+				      "params:xml:ns:location-filter\">"
+				      "<movedVert>7"
 				      "</movedVert></location-filter>");
 	struct lf_filter *m = NULL;
 	struct lf_err err = {0};
