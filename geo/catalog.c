@@ -263,6 +263,7 @@ int geo_catalog_load(struct geo_ctx *ctx, const char *dir,
 	DIR *d;
 	int rc = 0;
 
+	geo__err_begin(err);
 	if (!ctx || !dir || !catp)
 		return geo__err(err, EINVAL, "bad argument");
 	d = opendir(dir);
@@ -304,7 +305,7 @@ out:
 		free(names[i]);
 	free(names);
 	geo_catalog_free(cat);
-	return rc;
+	return geo__err_end(err, rc);
 }
 
 const struct geo_feature *geo_catalog_lookup(const struct geo_catalog *cat,

@@ -47,6 +47,30 @@ int geo__err(struct geo_err *err, int code, const char *fmt, ...)
 	return code;
 }
 
+void geo__err_begin(struct geo_err *err)
+{
+	if (err) {
+		err->code = 0;
+		err->msg[0] = '\0';
+	}
+}
+
+int geo__err_end(struct geo_err *err, int rc)
+{
+	if (!rc || !err || err->code == rc)
+		return rc;
+	switch (rc) {
+	case ENOMEM:
+		return geo__err(err, rc, "out of memory");
+	case EINVAL:
+		return geo__err(err, rc, "bad argument");
+	case EPROTO:
+		return geo__err(err, rc, "geometry engine failure");
+	default:
+		return geo__err(err, rc, "geometry error %d", rc);
+	}
+}
+
 void geo__log(const struct geo_ctx *ctx, int level, const char *fmt, ...)
 {
 	char buf[256];

@@ -77,6 +77,7 @@ int geo_feature_parse(struct geo_ctx *ctx, const struct _xmlNode *node,
 	xmlChar *id;
 	int rc = 0;
 
+	geo__err_begin(err);
 	if (!ctx || !node || !featp || node->type != XML_ELEMENT_NODE)
 		return geo__err(err, EINVAL, "bad argument");
 	f = calloc(1, sizeof(*f));
@@ -117,7 +118,7 @@ int geo_feature_parse(struct geo_ctx *ctx, const struct _xmlNode *node,
 out:
 	if (rc) {
 		geo_feature_free(f);
-		return rc;
+		return geo__err_end(err, rc);
 	}
 	*featp = f;
 	return 0;

@@ -35,6 +35,10 @@ struct geo_ctx {
 /* Fill err (may be NULL) and return code. */
 int geo__err(struct geo_err *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Public entry points: clear err on entry; on failure make sure it
+ * carries a reason even for errors raised without one (ENOMEM, ...). */
+void geo__err_begin(struct geo_err *err);
+int geo__err_end(struct geo_err *err, int rc);
 void geo__log(const struct geo_ctx *ctx, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -153,6 +157,8 @@ int geo__part_test(struct geo_ctx *ctx, const struct geo_part *part,
 struct _xmlNode;
 /* True when n is an element of namespace ns (GML: 3.1 or 3.2) named name. */
 bool geo__is(const struct _xmlNode *n, const char *ns, const char *name);
+/* Number of element ancestors of n (bounded by GEO_ANCESTOR_MAX). */
+unsigned geo__node_depth(const struct _xmlNode *n);
 /* First element child named ns:name, or NULL. */
 const struct _xmlNode *geo__child(const struct _xmlNode *n, const char *ns,
 				  const char *name);

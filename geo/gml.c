@@ -659,14 +659,30 @@ static int polygon_parse(struct geo_ctx *ctx, const xmlNode *n,
 	return 0;
 }
 
+unsigned geo__node_depth(const struct _xmlNode *n)
+{
+	unsigned d = 0;
+
+	for (n = n->parent; n && n->type == XML_ELEMENT_NODE &&
+		    d <= GEO_ANCESTOR_MAX; n = n->parent)
+		d++;
+	return d;
+}
+
+#define node_depth geo__node_depth
+
 int geo_gml_parse(struct geo_ctx *ctx, const struct _xmlNode *node,
 		  struct geo_shape **shapep, struct geo_err *err)
 {
 	struct geo_shape *s = NULL;
 	int rc;
 
+	geo__err_begin(err);
 	if (!ctx || !node || !shapep)
 		return geo__err(err, EINVAL, "bad argument");
+	if (node_depth(node) > ctx->lim.max_depth)
+		return geo__err(err, EOVERFLOW, "GML nested deeper than %u",
+				ctx->lim.max_depth);
 	if (geo__is(node, GEO_NS_GML, "Point"))
 		rc = point_parse(ctx, node, &s, err);
 	else if (geo__is(node, GEO_NS_GML, "Polygon"))
@@ -679,7 +695,7 @@ int geo_gml_parse(struct geo_ctx *ctx, const struct _xmlNode *node,
 		return geo__err(err, ENOTSUP, "unsupported geometry %.60s",
 				node->name ? (const char *)node->name : "?");
 	if (rc)
-		return rc;
+		return geo__err_end(err, rc);
 	*shapep = s;
 	return 0;
 }

@@ -156,6 +156,7 @@ int geo_region_alloc(struct geo_ctx *ctx, struct geo_shape *const *shapes,
 	size_t i;
 	int rc;
 
+	geo__err_begin(err);
 	if (!ctx || !regp || (nshapes && !shapes))
 		return geo__err(err, EINVAL, "bad argument");
 	if (nshapes == 0)
@@ -187,7 +188,7 @@ int geo_region_alloc(struct geo_ctx *ctx, struct geo_shape *const *shapes,
 	return 0;
 out:
 	geo_region_free(reg);
-	return rc;
+	return geo__err_end(err, rc);
 }
 
 struct geo_region *geo_region_ref(struct geo_region *reg)

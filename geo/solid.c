@@ -160,7 +160,7 @@ int geo__solid_parse(struct geo_ctx *ctx, const struct _xmlNode *n,
 		rc = ENOMEM;
 		goto out;
 	}
-	rc = collect(ctx, ext, 1, &ps, err);
+	rc = collect(ctx, ext, geo__node_depth(ext) + 1, &ps, err);
 	if (rc)
 		goto out;
 	for (i = 0; i < ps.n; i++) {

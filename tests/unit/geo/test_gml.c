@@ -7,12 +7,15 @@
 #include <check.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
 #include "geo/geo.h"
 #include "tests/unit/geo/geo_test.h"
+#include "tests/unit/testutil.h"
 
 static struct geo_ctx *ctx;
 static int warnings;
@@ -413,12 +416,105 @@ START_TEST(test_feature_shapes)
 }
 END_TEST
 
+static uint64_t xs(uint64_t *st)
+{
+	*st ^= *st << 13;
+	*st ^= *st >> 7;
+	*st ^= *st << 17;
+	return *st;
+}
+
+static bool allowed(int rc)
+{
+	return rc == 0 || rc == EBADMSG || rc == EOVERFLOW ||
+	       rc == ENOTSUP || rc == EINVAL;
+}
+
+/*
+ * Mutated Building 10 documents (bytes replaced, deleted, chunks
+ * duplicated): every outcome is 0 or a listed code with a reason; run
+ * under ASan/UBSan by `make SANITIZE=1` for memory errors.
+ */
+START_TEST(test_mutations)
+{
+	size_t len = 0, i, parsed = 0, ok = 0;
+	char *base = tu_read_file("data/features/building10.gml", &len);
+	static const char alphabet[] = "0123456789-.eE <>/\"x#:9";
+	uint64_t st = 0xfeedface;
+
+	ck_assert_ptr_nonnull(base);
+	for (i = 0; i < 3000; i++) {
+		char *buf = malloc(2 * len + 1);
+		size_t n = len, k, m = 1 + xs(&st) % 4;
+		xmlDoc *doc;
+		xmlNode *c, *b;
+
+		memcpy(buf, base, len);
+		for (k = 0; k < m; k++) {
+			size_t at = xs(&st) % n, op = xs(&st) % 3;
+			if (op == 0) {
+				buf[at] = alphabet[xs(&st) %
+						   (sizeof(alphabet) - 1)];
+			} else if (op == 1 && n > 1) {
+				memmove(buf + at, buf + at + 1, n - at - 1);
+				n--;
+			} else {
+				size_t cl = xs(&st) % 64;
+				if (at + cl > n)
+					cl = n - at;
+				if (n + cl <= 2 * len) {
+					memmove(buf + at + cl, buf + at, n - at);
+					n += cl;
+				}
+			}
+		}
+		doc = xmlReadMemory(buf, (int)n, "m.gml", NULL,
+				    XML_PARSE_NONET | XML_PARSE_NOERROR |
+				    XML_PARSE_NOWARNING);
+		free(buf);
+		if (!doc)
+			continue;
+		parsed++;
+		for (c = gt_root(doc) ? gt_root(doc)->children : NULL; c;
+		     c = c->next)
+			for (b = c->children; b; b = b->next) {
+				struct geo_feature *f = NULL;
+				struct geo_region *r = NULL;
+				struct geo_err e = { 0 };
+				int rc;
+				if (b->type != XML_ELEMENT_NODE)
+					continue;
+				rc = geo_feature_parse(ctx, b, &f, &e);
+				ck_assert_msg(allowed(rc), "rc %d", rc);
+				if (rc) {
+					ck_assert_int_eq(e.code, rc);
+					ck_assert(e.msg[0] != '\0');
+					continue;
+				}
+				rc = geo_region_alloc(ctx, f->shapes,
+						      f->nshapes, &r, &e);
+				ck_assert_msg(allowed(rc), "rc %d", rc);
+				if (!rc)
+					ok++;
+				geo_region_free(r);
+				geo_feature_free(f);
+			}
+		xmlFreeDoc(doc);
+	}
+	free(base);
+	ck_assert_uint_gt(parsed, 100);
+	ck_assert_uint_gt(ok, 10);
+	ck_assert_uint_eq(geo_ctx_interned(ctx), 0);
+}
+END_TEST
+
 TCase *tcase_gml(void);
 TCase *tcase_gml(void)
 {
 	TCase *tc = tcase_create("gml");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_building10_2d);
 	tcase_add_test(tc, test_crs_spellings);
 	tcase_add_test(tc, test_crs_inferred);
@@ -429,5 +525,6 @@ TCase *tcase_gml(void)
 	tcase_add_test(tc, test_limits);
 	tcase_add_test(tc, test_unsupported);
 	tcase_add_test(tc, test_feature_shapes);
+	tcase_add_test(tc, test_mutations);
 	return tc;
 }
