@@ -1,6 +1,5 @@
 /*
- * dialog.c: SIP dialogs for subscriptions (RFC 3261 §12, RFC 6665 §4.1),
- * and the small helpers of event_int.h.
+ * dialog.c: SIP dialogs for subscriptions (RFC 3261 §12, RFC 6665 §4.1).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,124 +10,6 @@
 
 #include "sip/event_int.h"
 #include "sip/sip_dialog.h"
-
-/* --- event_int.h helpers. */
-
-int evt_strdup_pl(char **out, const struct sip_pl *pl, size_t max)
-{
-	char *s;
-	size_t l = pl && pl->p ? pl->l : 0;
-
-	if (l > max)
-		return EOVERFLOW;
-	if (l && (memchr(pl->p, '\0', l) || memchr(pl->p, '\r', l) ||
-		  memchr(pl->p, '\n', l)))
-		return EINVAL;
-	s = malloc(l + 1);
-	if (!s)
-		return ENOMEM;
-	if (l)
-		memcpy(s, pl->p, l);
-	s[l] = '\0';
-	*out = s;
-	return 0;
-}
-
-int evt_strdup(char **out, const char *s, size_t max)
-{
-	struct sip_pl pl;
-
-	if (!s) {
-		*out = NULL;
-		return 0;
-	}
-	pl.p = s;
-	pl.l = strnlen(s, max + 1);
-	return evt_strdup_pl(out, &pl, max);
-}
-
-bool evt_is_token(const struct sip_pl *pl)
-{
-	static const char extra[] = "-.!%*_+`'~";
-	size_t i;
-
-	if (!pl || !pl->l)
-		return false;
-	for (i = 0; i < pl->l; i++) {
-		char c = pl->p[i];
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || (c && strchr(extra, c)))
-			continue;
-		return false;
-	}
-	return true;
-}
-
-/* One RFC 6446 rate as 1*2DIGIT ["." 1*10DIGIT], trailing zeros cut. */
-static int rate_print(struct sip_buf *b, const char *name, double v)
-{
-	char num[32];
-	int n;
-
-	if (v <= 0)
-		return 0;
-	if (v > 99.9999999999)
-		v = 99.9999999999;
-	if (v < 0.0000000001)
-		v = 0.0000000001;
-	n = snprintf(num, sizeof(num), "%.10f", v);
-	if (n <= 0 || (size_t)n >= sizeof(num))
-		return EINVAL;
-	while (n > 0 && num[n - 1] == '0')
-		num[--n] = '\0';
-	if (n > 0 && num[n - 1] == '.')
-		num[--n] = '\0';
-	return sip_buf_printf(b, ";%s=%s", name, num);
-}
-
-int evt_print_rates(struct sip_buf *b, const struct sip_rates *r)
-{
-	size_t len0 = b->len;
-	int err;
-
-	err = rate_print(b, "max-rate", r->max_rate);
-	if (!err)
-		err = rate_print(b, "min-rate", r->min_rate);
-	if (!err)
-		err = rate_print(b, "adaptive-min-rate", r->adaptive_min_rate);
-	if (err)
-		b->len = len0;
-	return err;
-}
-
-int evt_print_warning(struct sip_buf *b, const char *host, const char *text)
-{
-	char clean[256];
-	size_t i, n = 0;
-
-	for (i = 0; text && text[i] && n + 1 < sizeof(clean); i++) {
-		unsigned char c = (unsigned char)text[i];
-		if (c == '"' || c == '\\' || c < 0x20 || c == 0x7f)
-			continue;
-		clean[n++] = (char)c;
-	}
-	clean[n] = '\0';
-	return sip_buf_printf(b, "Warning: 399 %s \"%s\"\r\n",
-			      host && *host ? host : "locd", clean);
-}
-
-int evt_print_addr(struct sip_buf *b, enum sip_hdr_id id, const char *uri,
-		   const char *tag)
-{
-	const char *name = sip_hdr_name(id);
-
-	if (!name || !uri)
-		return EINVAL;
-	if (tag && *tag)
-		return sip_buf_printf(b, "%s: <%s>;tag=%s\r\n", name, uri,
-				      tag);
-	return sip_buf_printf(b, "%s: <%s>\r\n", name, uri);
-}
 
 /* --- Dialogs. */
 
@@ -435,6 +316,65 @@ int sip_dialog_request(struct sip_dialog *d, struct sip_buf *b,
 	d->lseq++;
 	if (next_hop)
 		*next_hop = hop;
+	return 0;
+}
+
+int sip_dialog_req_fill(struct sip_dialog *d, const char *method,
+			struct sip_dialog_req *st, struct sip_req_desc *rd)
+{
+	struct sip_pl m, hop;
+	size_t i, first = 0, n = 0;
+	bool lr = true;
+	int len;
+
+	if (!d || !method || !st || !rd || !d->rtarget || !d->callid ||
+	    !d->ltag)
+		return EINVAL;
+	sip_pl_set_str(&m, method);
+	if (!evt_is_token(&m))
+		return EINVAL;
+	if (d->lseq == UINT32_MAX)
+		return EOVERFLOW;
+	memset(rd, 0, sizeof(*rd));
+	rd->ruri = d->rtarget;
+	if (d->routec) {
+		if (route_uri(d->routev[0], &hop, &lr))
+			return EBADMSG;
+		if (!lr) {
+			if (sip_pl_strcpy(&hop, st->ruri, sizeof(st->ruri)))
+				return EOVERFLOW;
+			rd->ruri = st->ruri;
+			first = 1;
+		}
+	}
+	for (i = first; i < d->routec; i++)
+		st->routev[n++] = d->routev[i];
+	if (!lr) {
+		len = snprintf(st->target, sizeof(st->target), "<%s>",
+			       d->rtarget);
+		if (len < 0 || (size_t)len >= sizeof(st->target))
+			return EOVERFLOW;
+		st->routev[n++] = st->target;
+	}
+	len = snprintf(st->from, sizeof(st->from), "<%s>;tag=%s",
+		       d->luri ? d->luri : "", d->ltag);
+	if (len < 0 || (size_t)len >= sizeof(st->from))
+		return EOVERFLOW;
+	if (d->rtag)
+		len = snprintf(st->to, sizeof(st->to), "<%s>;tag=%s",
+			       d->ruri ? d->ruri : "", d->rtag);
+	else
+		len = snprintf(st->to, sizeof(st->to), "<%s>",
+			       d->ruri ? d->ruri : "");
+	if (len < 0 || (size_t)len >= sizeof(st->to))
+		return EOVERFLOW;
+	rd->method = method;
+	rd->from = st->from;
+	rd->to = st->to;
+	rd->callid = d->callid;
+	rd->cseq = ++d->lseq;
+	rd->routev = n ? st->routev : NULL;
+	rd->routec = n;
 	return 0;
 }
 

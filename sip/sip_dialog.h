@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include "sip/sip.h"
+#include "sip/sip_stack.h"
 
 /* Record-Route entries kept: real paths hold 1-4 proxies. */
 #define SIP_DIALOG_ROUTE_MAX 16
@@ -136,6 +137,34 @@ int sip_dialog_request_recv(struct sip_dialog *d, const struct sip_msg *req)
 int sip_dialog_request(struct sip_dialog *d, struct sip_buf *b,
 		       const char *method, const struct sip_pl *via,
 		       struct sip_pl *next_hop)
+	__attribute__((warn_unused_result));
+
+/*
+ * Storage behind the struct sip_req_desc that sip_dialog_req_fill makes
+ * for the stack's client transaction API (sip/sip_stack.h): From/To
+ * values, the Request-URI and the Route values. Caller storage (about
+ * 9 KiB); the desc points into it and into d.
+ */
+#define SIP_DIALOG_HDR_MAX (SIP_DIALOG_FIELD_MAX * 2 + 16)
+
+struct sip_dialog_req {
+	char from[SIP_DIALOG_HDR_MAX];
+	char to[SIP_DIALOG_HDR_MAX];
+	char ruri[SIP_DIALOG_FIELD_MAX + 1];
+	char target[SIP_DIALOG_FIELD_MAX + 3];
+	const char *routev[SIP_DIALOG_ROUTE_MAX + 1];
+};
+
+/*
+ * The same request as sip_dialog_request, as a desc for
+ * sip_request_send: method, ruri, from, to, callid, cseq (lseq + 1,
+ * consumed), routev/routec (strict routing: the rest plus <target>).
+ * Other fields of rd are cleared; the caller sets headers, body, flow.
+ * Valid while st and d are unchanged. Returns 0, EINVAL, EBADMSG (a
+ * stored route no longer parses), EOVERFLOW (lseq would wrap).
+ */
+int sip_dialog_req_fill(struct sip_dialog *d, const char *method,
+			struct sip_dialog_req *st, struct sip_req_desc *rd)
 	__attribute__((warn_unused_result));
 
 /* Set or clear (flow NULL) the flow token. Returns 0, EINVAL, ENOMEM. */

@@ -1,0 +1,324 @@
+/*
+ * sip_event.h: SIP-specific event notification (RFC 6665) and event
+ * state publication (RFC 3903), both sides.
+ *
+ * What it does: the notifier keeps subscriptions (dialogs from
+ * sip/sip_dialog.h) and answers SUBSCRIBE (Expires negotiation, 423, 489,
+ * 481, fetch, refresh, unsubscribe; never 202, EV-14), sends NOTIFY with
+ * Subscription-State (expires=, reason=, RFC 6446 rate echo, EV-21,
+ * RC-7), ends subscriptions on expiry or on a NOTIFY failure (EV-24);
+ * the subscriber and publisher sides serve the tools; the ESC
+ * (pub.c) answers PUBLISH (SIP-ETag, SIP-If-Match, 412, 423, 489).
+ * What it does not do: bodies (bytes plus a content type; packages such
+ * as locd's location package build and judge them), authorization
+ * policy, transports. Every state machine is pure: time is an argument
+ * (`now`, milliseconds of the stack's clock), responses go out through a
+ * reply callback and requests through a send callback taking the
+ * sip/sip_stack.h descriptors, so tests drive them with a fake clock and
+ * a fake sender; sip/event_stack.c wires them to a struct sip_stack.
+ * Ownership: notifier, subscriptions, ESC, subscriber and publisher are
+ * heap objects of this module; callbacks get views valid during the call.
+ * A struct sip_sub stays valid from its accept callback until its close
+ * callback returns (later NOTIFY results for it are handled internally).
+ * Threads: single-threaded, like the stack; no global state.
+ * Limits: subscriptions and publications (conf, 503 beyond), Event id and
+ * ETag lengths, NOTIFY body SIP_EVT_BODY_MAX.
+ * Errors: 0 or a positive errno (EINVAL, ENOMEM, ENOENT, EEXIST,
+ * EOVERFLOW, EALREADY); SIP answers carry a one-line Warning where
+ * helpful.
+ */
+#ifndef SIP_EVENT_H
+#define SIP_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sip/sip.h"
+#include "sip/sip_auth.h"
+#include "sip/sip_dialog.h"
+#include "sip/sip_stack.h"
+
+/* NOTIFY / PUBLISH body bytes we send (PIDF-LO is capped at 64 KiB). */
+#define SIP_EVT_BODY_MAX 65536u
+/* Event package names and Event id values, bytes. */
+#define SIP_EVT_NAME_MAX 64u
+#define SIP_EVT_ID_MAX 128u
+/* Registered packages per notifier or ESC. */
+#define SIP_EVT_PKGS_MAX 8u
+/* Default subscription / publication caps (conf 0 gives these). */
+#define SIP_EVT_SUBS_MAX 10000u
+#define SIP_EVT_PUBS_MAX 10000u
+#define SIP_EVT_PUBS_PER_ENTITY 16u
+
+/*
+ * Callbacks shared by all sides.  reply: answer the server transaction
+ * txn (opaque, from the caller of sip_notifier_subscribe and friends);
+ * exactly one final reply per request.  send: start a client transaction
+ * for rd; the caller later reports its outcome to the object that sent
+ * it (sip_sub_notify_result, sip_subscriber_response,
+ * sip_publisher_response) with ctx passed back.  Return 0 or an errno.
+ */
+typedef int (sip_evt_reply_h)(void *txn, const struct sip_reply_desc *rd,
+			      void *arg);
+typedef int (sip_evt_send_h)(const struct sip_req_desc *rd, void *ctx,
+			     void *arg);
+
+/* ------------------------------------------------------------------ */
+/* Notifier side (sip/sub.c).                                          */
+
+enum sip_sub_state {
+	SIP_SUB_PENDING = 0,
+	SIP_SUB_ACTIVE,
+	SIP_SUB_TERMINATED
+};
+
+/* "pending", "active", "terminated"; "?" otherwise. */
+const char *sip_sub_state_name(enum sip_sub_state st);
+
+/*
+ * Subscription-State reasons (RFC 6665 §4.1.3, RFC 4660 badfilter,
+ * EV-22).  SIP_SUB_REASON_FAILED is local only (never sent): the NOTIFY
+ * was answered with an EV-24 code or timed out.
+ */
+enum sip_sub_reason {
+	SIP_SUB_REASON_NONE = 0,
+	SIP_SUB_REASON_DEACTIVATED,
+	SIP_SUB_REASON_PROBATION,
+	SIP_SUB_REASON_REJECTED,
+	SIP_SUB_REASON_TIMEOUT,
+	SIP_SUB_REASON_GIVEUP,
+	SIP_SUB_REASON_NORESOURCE,
+	SIP_SUB_REASON_INVARIANT,
+	SIP_SUB_REASON_BADFILTER,
+	SIP_SUB_REASON_FAILED
+};
+
+/* "timeout", "badfilter", ...; "" for NONE, "?" out of range. */
+const char *sip_sub_reason_name(enum sip_sub_reason r);
+
+struct sip_sub;
+struct sip_notifier;
+
+/* What a package is asked to judge: a new, refreshing or fetch SUBSCRIBE. */
+struct sip_sub_req {
+	const struct sip_msg *msg;  /* the SUBSCRIBE */
+	struct sip_pl ctype;        /* "type/subtype", empty without body */
+	struct sip_pl body;         /* may be empty */
+	struct sip_rates rates;     /* from Event (RFC 6446), 0 = absent */
+	uint32_t expires;           /* what will be granted (seconds) */
+	bool fetch;                 /* Expires 0 on a new dialog */
+	bool refresh;               /* in-dialog SUBSCRIBE */
+};
+
+/* The package's answer, preset to 200 / active / current state. */
+struct sip_sub_answer {
+	uint16_t scode;             /* 200 (202 sent as 200), 403, 415,
+				       488, 489, 603...; 1xx/3xx -> 500 */
+	const char *warning;        /* optional Warning text (copied) */
+	const char *accept;         /* 415: Accept value (copied) */
+	bool pending;               /* 200, but Subscription-State pending */
+	void *state;                /* package state for this subscription */
+	struct sip_rates rates;     /* agreed rates, echoed (RC-7) */
+};
+
+/*
+ * accept: judge req for sub (a new subscription not yet answered, or a
+ * live one for a refresh) and fill ans; must not call sip_sub_* on sub.
+ * body: the body of a NOTIFY the framework sends by itself (first NOTIFY,
+ * after a refresh, the final one on unsubscribe, fetch or expiry with
+ * reason TIMEOUT, or sip_sub_activate / sip_sub_terminate): append it to
+ * body and set *ctype (copied at once); leave body empty for none.
+ * Return 0 or an errno (the NOTIFY is then sent without body).
+ * close: the subscription ended (reason; scode is the NOTIFY response or
+ * 408 that ended it, else 0); sub and state are the package's no more.
+ * rates: the subscriber changed the rates in a 2xx to NOTIFY (RC-16);
+ * may be NULL.
+ */
+typedef void (sip_sub_accept_h)(struct sip_sub *sub,
+				const struct sip_sub_req *req,
+				struct sip_sub_answer *ans, void *arg);
+typedef int (sip_sub_body_h)(struct sip_sub *sub, void *state,
+			     enum sip_sub_reason reason,
+			     struct sip_buf *body, const char **ctype,
+			     void *arg);
+typedef void (sip_sub_close_h)(struct sip_sub *sub, void *state,
+			       enum sip_sub_reason reason, uint16_t scode,
+			       void *arg);
+typedef void (sip_sub_rates_h)(struct sip_sub *sub, void *state,
+			       const struct sip_rates *rates, void *arg);
+
+/* An event package (copied by sip_notifier_pkg_add). */
+struct sip_evt_pkg {
+	const char *name;           /* "location", "presence", "x-test" */
+	uint32_t expires_default;   /* no Expires header (EV-11: 3600) */
+	uint32_t expires_min;       /* 423 below it, if also < 3600 */
+	uint32_t expires_max;       /* granted at most (0: no cap) */
+	sip_sub_accept_h *accepth;  /* required */
+	sip_sub_body_h *bodyh;      /* required */
+	sip_sub_close_h *closeh;    /* may be NULL */
+	sip_sub_rates_h *ratesh;    /* may be NULL */
+	void *arg;
+};
+
+struct sip_notifier_conf {
+	size_t max_subs;            /* 0: SIP_EVT_SUBS_MAX; beyond: 503 */
+	const char *contact_user;   /* NOTIFY Contact user (stack adds) */
+	const char *warn_host;      /* Warning agent, NULL: "locd" */
+	sip_evt_reply_h *replyh;    /* required */
+	sip_evt_send_h *sendh;      /* required; ctx is the struct sip_sub */
+	void *arg;
+};
+
+/* Returns 0, EINVAL (no callbacks) or ENOMEM. */
+int sip_notifier_alloc(struct sip_notifier **np,
+		       const struct sip_notifier_conf *conf)
+	__attribute__((warn_unused_result));
+/* Free every subscription without callbacks or NOTIFYs; NULL is fine. */
+void sip_notifier_free(struct sip_notifier *n);
+
+/* Register a package. 0, EINVAL, EEXIST, EOVERFLOW (too many), ENOMEM. */
+int sip_notifier_pkg_add(struct sip_notifier *n,
+			 const struct sip_evt_pkg *pkg)
+	__attribute__((warn_unused_result));
+
+/*
+ * Handle a SUBSCRIBE received on server transaction txn from flow (NULL:
+ * unknown) at now; contact is our Contact URI for the 2xx (the address
+ * the request reached).  Answers exactly once through replyh, then may
+ * send NOTIFYs through sendh.  Returns the status answered: 200, 400
+ * (bad Contact or From tag), 423 (with Min-Expires, EV-13), 481 (unknown
+ * dialog, EV-26), 489 (with Allow-Events, EV-3), 500 (CSeq out of order
+ * or a package error), 503 (max_subs), or the package's refusal.
+ */
+uint16_t sip_notifier_subscribe(struct sip_notifier *n, void *txn,
+				const struct sip_msg *req,
+				const struct sip_flow *flow,
+				const char *contact, uint64_t now);
+
+/* End expired subscriptions (final NOTIFY, reason timeout; EV-23). */
+void sip_notifier_tick(struct sip_notifier *n, uint64_t now);
+/* Earliest expiry (ms) among live subscriptions, UINT64_MAX for none. */
+uint64_t sip_notifier_next_due(const struct sip_notifier *n);
+/* Live (not yet terminated) subscriptions. */
+size_t sip_notifier_count(const struct sip_notifier *n);
+
+/*
+ * Send a NOTIFY with the current state (pending or active, expires =
+ * remaining seconds, agreed rates) and body (len 0: none; ctype required
+ * with a body).  With a NOTIFY still in flight the request is queued,
+ * replacing an older queued one (full state, RC-11).  Returns 0, EINVAL,
+ * ENOENT (terminated), EOVERFLOW (body over SIP_EVT_BODY_MAX), ENOMEM or
+ * the send callback's error.
+ */
+int sip_sub_notify(struct sip_sub *sub, const void *body, size_t len,
+		   const char *ctype, uint64_t now)
+	__attribute__((warn_unused_result));
+/* pending -> active and a NOTIFY built by the package's body callback. */
+int sip_sub_activate(struct sip_sub *sub, uint64_t now)
+	__attribute__((warn_unused_result));
+/*
+ * End the subscription: final NOTIFY terminated;reason=..[;retry-after]
+ * (body from the package), close callback.  0, EINVAL, ENOENT.
+ */
+int sip_sub_terminate(struct sip_sub *sub, enum sip_sub_reason reason,
+		      uint32_t retry_after, uint64_t now)
+	__attribute__((warn_unused_result));
+
+/*
+ * The outcome of a NOTIFY sent through sendh (ctx == sub): err 0 with
+ * scode and resp, or err ETIMEDOUT (scode 408) or a transport errno
+ * (scode 503).  2xx (202 as 200): fine, an Event with rates calls ratesh
+ * (RC-16).  404, 405, 410, 416, 480-485, 489, 501, 604 or a timeout end
+ * the subscription (EV-24, reason FAILED); other failures keep it.  Then
+ * a queued NOTIFY goes out.  sub may be freed by this call.
+ */
+void sip_sub_notify_result(struct sip_sub *sub, int err, uint16_t scode,
+			   const struct sip_msg *resp, uint64_t now);
+
+enum sip_sub_state sip_sub_state_get(const struct sip_sub *sub);
+/* Whole seconds left (0 when terminated or past). */
+uint32_t sip_sub_remaining(const struct sip_sub *sub, uint64_t now);
+const struct sip_dialog *sip_sub_dialog(const struct sip_sub *sub);
+const char *sip_sub_event(const struct sip_sub *sub);
+void *sip_sub_pkg_state(const struct sip_sub *sub);
+/* Change the rates echoed in Subscription-State (RC-7). */
+void sip_sub_rates_set(struct sip_sub *sub, const struct sip_rates *r);
+const struct sip_rates *sip_sub_rates(const struct sip_sub *sub);
+
+/* ------------------------------------------------------------------ */
+/* Event state compositor: PUBLISH (sip/pub.c).                         */
+
+/* What happened to a publication (sip_pub_h). */
+enum sip_pub_op {
+	SIP_PUB_NEW = 0,    /* initial PUBLISH with body */
+	SIP_PUB_MODIFY,     /* SIP-If-Match and body */
+	SIP_PUB_REFRESH,    /* SIP-If-Match, no body */
+	SIP_PUB_REMOVE,     /* SIP-If-Match, Expires 0 */
+	SIP_PUB_EXPIRE      /* not refreshed in time */
+};
+
+const char *sip_pub_op_name(enum sip_pub_op op);
+
+struct sip_pub_event {
+	enum sip_pub_op op;
+	const char *entity;         /* the Request-URI as received */
+	const char *event;          /* package name */
+	const char *etag;           /* the tag now valid (NULL: none left) */
+	const char *old_etag;       /* the tag replaced or removed */
+	struct sip_pl ctype, body;  /* NEW, MODIFY */
+	uint32_t expires;           /* seconds granted (0: removed) */
+	const struct sip_msg *msg;  /* NULL for EXPIRE */
+};
+
+/*
+ * The package sees every publication change.  For NEW and MODIFY it
+ * decides before anything is stored (EV-33): return 200 to accept, or
+ * 404 (unknown entity, EV-29), 415 (body type, EV-32), 488, 504...; with
+ * *warning (optional, static or valid until the next call) for a
+ * Warning.  For the other operations the return value is ignored.
+ */
+typedef uint16_t (sip_pub_h)(const struct sip_pub_event *ev,
+			     const char **warning, void *arg);
+
+struct sip_esc_pkg {
+	const char *name;
+	uint32_t expires_default;   /* no Expires (3903: package default) */
+	uint32_t expires_min;       /* 423 + Min-Expires below it */
+	uint32_t expires_max;       /* shortened to it (0: no cap) */
+	sip_pub_h *pubh;            /* required */
+	void *arg;
+};
+
+struct sip_esc_conf {
+	size_t max_pubs;            /* 0: SIP_EVT_PUBS_MAX; beyond: 503 */
+	size_t max_per_entity;      /* 0: SIP_EVT_PUBS_PER_ENTITY */
+	const char *warn_host;
+	sip_evt_reply_h *replyh;    /* required */
+	void *arg;
+};
+
+struct sip_esc;
+
+int sip_esc_alloc(struct sip_esc **ep, const struct sip_esc_conf *conf)
+	__attribute__((warn_unused_result));
+/* Free all publications without callbacks; NULL is fine. */
+void sip_esc_free(struct sip_esc *e);
+int sip_esc_pkg_add(struct sip_esc *e, const struct sip_esc_pkg *pkg)
+	__attribute__((warn_unused_result));
+
+/*
+ * Handle a PUBLISH (RFC 3903 §6, LOCATION.md §5.3, EV-29..34): answers
+ * once through replyh and returns the status: 200 (Expires and a fresh
+ * SIP-ETag), 400 (several or malformed tags, or neither body nor tag),
+ * 412 (unknown tag), 423 (Min-Expires), 489 (Allow-Events), 503 (over
+ * the caps), 500, or the package's refusal.
+ */
+uint16_t sip_esc_publish(struct sip_esc *e, void *txn,
+			 const struct sip_msg *req, uint64_t now);
+/* Expire publications (SIP_PUB_EXPIRE). */
+void sip_esc_tick(struct sip_esc *e, uint64_t now);
+uint64_t sip_esc_next_due(const struct sip_esc *e);
+size_t sip_esc_count(const struct sip_esc *e);
+
+#endif

@@ -1,0 +1,788 @@
+/*
+ * sub.c: RFC 6665 notifier side: subscriptions, SUBSCRIBE answers,
+ * NOTIFY sending with Subscription-State, expiry and NOTIFY failures
+ * (EV-3, EV-12..14, EV-19..24, EV-26, RC-7, RC-16).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sip/event_int.h"
+#include "sip/sip_event.h"
+
+/* Subscription-State value: "terminated;reason=noresource;..." + rates. */
+#define SUBSTATE_MAX 256
+/* Content type of a NOTIFY body we keep while one is in flight. */
+#define CTYPE_MAX 128
+
+struct sip_sub {
+	struct sip_notifier *n;
+	struct sip_sub *prev, *next;
+	size_t pkg;
+	struct sip_dialog dlg;
+	char *event_id;            /* NULL when the SUBSCRIBE had none */
+	enum sip_sub_state state;
+	enum sip_sub_reason reason;
+	uint64_t expires_at;       /* ms */
+	struct sip_rates rates;    /* agreed, echoed */
+	void *pstate;
+	struct sip_flow flow;
+	bool has_flow;
+	bool busy;                 /* a NOTIFY transaction in flight */
+	bool queued;               /* a NOTIFY waits for it */
+	bool qfinal;
+	uint32_t qretry;
+	struct sip_buf qbody;
+	char qctype[CTYPE_MAX];
+	bool linked;
+};
+
+struct notifier_pkg {
+	struct sip_evt_pkg p;
+	char name[SIP_EVT_NAME_MAX + 1];
+};
+
+struct sip_notifier {
+	struct sip_notifier_conf conf;
+	char *contact_user, *warn_host;
+	struct notifier_pkg pkgv[SIP_EVT_PKGS_MAX];
+	size_t pkgc;
+	struct sip_sub *head;
+	size_t live;
+};
+
+const char *sip_sub_state_name(enum sip_sub_state st)
+{
+	switch (st) {
+	case SIP_SUB_PENDING:
+		return "pending";
+	case SIP_SUB_ACTIVE:
+		return "active";
+	case SIP_SUB_TERMINATED:
+		return "terminated";
+	}
+	return "?";
+}
+
+const char *sip_sub_reason_name(enum sip_sub_reason r)
+{
+	static const char *const names[] = {
+		[SIP_SUB_REASON_NONE] = "",
+		[SIP_SUB_REASON_DEACTIVATED] = "deactivated",
+		[SIP_SUB_REASON_PROBATION] = "probation",
+		[SIP_SUB_REASON_REJECTED] = "rejected",
+		[SIP_SUB_REASON_TIMEOUT] = "timeout",
+		[SIP_SUB_REASON_GIVEUP] = "giveup",
+		[SIP_SUB_REASON_NORESOURCE] = "noresource",
+		[SIP_SUB_REASON_INVARIANT] = "invariant",
+		[SIP_SUB_REASON_BADFILTER] = "badfilter",
+		[SIP_SUB_REASON_FAILED] = "failed",
+	};
+
+	if ((unsigned)r >= sizeof(names) / sizeof(names[0]))
+		return "?";
+	return names[r];
+}
+
+int sip_notifier_alloc(struct sip_notifier **np,
+		       const struct sip_notifier_conf *conf)
+{
+	struct sip_notifier *n;
+	int err;
+
+	if (!np || !conf || !conf->replyh || !conf->sendh)
+		return EINVAL;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return ENOMEM;
+	n->conf = *conf;
+	if (!n->conf.max_subs)
+		n->conf.max_subs = SIP_EVT_SUBS_MAX;
+	err = evt_strdup(&n->contact_user, conf->contact_user,
+			 SIP_EVT_NAME_MAX);
+	if (!err)
+		err = evt_strdup(&n->warn_host, conf->warn_host ?
+				 conf->warn_host : "locd", SIP_EVT_NAME_MAX);
+	if (err) {
+		sip_notifier_free(n);
+		return err;
+	}
+	n->conf.contact_user = n->contact_user;
+	n->conf.warn_host = n->warn_host;
+	*np = n;
+	return 0;
+}
+
+static void sub_destroy(struct sip_sub *s)
+{
+	sip_dialog_reset(&s->dlg);
+	sip_buf_reset(&s->qbody);
+	free(s->event_id);
+	free(s);
+}
+
+static void sub_unlink(struct sip_sub *s)
+{
+	struct sip_notifier *n = s->n;
+
+	if (!s->linked)
+		return;
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		n->head = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	s->linked = false;
+}
+
+void sip_notifier_free(struct sip_notifier *n)
+{
+	if (!n)
+		return;
+	while (n->head) {
+		struct sip_sub *s = n->head;
+		sub_unlink(s);
+		sub_destroy(s);
+	}
+	free(n->contact_user);
+	free(n->warn_host);
+	free(n);
+}
+
+int sip_notifier_pkg_add(struct sip_notifier *n,
+			 const struct sip_evt_pkg *pkg)
+{
+	struct notifier_pkg *np;
+	struct sip_pl name;
+	size_t i;
+
+	if (!n || !pkg || !pkg->name || !pkg->accepth || !pkg->bodyh)
+		return EINVAL;
+	sip_pl_set_str(&name, pkg->name);
+	if (name.l > SIP_EVT_NAME_MAX || !evt_is_token(&name))
+		return EINVAL;
+	for (i = 0; i < n->pkgc; i++)
+		if (strcmp(n->pkgv[i].name, pkg->name) == 0)
+			return EEXIST;
+	if (n->pkgc == SIP_EVT_PKGS_MAX)
+		return EOVERFLOW;
+	np = &n->pkgv[n->pkgc++];
+	np->p = *pkg;
+	memcpy(np->name, name.p, name.l + 1);
+	np->p.name = np->name;
+	return 0;
+}
+
+static const struct sip_evt_pkg *sub_pkg(const struct sip_sub *s)
+{
+	return &s->n->pkgv[s->pkg].p;
+}
+
+/* --- NOTIFY. */
+
+/* The Subscription-State value for s now (final: terminated). */
+static int substate_print(const struct sip_sub *s, bool final,
+			  enum sip_sub_reason reason, uint32_t retry,
+			  uint64_t now, struct sip_buf *b)
+{
+	int err;
+
+	if (final) {
+		err = sip_buf_append_str(b, "terminated");
+		if (!err && reason != SIP_SUB_REASON_NONE &&
+		    reason != SIP_SUB_REASON_FAILED)
+			err = sip_buf_printf(b, ";reason=%s",
+					     sip_sub_reason_name(reason));
+		if (!err && retry)
+			err = sip_buf_printf(b, ";retry-after=%u",
+					     (unsigned)retry);
+	} else {
+		err = sip_buf_printf(b, "%s;expires=%u",
+				     sip_sub_state_name(s->state),
+				     (unsigned)sip_sub_remaining(s, now));
+	}
+	/* RC-7: echo the agreed rates in every NOTIFY, final too */
+	if (!err)
+		err = evt_print_rates(b, &s->rates);
+	if (!err)
+		err = sip_buf_append(b, "", 1);
+	return err;
+}
+
+/* Build and hand one NOTIFY to the send callback. */
+static int notify_send(struct sip_sub *s, const void *body, size_t len,
+		       const char *ctype, bool final,
+		       enum sip_sub_reason reason, uint32_t retry,
+		       uint64_t now)
+{
+	struct sip_notifier *n = s->n;
+	struct sip_dialog_req *st;
+	struct sip_req_desc rd;
+	struct sip_hdr_out hv[2];
+	struct sip_buf ss, ev;
+	int err;
+
+	st = malloc(sizeof(*st));
+	if (!st)
+		return ENOMEM;
+	sip_buf_init(&ss, SUBSTATE_MAX);
+	sip_buf_init(&ev, SIP_EVT_NAME_MAX + SIP_EVT_ID_MAX + 8);
+	err = substate_print(s, final, reason, retry, now, &ss);
+	if (!err)
+		err = sip_buf_append_str(&ev, sub_pkg(s)->name);
+	if (!err && s->event_id)
+		err = sip_buf_printf(&ev, ";id=%s", s->event_id);
+	if (!err)
+		err = sip_dialog_req_fill(&s->dlg, "NOTIFY", st, &rd);
+	if (err)
+		goto out;
+	hv[0].id = SIP_HDR_EVENT;
+	hv[0].name = NULL;
+	hv[0].val.p = ev.p;
+	hv[0].val.l = ev.len;
+	hv[1].id = SIP_HDR_SUBSCRIPTION_STATE;
+	hv[1].name = NULL;
+	hv[1].val.p = ss.p;
+	hv[1].val.l = ss.len - 1;
+	rd.hdrv = hv;
+	rd.hdrc = 2;
+	rd.contact_user = n->contact_user;
+	if (len) {
+		rd.ctype = ctype;
+		rd.body = body;
+		rd.body_len = len;
+	}
+	rd.flow = s->has_flow ? &s->flow : NULL;
+	err = n->conf.sendh(&rd, s, n->conf.arg);
+	if (err == ENOTCONN && s->has_flow) {
+		/* RFC 5626: the flow failed; route by the dialog instead */
+		s->has_flow = false;
+		rd.flow = NULL;
+		err = n->conf.sendh(&rd, s, n->conf.arg);
+	}
+	if (!err)
+		s->busy = true;
+out:
+	sip_buf_reset(&ss);
+	sip_buf_reset(&ev);
+	free(st);
+	return err;
+}
+
+/* Keep the newest NOTIFY until the one in flight completes (RC-11). */
+static int notify_queue(struct sip_sub *s, const void *body, size_t len,
+			const char *ctype, bool final, uint32_t retry)
+{
+	sip_buf_clear(&s->qbody);
+	s->qctype[0] = '\0';
+	if (len) {
+		int err = sip_buf_append(&s->qbody, body, len);
+		if (err)
+			return err;
+		if (strlen(ctype) >= sizeof(s->qctype))
+			return EOVERFLOW;
+		memcpy(s->qctype, ctype, strlen(ctype) + 1);
+	}
+	s->queued = true;
+	s->qfinal = final;
+	s->qretry = retry;
+	return 0;
+}
+
+static int notify(struct sip_sub *s, const void *body, size_t len,
+		  const char *ctype, bool final, uint32_t retry, uint64_t now)
+{
+	if (len && (!ctype || !*ctype))
+		return EINVAL;
+	if (len > SIP_EVT_BODY_MAX)
+		return EOVERFLOW;
+	if (s->busy)
+		return notify_queue(s, body, len, ctype, final, retry);
+	return notify_send(s, body, len, ctype, final, s->reason, retry,
+			   now);
+}
+
+/* A NOTIFY with the package's body (reason NONE: not final). */
+static int notify_pkg(struct sip_sub *s, bool final, uint32_t retry,
+		      uint64_t now)
+{
+	const struct sip_evt_pkg *p = sub_pkg(s);
+	struct sip_buf body;
+	const char *ctype = NULL;
+	int err;
+
+	sip_buf_init(&body, SIP_EVT_BODY_MAX);
+	err = p->bodyh(s, s->pstate, final ? s->reason : SIP_SUB_REASON_NONE,
+		       &body, &ctype, p->arg);
+	if (err || !ctype)
+		body.len = 0;
+	err = notify(s, body.p, body.len, ctype, final, retry, now);
+	sip_buf_reset(&body);
+	return err;
+}
+
+static void sub_maybe_free(struct sip_sub *s)
+{
+	if (s->state != SIP_SUB_TERMINATED || s->busy || s->queued)
+		return;
+	sub_unlink(s);
+	sub_destroy(s);
+}
+
+/*
+ * End s: final NOTIFY (when final), close callback, free when nothing is
+ * in flight.  s may be gone on return.
+ */
+static void sub_end(struct sip_sub *s, enum sip_sub_reason reason,
+		    uint32_t retry, bool final, uint16_t scode, uint64_t now)
+{
+	const struct sip_evt_pkg *p = sub_pkg(s);
+
+	if (s->state == SIP_SUB_TERMINATED)
+		return;
+	s->state = SIP_SUB_TERMINATED;
+	s->reason = reason;
+	s->queued = false;
+	s->n->live--;
+	if (final)
+		(void)notify_pkg(s, true, retry, now);
+	if (p->closeh)
+		p->closeh(s, s->pstate, reason, scode, p->arg);
+	s->pstate = NULL;
+	sub_maybe_free(s);
+}
+
+int sip_sub_notify(struct sip_sub *sub, const void *body, size_t len,
+		   const char *ctype, uint64_t now)
+{
+	if (!sub || (len && !body))
+		return EINVAL;
+	if (sub->state == SIP_SUB_TERMINATED)
+		return ENOENT;
+	return notify(sub, body, len, ctype, false, 0, now);
+}
+
+int sip_sub_activate(struct sip_sub *sub, uint64_t now)
+{
+	if (!sub)
+		return EINVAL;
+	if (sub->state == SIP_SUB_TERMINATED)
+		return ENOENT;
+	sub->state = SIP_SUB_ACTIVE;
+	return notify_pkg(sub, false, 0, now);
+}
+
+int sip_sub_terminate(struct sip_sub *sub, enum sip_sub_reason reason,
+		      uint32_t retry_after, uint64_t now)
+{
+	if (!sub || reason == SIP_SUB_REASON_FAILED)
+		return EINVAL;
+	if (sub->state == SIP_SUB_TERMINATED)
+		return ENOENT;
+	sub_end(sub, reason, retry_after, true, 0, now);
+	return 0;
+}
+
+/* EV-24: responses to NOTIFY that end the subscription. */
+static bool notify_fatal(uint16_t scode)
+{
+	switch (scode) {
+	case 404: case 405: case 410: case 416: case 489: case 501:
+	case 604:
+		return true;
+	default:
+		return scode >= 480 && scode <= 485;
+	}
+}
+
+void sip_sub_notify_result(struct sip_sub *sub, int err, uint16_t scode,
+			   const struct sip_msg *resp, uint64_t now)
+{
+	const struct sip_evt_pkg *p;
+
+	if (!sub)
+		return;
+	if (scode < 200 && !err)
+		return; /* provisional */
+	p = sub_pkg(sub);
+	sub->busy = false;
+	if (sub->state != SIP_SUB_TERMINATED) {
+		if (err == ETIMEDOUT || (!err && notify_fatal(scode))) {
+			sub_end(sub, SIP_SUB_REASON_FAILED, 0, false,
+				err ? 408 : scode, now);
+			return;
+		}
+		if (!err && scode < 300 && resp && resp->has_event &&
+		    sip_pl_eq_str(&resp->event.package, p->name) &&
+		    p->ratesh) {
+			/* RC-16: the 2xx lists every rate it wants */
+			p->ratesh(sub, sub->pstate, &resp->event.rates,
+				  p->arg);
+		}
+	}
+	if (sub->queued && !sub->busy) {
+		sub->queued = false;
+		(void)notify_send(sub, sub->qbody.p, sub->qbody.len,
+				  sub->qctype, sub->qfinal, sub->reason,
+				  sub->qretry, now);
+	}
+	sub_maybe_free(sub);
+}
+
+/* --- SUBSCRIBE. */
+
+static void reply(struct sip_notifier *n, void *txn, struct evt_reply *r)
+{
+	(void)n->conf.replyh(txn, &r->rd, n->conf.arg);
+}
+
+static uint16_t reply_simple(struct sip_notifier *n, void *txn,
+			     uint16_t scode, const char *warning)
+{
+	struct evt_reply r;
+
+	evt_reply_init(&r, scode);
+	if (warning)
+		evt_reply_warning(&r, n->warn_host, warning);
+	reply(n, txn, &r);
+	return scode;
+}
+
+static void allow_events(struct sip_notifier *n, struct evt_reply *r)
+{
+	char v[SIP_EVT_PKGS_MAX * (SIP_EVT_NAME_MAX + 2) + 1];
+	size_t i, l = 0;
+
+	for (i = 0; i < n->pkgc; i++) {
+		size_t nl = strlen(n->pkgv[i].name);
+		if (i) {
+			v[l++] = ',';
+			v[l++] = ' ';
+		}
+		memcpy(v + l, n->pkgv[i].name, nl);
+		l += nl;
+	}
+	v[l] = '\0';
+	if (l)
+		evt_reply_hdr(r, SIP_HDR_ALLOW_EVENTS, NULL, v);
+}
+
+static bool event_id_eq(const struct sip_sub *s, const struct sip_pl *id)
+{
+	if (!s->event_id)
+		return !sip_pl_isset(id);
+	return sip_pl_eq_str(id, s->event_id);
+}
+
+static struct sip_sub *sub_find(struct sip_notifier *n, size_t pkg,
+				const struct sip_msg *req)
+{
+	struct sip_sub *s;
+
+	for (s = n->head; s; s = s->next)
+		if (s->state != SIP_SUB_TERMINATED && s->pkg == pkg &&
+		    event_id_eq(s, &req->event.id) &&
+		    sip_dialog_match(&s->dlg, req))
+			return s;
+	return NULL;
+}
+
+static void sub_req_fill(struct sip_sub_req *sr, const struct sip_msg *req,
+			 uint32_t expires, bool refresh)
+{
+	memset(sr, 0, sizeof(*sr));
+	sr->msg = req;
+	if (sip_pl_isset(&req->ctype.type)) {
+		sr->ctype.p = req->ctype.type.p;
+		sr->ctype.l = (size_t)(req->ctype.subtype.p +
+				       req->ctype.subtype.l -
+				       req->ctype.type.p);
+	}
+	sr->body = req->body;
+	sr->rates = req->event.rates;
+	sr->expires = expires;
+	sr->refresh = refresh;
+	sr->fetch = !refresh && expires == 0;
+}
+
+/* A refusal from the package: its status with Warning/Accept. */
+static uint16_t reply_refusal(struct sip_notifier *n, void *txn,
+			      const struct sip_sub_answer *ans,
+			      const struct sip_pl *to_tag)
+{
+	struct evt_reply r;
+	uint16_t sc = ans->scode;
+
+	if (sc < 300 || sc > 699)
+		sc = 500;
+	evt_reply_init(&r, sc);
+	if (to_tag)
+		r.rd.to_tag = *to_tag;
+	if (ans->warning)
+		evt_reply_warning(&r, n->warn_host, ans->warning);
+	if (sc == 415 && ans->accept)
+		evt_reply_hdr(&r, SIP_HDR_ACCEPT, NULL, ans->accept);
+	if (sc == 489)
+		allow_events(n, &r);
+	reply(n, txn, &r);
+	return sc;
+}
+
+static uint16_t reply_ok(struct sip_notifier *n, void *txn,
+			 const struct sip_sub *s, uint32_t expires,
+			 const char *contact)
+{
+	struct evt_reply r;
+	char c[SIP_DIALOG_FIELD_MAX + 3];
+
+	evt_reply_init(&r, 200);
+	sip_pl_set_str(&r.rd.to_tag, s->dlg.ltag);
+	evt_reply_u32(&r, SIP_HDR_EXPIRES, expires);
+	if (contact && *contact) {
+		snprintf(c, sizeof(c), "<%s>", contact);
+		evt_reply_hdr(&r, SIP_HDR_CONTACT, NULL, c);
+	}
+	reply(n, txn, &r);
+	return 200;
+}
+
+static uint16_t subscribe_in_dialog(struct sip_notifier *n, void *txn,
+				    size_t pkg, const struct sip_msg *req,
+				    uint32_t expires, const char *contact,
+				    uint64_t now)
+{
+	const struct sip_evt_pkg *p = &n->pkgv[pkg].p;
+	struct sip_sub *s = sub_find(n, pkg, req);
+	struct sip_sub_answer ans;
+	struct sip_sub_req sr;
+	int err;
+
+	if (!s)
+		return reply_simple(n, txn, 481, NULL);
+	err = sip_dialog_request_recv(&s->dlg, req);
+	if (err == EPROTO)
+		return reply_simple(n, txn, 500, "CSeq out of order");
+	if (err)
+		return reply_simple(n, txn, 400, "bad Contact");
+	if (expires == 0) {
+		/* unsubscribe (EV-23): 200, final NOTIFY with state */
+		reply_ok(n, txn, s, 0, contact);
+		sub_end(s, SIP_SUB_REASON_TIMEOUT, 0, true, 0, now);
+		return 200;
+	}
+	sub_req_fill(&sr, req, expires, true);
+	memset(&ans, 0, sizeof(ans));
+	ans.scode = 200;
+	ans.pending = s->state == SIP_SUB_PENDING;
+	ans.state = s->pstate;
+	ans.rates = s->rates;
+	p->accepth(s, &sr, &ans, p->arg);
+	if (ans.scode < 200 || ans.scode >= 300) {
+		/* RFC 6665 §4.1.2.2: a failed refresh keeps the old one */
+		return reply_refusal(n, txn, &ans, NULL);
+	}
+	s->pstate = ans.state;
+	s->rates = ans.rates;
+	s->state = ans.pending ? SIP_SUB_PENDING : SIP_SUB_ACTIVE;
+	s->expires_at = now + (uint64_t)expires * 1000;
+	reply_ok(n, txn, s, expires, contact);
+	(void)notify_pkg(s, false, 0, now); /* EV-19 */
+	return 200;
+}
+
+static uint16_t subscribe_new(struct sip_notifier *n, void *txn, size_t pkg,
+			      const struct sip_msg *req,
+			      const struct sip_flow *flow, uint32_t expires,
+			      const char *contact, uint64_t now)
+{
+	const struct sip_evt_pkg *p = &n->pkgv[pkg].p;
+	struct sip_sub_answer ans;
+	struct sip_sub_req sr;
+	struct sip_pl tag;
+	struct sip_sub *s;
+	int err;
+
+	if (n->live >= n->conf.max_subs)
+		return reply_simple(n, txn, 503, "too many subscriptions");
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return reply_simple(n, txn, 500, "out of memory");
+	s->n = n;
+	s->pkg = pkg;
+	sip_buf_init(&s->qbody, SIP_EVT_BODY_MAX);
+	err = sip_dialog_uas_create(&s->dlg, req, NULL);
+	if (!err)
+		err = evt_strdup_pl(&s->event_id, &req->event.id,
+				    SIP_EVT_ID_MAX);
+	if (!err && !sip_pl_isset(&req->event.id)) {
+		free(s->event_id);
+		s->event_id = NULL;
+	}
+	if (err) {
+		sub_destroy(s);
+		if (err == ENOMEM || err == EIO)
+			return reply_simple(n, txn, 500, "no resources");
+		return reply_simple(n, txn, 400,
+				    err == EOVERFLOW ? "header over limits" :
+				    "bad From tag, Contact or route");
+	}
+	if (flow) {
+		s->flow = *flow;
+		s->has_flow = true;
+	}
+	sub_req_fill(&sr, req, expires, false);
+	memset(&ans, 0, sizeof(ans));
+	ans.scode = 200;
+	p->accepth(s, &sr, &ans, p->arg);
+	if (ans.scode < 200 || ans.scode >= 300) {
+		sip_pl_set_str(&tag, s->dlg.ltag);
+		ans.scode = reply_refusal(n, txn, &ans, &tag);
+		sub_destroy(s);
+		return ans.scode;
+	}
+	s->pstate = ans.state;
+	s->rates = ans.rates;
+	s->state = ans.pending ? SIP_SUB_PENDING : SIP_SUB_ACTIVE;
+	s->expires_at = now + (uint64_t)expires * 1000;
+	s->next = n->head;
+	if (n->head)
+		n->head->prev = s;
+	n->head = s;
+	s->linked = true;
+	n->live++;
+	reply_ok(n, txn, s, expires, contact); /* never 202 (EV-14) */
+	if (sr.fetch)
+		sub_end(s, SIP_SUB_REASON_TIMEOUT, 0, true, 0, now);
+	else
+		(void)notify_pkg(s, false, 0, now); /* EV-19 */
+	return 200;
+}
+
+uint16_t sip_notifier_subscribe(struct sip_notifier *n, void *txn,
+				const struct sip_msg *req,
+				const struct sip_flow *flow,
+				const char *contact, uint64_t now)
+{
+	const struct sip_evt_pkg *p = NULL;
+	struct evt_reply r;
+	uint32_t expires;
+	size_t i;
+
+	if (!n || !req || !req->req)
+		return 0;
+	for (i = 0; req->has_event && i < n->pkgc; i++) {
+		if (sip_pl_eq_str(&req->event.package, n->pkgv[i].name)) {
+			p = &n->pkgv[i].p;
+			break;
+		}
+	}
+	if (!p) {
+		/* EV-3: unknown or missing package */
+		evt_reply_init(&r, 489);
+		allow_events(n, &r);
+		reply(n, txn, &r);
+		return 489;
+	}
+	if (req->event.id.l > SIP_EVT_ID_MAX)
+		return reply_simple(n, txn, 400, "Event id too long");
+	expires = req->has_expires ? req->expires : p->expires_default;
+	if (expires > 0 && expires < p->expires_min && expires < 3600) {
+		/* EV-13: only below the minimum and below one hour */
+		evt_reply_init(&r, 423);
+		evt_reply_u32(&r, SIP_HDR_MIN_EXPIRES, p->expires_min);
+		reply(n, txn, &r);
+		return 423;
+	}
+	if (p->expires_max && expires > p->expires_max)
+		expires = p->expires_max; /* EV-12: never longer */
+	if (sip_pl_isset(&req->to.tag))
+		return subscribe_in_dialog(n, txn, i, req, expires, contact,
+					   now);
+	return subscribe_new(n, txn, i, req, flow, expires, contact, now);
+}
+
+/* --- Time. */
+
+void sip_notifier_tick(struct sip_notifier *n, uint64_t now)
+{
+	struct sip_sub *s;
+	bool again = true;
+
+	if (!n)
+		return;
+	/* restart after each end: callbacks may change the list */
+	while (again) {
+		again = false;
+		for (s = n->head; s; s = s->next) {
+			if (s->state != SIP_SUB_TERMINATED &&
+			    s->expires_at <= now) {
+				sub_end(s, SIP_SUB_REASON_TIMEOUT, 0, true, 0,
+					now);
+				again = true;
+				break;
+			}
+		}
+	}
+}
+
+uint64_t sip_notifier_next_due(const struct sip_notifier *n)
+{
+	const struct sip_sub *s;
+	uint64_t due = UINT64_MAX;
+
+	for (s = n ? n->head : NULL; s; s = s->next)
+		if (s->state != SIP_SUB_TERMINATED && s->expires_at < due)
+			due = s->expires_at;
+	return due;
+}
+
+size_t sip_notifier_count(const struct sip_notifier *n)
+{
+	return n ? n->live : 0;
+}
+
+/* --- Accessors. */
+
+enum sip_sub_state sip_sub_state_get(const struct sip_sub *sub)
+{
+	return sub ? sub->state : SIP_SUB_TERMINATED;
+}
+
+uint32_t sip_sub_remaining(const struct sip_sub *sub, uint64_t now)
+{
+	uint64_t left;
+
+	if (!sub || sub->state == SIP_SUB_TERMINATED ||
+	    sub->expires_at <= now)
+		return 0;
+	left = (sub->expires_at - now) / 1000;
+	return left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
+}
+
+const struct sip_dialog *sip_sub_dialog(const struct sip_sub *sub)
+{
+	return sub ? &sub->dlg : NULL;
+}
+
+const char *sip_sub_event(const struct sip_sub *sub)
+{
+	return sub ? sub_pkg(sub)->name : NULL;
+}
+
+void *sip_sub_pkg_state(const struct sip_sub *sub)
+{
+	return sub ? sub->pstate : NULL;
+}
+
+void sip_sub_rates_set(struct sip_sub *sub, const struct sip_rates *r)
+{
+	if (sub && r)
+		sub->rates = *r;
+}
+
+const struct sip_rates *sip_sub_rates(const struct sip_sub *sub)
+{
+	return sub ? &sub->rates : NULL;
+}
