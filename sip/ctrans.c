@@ -1,0 +1,388 @@
+/*
+ * ctrans.c: non-INVITE client transactions (RFC 3261 §17.1.2): Trying,
+ * Proceeding, Completed; timer E retransmits over UDP doubling to T2
+ * (T2 once a provisional came), timer F (64*T1) times out with 408,
+ * timer K (T4 over UDP, 0 over TCP/TLS) absorbs late and forked finals.
+ * Responses match by the top Via branch and the CSeq method (§17.1.3).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "sip/sip.h"
+#include "sip/sip_int.h"
+#include "sip/sip_stack.h"
+#include "sip/stack_int.h"
+
+enum ctrans_state {
+	CTRANS_TRYING = 0,
+	CTRANS_PROCEEDING,
+	CTRANS_COMPLETED,
+	CTRANS_TERMINATED
+};
+
+/* Method names we send are short tokens. */
+#define METHOD_MAX 32
+
+struct sip_ctrans {
+	struct sip_ctrans *next;       /* bucket chain */
+	struct sip_stack *st;
+	char branch[SIP_BRANCH_MAX];
+	size_t branchlen;
+	uint32_t hash;
+	char method[METHOD_MAX];
+	struct sip_flow path;
+	char *req;
+	size_t reqlen;
+	enum ctrans_state state;
+	struct sip_timer te, tf, tk;
+	uint64_t e_ms;
+	sip_resp_h *h;
+	void *arg;
+};
+
+static void ctrans_destroy(struct sip_ctrans *ct)
+{
+	struct sip_stack *st = ct->st;
+	struct sip_ctrans **pp = &st->cbuck[ct->hash % SIP_TRANS_BUCKETS];
+
+	while (*pp && *pp != ct)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = ct->next;
+	st->nctrans--;
+	sip_timer_cancel(&ct->te);
+	sip_timer_cancel(&ct->tf);
+	sip_timer_cancel(&ct->tk);
+	free(ct->req);
+	free(ct);
+}
+
+void sip_ctrans_flush(struct sip_stack *st)
+{
+	size_t i;
+
+	for (i = 0; i < SIP_TRANS_BUCKETS; i++)
+		while (st->cbuck[i])
+			ctrans_destroy(st->cbuck[i]);
+}
+
+static void tmr_free(void *arg)
+{
+	ctrans_destroy(arg);
+}
+
+/* Report once a final result and terminate (freed from a timer). */
+static void finish(struct sip_ctrans *ct, int err, uint16_t scode)
+{
+	sip_resp_h *h = ct->h;
+
+	ct->h = NULL;
+	ct->state = CTRANS_TERMINATED;
+	sip_timer_cancel(&ct->te);
+	sip_timer_cancel(&ct->tf);
+	if (sip_timer_start(ct->st, &ct->tk, 0, tmr_free, ct))
+		sip_stack_log(ct->st, LOG_ERR, "ctrans: timer: no memory");
+	if (h)
+		h(err, scode, NULL, ct->arg);
+}
+
+/* Timer E: retransmit over UDP (§17.1.2.2). */
+static void tmr_e(void *arg)
+{
+	struct sip_ctrans *ct = arg;
+	struct sip_stack *st = ct->st;
+	int err;
+
+	err = sip_transp_send(st, &ct->path, ct->req, ct->reqlen);
+	if (err) {
+		finish(ct, err, 503);
+		return;
+	}
+	st->stats.tx_msgs++;
+	st->stats.retrans_tx++;
+	if (ct->state == CTRANS_PROCEEDING) {
+		ct->e_ms = st->conf.t2_ms;
+	} else {
+		ct->e_ms *= 2;
+		if (ct->e_ms > st->conf.t2_ms)
+			ct->e_ms = st->conf.t2_ms;
+	}
+	if (sip_timer_start(st, &ct->te, ct->e_ms, tmr_e, ct))
+		sip_stack_log(st, LOG_ERR, "ctrans: timer: no memory");
+}
+
+/* Timer F: no final response: 408 to the TU (§17.1.2.2, §8.1.3.1). */
+static void tmr_f(void *arg)
+{
+	finish(arg, ETIMEDOUT, 408);
+}
+
+void sip_ctrans_recv(struct sip_stack *st, const struct sip_msg *resp)
+{
+	struct sip_ctrans *ct;
+	uint32_t hash = sip_hash_pl(&resp->via.branch);
+	uint64_t k;
+
+	for (ct = st->cbuck[hash % SIP_TRANS_BUCKETS]; ct; ct = ct->next)
+		if (ct->hash == hash && ct->branchlen == resp->via.branch.l &&
+		    !memcmp(ct->branch, resp->via.branch.p, ct->branchlen) &&
+		    sip_pl_eq_str(&resp->cseq.method, ct->method))
+			break;
+	if (!ct) {
+		st->stats.rx_dropped++;
+		return;
+	}
+	if (ct->state >= CTRANS_COMPLETED) {
+		/* retransmitted or forked final: absorbed (timer K) */
+		st->stats.retrans_absorbed++;
+		return;
+	}
+	if (resp->scode < 200) {
+		ct->state = CTRANS_PROCEEDING;
+		if (ct->h)
+			ct->h(0, resp->scode, resp, ct->arg);
+		return;
+	}
+	ct->state = CTRANS_COMPLETED;
+	sip_timer_cancel(&ct->te);
+	sip_timer_cancel(&ct->tf);
+	k = sip_transp_reliable(ct->path.tp) ? 0 : st->conf.t4_ms;
+	if (sip_timer_start(st, &ct->tk, k, tmr_free, ct)) {
+		ct->state = CTRANS_TERMINATED;
+		sip_stack_log(st, LOG_ERR, "ctrans: timer: no memory");
+	}
+	if (ct->h) {
+		sip_resp_h *h = ct->h;
+		ct->h = NULL;
+		h(0, resp->scode, resp, ct->arg);
+	}
+}
+
+void sip_ctrans_cancel(struct sip_ctrans *ct)
+{
+	if (!ct)
+		return;
+	ct->h = NULL;
+	if (ct->state < CTRANS_COMPLETED) {
+		ct->state = CTRANS_TERMINATED;
+		sip_timer_cancel(&ct->te);
+		sip_timer_cancel(&ct->tf);
+		if (sip_timer_start(ct->st, &ct->tk, 0, tmr_free, ct))
+			sip_stack_log(ct->st, LOG_ERR, "ctrans: no memory");
+	}
+}
+
+/* ---- building ---- */
+
+/* The URI a request goes to: the first Route's, else the Request-URI.
+ * Numeric hosts only; transport from the scheme or ;transport=. */
+static int target(const struct sip_req_desc *rd, struct sip_peer *dst)
+{
+	struct sip_addr a;
+	struct sip_uri u;
+	struct sip_pl pl, tp;
+	uint16_t port;
+
+	if (rd->routec) {
+		sip_pl_set_str(&pl, rd->routev[0]);
+		if (sip_addr_parse(&a, &pl))
+			return EINVAL;
+		u = a.uri;
+	} else {
+		sip_pl_set_str(&pl, rd->ruri);
+		if (sip_uri_parse(&u, &pl))
+			return EINVAL;
+	}
+	if (u.scheme != SIP_SCHEME_SIP && u.scheme != SIP_SCHEME_SIPS)
+		return EINVAL;
+	dst->tp = SIP_TRANSP_UDP;
+	if (sip_param_get(&u.params, SIP_PARAM_URI, "transport", &tp) == 0) {
+		if (!sip_pl_casecmp_str(&tp, "tcp"))
+			dst->tp = SIP_TRANSP_TCP;
+		else if (!sip_pl_casecmp_str(&tp, "tls"))
+			dst->tp = SIP_TRANSP_TLS;
+		else if (sip_pl_casecmp_str(&tp, "udp"))
+			return EINVAL;
+	}
+	/* SEC-4: sips: only ever over TLS */
+	if (u.scheme == SIP_SCHEME_SIPS)
+		dst->tp = SIP_TRANSP_TLS;
+	port = u.port ? u.port : (dst->tp == SIP_TRANSP_TLS ? 5061 : 5060);
+	return sip_sa_set_pl(&dst->sa, &u.host, port);
+}
+
+static bool hdrs_have(const struct sip_req_desc *rd, enum sip_hdr_id id)
+{
+	size_t i;
+
+	for (i = 0; i < rd->hdrc; i++)
+		if (rd->hdrv[i].id == id)
+			return true;
+	return false;
+}
+
+static int str_hdr(struct sip_buf *b, enum sip_hdr_id id, const char *v)
+{
+	struct sip_pl pl;
+
+	sip_pl_set_str(&pl, v);
+	return sip_print_hdr(b, id, NULL, &pl);
+}
+
+static int req_print(struct sip_stack *st, struct sip_buf *b,
+		     const struct sip_req_desc *rd,
+		     const struct sip_flow *path, const char *branch)
+{
+	struct sip_pl meth, ruri;
+	char sentby[SIP_SA_STRMAX];
+	size_t i;
+	int err;
+
+	sip_pl_set_str(&meth, rd->method);
+	sip_pl_set_str(&ruri, rd->ruri);
+	err = sip_transp_sentby(path, sentby, sizeof(sentby));
+	if (!err)
+		err = sip_print_request_line(b, &meth, &ruri);
+	if (!err)
+		err = sip_buf_printf(b, "Via: SIP/2.0/%s %s;branch=%s;rport\r\n",
+				     sip_transp_name(path->tp), sentby,
+				     branch);
+	if (!err && !hdrs_have(rd, SIP_HDR_MAX_FORWARDS))
+		err = sip_print_hdr_u32(b, SIP_HDR_MAX_FORWARDS, 70);
+	for (i = 0; !err && i < rd->routec; i++)
+		err = str_hdr(b, SIP_HDR_ROUTE, rd->routev[i]);
+	if (!err)
+		err = str_hdr(b, SIP_HDR_FROM, rd->from);
+	if (!err)
+		err = str_hdr(b, SIP_HDR_TO, rd->to);
+	if (!err)
+		err = str_hdr(b, SIP_HDR_CALL_ID, rd->callid);
+	if (!err)
+		err = sip_buf_printf(b, "CSeq: %u %s\r\n", (unsigned)rd->cseq,
+				     rd->method);
+	if (!err && rd->contact_user) {
+		struct sip_pl u;
+		sip_pl_set_str(&u, rd->contact_user);
+		if (!sip_pl_all(&u, SIP_C_UNRES | SIP_C_USER, true))
+			return EINVAL;
+		if (path->tp == SIP_TRANSP_TLS)
+			err = sip_buf_printf(b, "Contact: <sips:%s%s%s>\r\n",
+					     rd->contact_user,
+					     u.l ? "@" : "", sentby);
+		else
+			err = sip_buf_printf(b, "Contact: <sip:%s%s%s%s>\r\n",
+					     rd->contact_user,
+					     u.l ? "@" : "", sentby,
+					     path->tp == SIP_TRANSP_TCP
+						     ? ";transport=tcp"
+						     : "");
+	}
+	if (!err && st->user_agent)
+		err = str_hdr(b, SIP_HDR_USER_AGENT, st->user_agent);
+	for (i = 0; !err && i < rd->hdrc; i++) {
+		const struct sip_hdr_out *h = &rd->hdrv[i];
+		if (h->id == SIP_HDR_CONTENT_LENGTH || h->id == SIP_HDR_VIA ||
+		    (h->id == SIP_HDR_OTHER && !h->name))
+			return EINVAL;
+		err = sip_print_hdr(b, h->id, h->name, &h->val);
+	}
+	if (!err && rd->ctype) {
+		struct sip_pl ct;
+		sip_pl_set_str(&ct, rd->ctype);
+		err = sip_print_body(b, &ct, rd->body, rd->body_len);
+	} else if (!err) {
+		err = sip_print_end(b);
+	}
+	return err;
+}
+
+static bool desc_ok(const struct sip_req_desc *rd)
+{
+	struct sip_pl m;
+
+	if (!rd->method || !rd->ruri || !rd->from || !rd->to ||
+	    !rd->callid || !*rd->callid || (rd->routec && !rd->routev) ||
+	    (rd->hdrc && !rd->hdrv) || (!rd->body && rd->body_len))
+		return false;
+	sip_pl_set_str(&m, rd->method);
+	if (!m.l || m.l >= METHOD_MAX || !sip_pl_is_token(&m))
+		return false;
+	return strcmp(rd->method, "INVITE") && strcmp(rd->method, "ACK") &&
+	       strcmp(rd->method, "CANCEL");
+}
+
+int sip_request_send(struct sip_stack *st, const struct sip_req_desc *rd,
+		     sip_resp_h *resph, void *arg, struct sip_ctrans **ctp)
+{
+	struct sip_ctrans *ct = NULL;
+	struct sip_peer dst;
+	struct sip_buf b;
+	struct sip_pl bp;
+	int err;
+
+	if (!st || !rd || !resph || !desc_ok(rd))
+		return EINVAL;
+	if (st->nctrans >= st->conf.max_trans)
+		return ENOBUFS;
+	memset(&dst, 0, sizeof(dst));
+	if (!rd->flow) {
+		err = target(rd, &dst);
+		if (err)
+			return err;
+	}
+	ct = calloc(1, sizeof(*ct));
+	if (!ct)
+		return ENOMEM;
+	sip_buf_init(&b, st->conf.lim.max_msg);
+	memcpy(ct->branch, "z9hG4bK", 7);
+	err = sip_stack_token(st, ct->branch + 7, sizeof(ct->branch) - 7, 16);
+	if (err)
+		goto out;
+	ct->branchlen = strlen(ct->branch);
+	err = sip_transp_path(st, &dst, rd->flow, &ct->path);
+	if (err)
+		goto out;
+	err = req_print(st, &b, rd, &ct->path, ct->branch);
+	if (err)
+		goto out;
+	err = sip_transp_send(st, &ct->path, b.p, b.len);
+	if (err)
+		goto out;
+	st->stats.tx_msgs++;
+	ct->st = st;
+	ct->req = b.p;
+	ct->reqlen = b.len;
+	b.p = NULL;
+	memcpy(ct->method, rd->method, strlen(rd->method) + 1);
+	bp.p = ct->branch;
+	bp.l = ct->branchlen;
+	ct->hash = sip_hash_pl(&bp);
+	ct->h = resph;
+	ct->arg = arg;
+	ct->state = CTRANS_TRYING;
+	sip_timer_init(&ct->te);
+	sip_timer_init(&ct->tf);
+	sip_timer_init(&ct->tk);
+	ct->e_ms = st->conf.t1_ms;
+	err = sip_timer_start(st, &ct->tf, 64u * (uint64_t)st->conf.t1_ms,
+			      tmr_f, ct);
+	if (!err && !sip_transp_reliable(ct->path.tp))
+		err = sip_timer_start(st, &ct->te, ct->e_ms, tmr_e, ct);
+	if (err) {
+		sip_timer_cancel(&ct->tf);
+		free(ct->req);
+		goto out;
+	}
+	ct->next = st->cbuck[ct->hash % SIP_TRANS_BUCKETS];
+	st->cbuck[ct->hash % SIP_TRANS_BUCKETS] = ct;
+	st->nctrans++;
+	if (ctp)
+		*ctp = ct;
+	ct = NULL;
+out:
+	sip_buf_reset(&b);
+	free(ct);
+	return err;
+}
