@@ -7,7 +7,8 @@
  * walk around the reference; every decision is checked afterwards
  * against geo_distance() (exact: no mismatch allowed). Case 2: ten
  * polygon fences (enterOrExit, 2-D, 6-vertex rings), point fixes spread
- * over the fenced area. A NOTIFY is "sent" (lf_state_commit) whenever a
+ * over the fenced area; case 3: the same fences with 30 m uncertainty
+ * circles along a slow path (area overlap, LF-38). A NOTIFY is "sent" (lf_state_commit) whenever a
  * trigger fires, as the notifier would without rate limiting. One
  * thread; prints evaluations per second.
  */
@@ -204,7 +205,8 @@ int main(int argc, char **argv)
 	    lf_state_alloc(f, &st))
 		return 1;
 	bad = check_moved(geo, f, pts, 20.0);
-	rate = only == 2 ? 0 : run(geo, st, pts, secs, &fired, &failed);
+	rate = only && only != 1 ? 0 :
+	       run(geo, st, pts, secs, &fired, &failed);
 	printf("movedHoriz 20 m: %.0f evaluations/s (%.2f M/s), fired "
 	       "%llu, decisions checked %d, mismatches %ld\n", rate,
 	       rate / 1e6, (unsigned long long)fired, NPTS, bad);
@@ -221,9 +223,25 @@ int main(int argc, char **argv)
 	for (i = 0; i < NPTS; i++)
 		pts[i] = mkpoint(48.096 + rnd(&seed) * 0.014,
 				 11.495 + rnd(&seed) * 0.042);
-	rate = only == 1 ? 0 : run(geo, st, pts, secs, &fired, &failed);
+	rate = only && only != 2 ? 0 :
+	       run(geo, st, pts, secs, &fired, &failed);
 	printf("10 polygon fences: %.0f evaluations/s, fired %llu\n", rate,
 	       (unsigned long long)fired);
+
+	/* Case 3: the same fences, 30 m uncertainty circles (the 50 % area
+	 * rule of LF-37/LF-38 through GEOS), a random walk of 0-30 m. */
+	for (i = 0; i < NPTS; i++) {
+		lat = 48.096 + 0.007 + 0.006 * sin((double)i / 300.0);
+		lon = 11.495 + 0.021 + 0.020 * cos((double)i / 700.0);
+		pts[i] = mkpoint(lat + (rnd(&seed) - 0.5) * 2e-4,
+				 lon + (rnd(&seed) - 0.5) * 3e-4);
+		pts[i].kind = GEO_SHAPE_CIRCLE;
+		pts[i].radius = 30;
+	}
+	rate = only && only != 3 ? 0 :
+	       run(geo, st, pts, secs / 2, &fired, &failed);
+	printf("10 polygon fences, 30 m circles: %.0f evaluations/s, fired "
+	       "%llu\n", rate, (unsigned long long)fired);
 	lf_state_free(st);
 	lf_filter_free(f);
 	geo_ctx_free(geo);
