@@ -86,7 +86,7 @@ int sip_addr_parse(struct sip_addr *addr, const struct sip_pl *pl)
 		return err;
 	addr->params = r;
 	while ((err = sip_param_next(&r, SIP_PARAM_HDR, &n, &v)) == 0) {
-		if (n.l == 3 && sip_pl_casecmp_str(&n, "tag") == 0) {
+		if (SIP_PL_IEQ(&n, "tag")) {
 			if (!sip_pl_is_token(&v))
 				return EBADMSG;
 			addr->tag = v;
@@ -115,7 +115,7 @@ int sip_contact_parse(struct sip_contact *c, const struct sip_pl *pl)
 		return err;
 	r = c->addr.params;
 	while ((err = sip_param_next(&r, SIP_PARAM_HDR, &n, &v)) == 0) {
-		if (sip_pl_casecmp_str(&n, "expires") == 0) {
+		if (SIP_PL_IEQ(&n, "expires")) {
 			err = sip_pl_u32(&v, &c->expires);
 			if (err)
 				return err == EOVERFLOW ? EOVERFLOW : EBADMSG;

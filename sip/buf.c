@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sip/sip.h"
+#include "sip/sip_int.h"
 
 void sip_buf_init(struct sip_buf *b, size_t max)
 {
@@ -55,6 +56,12 @@ static int buf_grow(struct sip_buf *b, size_t need)
 	b->p = p;
 	b->size = sz;
 	return 0;
+}
+
+char *sip_buf_reserve(struct sip_buf *b, size_t n, int *err)
+{
+	*err = buf_grow(b, n);
+	return *err ? NULL : b->p + b->len;
 }
 
 int sip_buf_append(struct sip_buf *b, const void *p, size_t l)

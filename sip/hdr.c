@@ -125,14 +125,8 @@ enum sip_hdr_id sip_hdr_lookup(const struct sip_pl *name)
 	}
 	cand = by_letter[c0 - 'a'];
 	for (k = 0; cand[k]; k++) {
-		const char *n = hdr_tab[cand[k]].name;
-		if (hdr_tab[cand[k]].len != name->l)
-			continue;
-		for (i = 1; i < name->l; i++)
-			if (lower((unsigned char)name->p[i]) !=
-			    lower((unsigned char)n[i]))
-				break;
-		if (i == name->l)
+		if (sip_pl_ieq(name, hdr_tab[cand[k]].name,
+			       hdr_tab[cand[k]].len))
 			return (enum sip_hdr_id)cand[k];
 	}
 	return SIP_HDR_OTHER;
@@ -172,26 +166,26 @@ static int via_params(struct sip_via *via)
 	int err;
 
 	while ((err = sip_param_next(&r, SIP_PARAM_HDR, &n, &v)) == 0) {
-		if (sip_pl_casecmp_str(&n, "branch") == 0) {
+		if (SIP_PL_IEQ(&n, "branch")) {
 			if (!v.l || v.p[0] == '"')
 				return EBADMSG;
 			via->branch = v;
-		} else if (sip_pl_casecmp_str(&n, "received") == 0) {
+		} else if (SIP_PL_IEQ(&n, "received")) {
 			if (!v.l || v.p[0] == '"')
 				return EBADMSG;
 			via->received = v;
-		} else if (sip_pl_casecmp_str(&n, "maddr") == 0) {
+		} else if (SIP_PL_IEQ(&n, "maddr")) {
 			if (!v.l || v.p[0] == '"')
 				return EBADMSG;
 			via->maddr = v;
-		} else if (sip_pl_casecmp_str(&n, "rport") == 0) {
+		} else if (SIP_PL_IEQ(&n, "rport")) {
 			via->rport = true;
 			if (v.l) {
 				if (sip_pl_u32(&v, &u) || !u || u > 65535)
 					return EBADMSG;
 				via->rport_val = (uint16_t)u;
 			}
-		} else if (sip_pl_casecmp_str(&n, "ttl") == 0) {
+		} else if (SIP_PL_IEQ(&n, "ttl")) {
 			if (sip_pl_u32(&v, &u) || u > 255)
 				return EBADMSG;
 			via->has_ttl = true;
@@ -312,11 +306,11 @@ static bool rate_param(const struct sip_pl *n, const struct sip_pl *v,
 {
 	double *out;
 
-	if (sip_pl_casecmp_str(n, "max-rate") == 0)
+	if (SIP_PL_IEQ(n, "max-rate"))
 		out = &r->max_rate;
-	else if (sip_pl_casecmp_str(n, "min-rate") == 0)
+	else if (SIP_PL_IEQ(n, "min-rate"))
 		out = &r->min_rate;
-	else if (sip_pl_casecmp_str(n, "adaptive-min-rate") == 0)
+	else if (SIP_PL_IEQ(n, "adaptive-min-rate"))
 		out = &r->adaptive_min_rate;
 	else
 		return false;
@@ -339,7 +333,7 @@ int sip_event_parse(struct sip_event *ev, const struct sip_pl *pl)
 		return EBADMSG;
 	ev->params = r;
 	while ((err = sip_param_next(&r, SIP_PARAM_HDR, &n, &v)) == 0) {
-		if (n.l == 2 && sip_pl_casecmp_str(&n, "id") == 0) {
+		if (SIP_PL_IEQ(&n, "id")) {
 			if (!sip_pl_is_token(&v))
 				return EBADMSG;
 			ev->id = v;
@@ -376,23 +370,23 @@ int sip_substate_parse(struct sip_substate_hdr *ss, const struct sip_pl *pl)
 	ss->value = take_token(&r);
 	if (!ss->value.l)
 		return EBADMSG;
-	if (sip_pl_casecmp_str(&ss->value, "active") == 0)
+	if (SIP_PL_IEQ(&ss->value, "active"))
 		ss->state = SIP_SUBSTATE_ACTIVE;
-	else if (sip_pl_casecmp_str(&ss->value, "pending") == 0)
+	else if (SIP_PL_IEQ(&ss->value, "pending"))
 		ss->state = SIP_SUBSTATE_PENDING;
-	else if (sip_pl_casecmp_str(&ss->value, "terminated") == 0)
+	else if (SIP_PL_IEQ(&ss->value, "terminated"))
 		ss->state = SIP_SUBSTATE_TERMINATED;
 	ss->params = r;
 	while ((err = sip_param_next(&r, SIP_PARAM_HDR, &n, &v)) == 0) {
-		if (sip_pl_casecmp_str(&n, "reason") == 0) {
+		if (SIP_PL_IEQ(&n, "reason")) {
 			if (!sip_pl_is_token(&v))
 				return EBADMSG;
 			ss->reason = v;
-		} else if (sip_pl_casecmp_str(&n, "expires") == 0) {
+		} else if (SIP_PL_IEQ(&n, "expires")) {
 			if (sip_pl_u32(&v, &ss->expires))
 				return EBADMSG;
 			ss->has_expires = true;
-		} else if (sip_pl_casecmp_str(&n, "retry-after") == 0) {
+		} else if (SIP_PL_IEQ(&n, "retry-after")) {
 			if (sip_pl_u32(&v, &ss->retry_after))
 				return EBADMSG;
 			ss->has_retry_after = true;

@@ -31,29 +31,19 @@ static size_t u32_digits(uint32_t v, char *d)
 }
 
 /*
- * "name: value\r\n" (value may be NULL with vl 0) plus an optional
- * decimal, in one append; the caller has validated its parts.
+ * "name: value\r\n" (value may be NULL with vl 0) with an optional
+ * decimal after the value, written in place; the caller has validated
+ * the parts.
  */
 static int hdr_raw(struct sip_buf *b, const char *name, size_t nl,
 		   const char *val, size_t vl, const uint32_t *num)
 {
-	char line[512], *q;
-	size_t need = nl + 2 + vl + 10 + 2;
+	char *q, *q0;
+	int err;
 
-	if (need > sizeof(line)) {
-		size_t len0 = b->len;
-		int err = sip_buf_append(b, name, nl);
-		if (!err)
-			err = sip_buf_append(b, ": ", 2);
-		if (!err)
-			err = sip_buf_append(b, val, vl);
-		if (!err)
-			err = sip_buf_append(b, "\r\n", 2);
-		if (err)
-			b->len = len0;
+	q0 = q = sip_buf_reserve(b, nl + 2 + vl + (num ? 10 : 0) + 2, &err);
+	if (!q)
 		return err;
-	}
-	q = line;
 	memcpy(q, name, nl);
 	q += nl;
 	*q++ = ':';
@@ -65,7 +55,9 @@ static int hdr_raw(struct sip_buf *b, const char *name, size_t nl,
 		q += u32_digits(*num, q);
 	*q++ = '\r';
 	*q++ = '\n';
-	return sip_buf_append(b, line, (size_t)(q - line));
+	b->len += (size_t)(q - q0);
+	b->p[b->len] = '\0';
+	return 0;
 }
 
 int sip_print_request_line(struct sip_buf *b, const struct sip_pl *method,

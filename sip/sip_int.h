@@ -23,6 +23,7 @@ enum {
 };
 
 extern const uint8_t sip_chr_tab[256];
+extern const uint8_t sip_lower_tab[256];
 
 static inline bool sip_chr_is(char c, uint8_t cls)
 {
@@ -70,6 +71,24 @@ static inline void sip_pl_advance(struct sip_pl *pl, size_t n)
 	pl->l -= n;
 }
 
+/* ASCII case-insensitive equality of a view and n bytes of lit. */
+static inline bool sip_pl_ieq(const struct sip_pl *pl, const char *lit,
+			      size_t n)
+{
+	size_t i;
+
+	if (pl->l != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (sip_lower_tab[(unsigned char)pl->p[i]] !=
+		    sip_lower_tab[(unsigned char)lit[i]])
+			return false;
+	return true;
+}
+
+/* The same against a string literal. */
+#define SIP_PL_IEQ(pl, lit) sip_pl_ieq((pl), (lit), sizeof(lit) - 1)
+
 /* True when every byte is in class cls (and %HH escapes if esc). */
 bool sip_pl_all(const struct sip_pl *pl, uint8_t cls, bool esc);
 bool sip_pl_is_token(const struct sip_pl *pl);
@@ -100,6 +119,13 @@ int sip_hostport_parse(const struct sip_pl *pl, struct sip_pl *host,
 
 /* Decimal "1*DIGIT [. 1*3DIGIT]" to thousandths (q, rates); EBADMSG. */
 int sip_milli_parse(const struct sip_pl *pl, uint64_t *out);
+
+/*
+ * Room for n more bytes (plus a NUL) at the end of b: the place to write
+ * them, then add n to b->len and set the NUL.  NULL with *err set
+ * (EOVERFLOW past max, ENOMEM).
+ */
+char *sip_buf_reserve(struct sip_buf *b, size_t n, int *err);
 
 /* Fill err (may be NULL) and return code. */
 int sip_err_set(struct sip_err *err, int code, uint16_t status,

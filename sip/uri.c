@@ -185,11 +185,11 @@ int sip_uri_parse(struct sip_uri *uri, const struct sip_pl *pl)
 	uri->scheme_pl.l = i;
 	sip_pl_advance(&r, i + 1);
 	uri->opaque = r;
-	if (sip_pl_casecmp_str(&uri->scheme_pl, "sip") == 0)
+	if (SIP_PL_IEQ(&uri->scheme_pl, "sip"))
 		uri->scheme = SIP_SCHEME_SIP;
-	else if (sip_pl_casecmp_str(&uri->scheme_pl, "sips") == 0)
+	else if (SIP_PL_IEQ(&uri->scheme_pl, "sips"))
 		uri->scheme = SIP_SCHEME_SIPS;
-	else if (sip_pl_casecmp_str(&uri->scheme_pl, "tel") == 0)
+	else if (SIP_PL_IEQ(&uri->scheme_pl, "tel"))
 		uri->scheme = SIP_SCHEME_TEL;
 	else
 		return opaque_check(&uri->opaque);
