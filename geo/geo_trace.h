@@ -11,6 +11,14 @@
  * cope); no network access, ever (GPX is parsed with XML_PARSE_NONET and
  * any DOCTYPE is refused, so no entity is expanded or loaded, SEC-18).
  *
+ * Formats (details atop geo/trace_gpx.c, trace_nmea.c, trace_csv.c):
+ * - GPX 1.0/1.1 (UTF-8 or Latin-1): trkpt and rtept in document order,
+ *   wpt only on request; ele, time, speed, course (1.1: in extensions).
+ * - NMEA 0183: GGA and RMC of one epoch merged; bad checksums, no-fix
+ *   and other sentences skipped and counted, not fatal.
+ * - CSV: header naming time, lat, lon (required), alt, speed, course.
+ * Times are ISO 8601 (no zone designator: UTC) or, in CSV, UNIX seconds.
+ *
  * Ownership: geo_trace_open_*() / geo_trace_free(). A reader opened on
  * memory borrows the buffer, which must outlive it; FILE and path readers
  * own a copy (at most lim.max_bytes). Fixes are returned by value.
@@ -21,9 +29,10 @@
  * Errors: 0 or a positive errno value: EINVAL bad argument, EBADMSG
  * malformed input, EOVERFLOW over a limit, ENOENT end of trace (from
  * geo_trace_next only) or missing file, ENOMEM; EIO or the errno of a
- * failed read. struct geo_err gets a one-line reason naming the line (and
- * the GPX element), e.g. "line 17: trkpt: latitude out of range". After an
- * error the reader stays failed and returns the same error again.
+ * failed read (EISDIR...). struct geo_err gets a one-line reason naming
+ * the line (and the GPX element), e.g. "line 17: trkpt: latitude out of
+ * range". After an error the reader stays failed and returns the same
+ * error again.
  *
  * Threads: a reader is used by one thread at a time; no global state.
  */
@@ -98,7 +107,8 @@ struct geo_fix {
 	bool has_speed;
 	double course;      /* degrees from true north, [0, 360); if set */
 	bool has_course;
-	unsigned line;      /* source line (NMEA: first sentence merged) */
+	unsigned line;      /* source line (NMEA: first sentence merged;
+			     * GPX past line 65535: may run a few ahead) */
 	unsigned seg;       /* GPX: track segment / route number among those
 			     * that yield fixes, from 0 (waypoints, when
 			     * included, form a segment per run); others 0 */
@@ -125,7 +135,8 @@ struct geo_trace;
  * Open a reader on len bytes at buf (borrowed; not NUL-terminated).
  * opts may be NULL for defaults; with GEO_TRACE_AUTO the content decides.
  * Returns 0, EINVAL, EOVERFLOW (len > max_bytes), ENOMEM, or EBADMSG
- * (a GPX reader that libxml2 cannot start). *trp is set only on success.
+ * (GPX refused before parsing: DOCTYPE, encoding, not XML). *trp is set
+ * only on success.
  */
 int geo_trace_open_mem(struct geo_trace **trp, const char *buf, size_t len,
 		       const struct geo_trace_opts *opts, struct geo_err *err)

@@ -205,6 +205,7 @@ static int trace_slurp(FILE *f, size_t max, char **bufp, size_t *lenp,
 			cap = ncap;
 		}
 		want = cap - len;
+		errno = 0;
 		n = fread(buf + len, 1, want, f);
 		len += n;
 		if (len > max) {
@@ -215,9 +216,11 @@ static int trace_slurp(FILE *f, size_t max, char **bufp, size_t *lenp,
 		}
 		if (n < want) {
 			if (ferror(f)) {
+				int e = errno ? errno : EIO;
 				free(buf);
-				return geo_trace_errf(err, EIO,
-						      "read error");
+				return geo_trace_errf(err, e,
+						      "cannot read trace: %s",
+						      strerror(e));
 			}
 			break;
 		}

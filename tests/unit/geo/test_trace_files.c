@@ -121,7 +121,15 @@ START_TEST(test_open_path_missing)
 	ck_assert_int_eq(geo_trace_open_path(&tr, "data/traces/none.gpx",
 					     NULL, &err), ENOENT);
 	ck_assert_int_eq(err.code, ENOENT);
+	ck_assert_str_eq(err.msg,
+			 "cannot open trace: No such file or directory");
 	ck_assert_ptr_null(tr);
+	/* A directory opens but cannot be read. */
+	ck_assert_int_eq(geo_trace_open_path(&tr, "data/traces", NULL, &err),
+			 EISDIR);
+	ck_assert_str_eq(err.msg, "cannot read trace: Is a directory");
+	ck_assert_ptr_null(tr);
+	ck_assert_int_eq(geo_trace_open_path(&tr, "", NULL, &err), EINVAL);
 }
 END_TEST
 
