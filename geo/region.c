@@ -315,6 +315,31 @@ out:
 	return rc;
 }
 
+/*
+ * Can part overlap an estimate centred at c reaching rmax metres from
+ * it? A lon/lat box test with generous degree lengths (a meridian
+ * degree is >= 110574 m, a parallel degree >= 111319 m * cos(lat)); near
+ * the poles it always says yes.
+ */
+static bool part_near(const struct geo_part *p, const struct geo_point *c,
+		      double rmax)
+{
+	double dlat = rmax / 110574.0 * 1.01 + 1e-6, dlon, x;
+	double top = fabs(c->lat) + dlat;
+
+	if (top >= 89.0)
+		return true;
+	if (c->lat + dlat < p->miny || c->lat - dlat > p->maxy)
+		return false;
+	dlon = rmax / (111319.0 * cos(top * M_PI / 180.0)) * 1.01 + 1e-6;
+	if (dlon >= 180.0)
+		return true;
+	for (x = c->lon - 360.0; x <= c->lon + 360.0; x += 360.0)
+		if (x + dlon >= p->minx && x - dlon <= p->maxx)
+			return true;
+	return false;
+}
+
 /* Fraction of [lo, hi] inside [zmin, zmax]; a point: 0 or 1. */
 static double zfrac(double lo, double hi, double zmin, double zmax)
 {
@@ -332,7 +357,7 @@ int geo_region_test(struct geo_ctx *ctx, const struct geo_region *reg,
 	GEOSGeometry *eg = NULL;
 	struct geo_point c;
 	double *xy = NULL, a_est, in_lo = 0, in_hi = 0, elo = 0, ehi = 0;
-	double p_in, p_out;
+	double p_in, p_out, rmax = 0;
 	size_t *cnt = NULL, nr, i;
 	bool ez;
 	int rc;
@@ -356,6 +381,8 @@ int geo_region_test(struct geo_ctx *ctx, const struct geo_region *reg,
 	rc = geo__shape_rings(ctx, est, &c, &xy, &cnt, &nr);
 	if (rc)
 		return rc;
+	for (i = 0; i < cnt[0]; i++)
+		rmax = fmax(rmax, hypot(xy[2 * i], xy[2 * i + 1]));
 	eg = geo__geos_polygon(ctx, xy, cnt, nr);
 	if (!eg) {
 		rc = EPROTO;
@@ -370,6 +397,8 @@ int geo_region_test(struct geo_ctx *ctx, const struct geo_region *reg,
 	for (i = 0; i < reg->nparts; i++) {
 		const struct geo_part *p = reg->parts[i];
 		double a = 0, f;
+		if (!part_near(p, &c, rmax))
+			continue;
 		rc = overlap_area(ctx, p, &c, eg, &a);
 		if (rc)
 			goto out;

@@ -368,6 +368,44 @@ START_TEST(test_estimates)
 }
 END_TEST
 
+/* A region of two far-apart parts (a feature with two geometries). */
+START_TEST(test_multi_part)
+{
+	struct geo_shape *sh[2];
+	struct geo_region *r = NULL;
+	struct geo_err e = { 0 };
+	double p;
+
+	sh[0] = shape_of("<gml:Polygon " GT_NS "srsName=\"EPSG:4326\">"
+			 "<gml:exterior><gml:LinearRing><gml:posList>0 0 0 0.01 "
+			 "0.01 0.01 0.01 0 0 0</gml:posList></gml:LinearRing>"
+			 "</gml:exterior></gml:Polygon>");
+	sh[1] = shape_of("<gs:Circle " GT_NS "srsName=\"EPSG:4326\">"
+			 "<gml:pos>-40 170</gml:pos><gs:radius>5000</gs:radius>"
+			 "</gs:Circle>");
+	ck_assert_int_eq(geo_region_alloc(ctx, sh, 2, &r, &e), 0);
+	ck_assert_uint_eq(geo_ctx_interned(ctx), 2);
+	ck_assert_int_eq(at(r, 0.005, 0.005), GEO_POS_INSIDE);
+	ck_assert_int_eq(at(r, -40.01, 170.01), GEO_POS_INSIDE);
+	ck_assert_int_eq(at(r, 40, -170), GEO_POS_OUTSIDE);
+	ck_assert_int_eq(circle_at(r, 0.005, 0.005, 100, 0.95, &p),
+			 GEO_POS_INSIDE);
+	ck_assert_double_eq_tol(p, 0.95, 1e-9);
+	ck_assert_int_eq(circle_at(r, -40, 170.03, 1000, 0.95, &p),
+			 GEO_POS_INSIDE);
+	ck_assert_int_eq(circle_at(r, 40, -170, 1000, 0.95, &p),
+			 GEO_POS_OUTSIDE);
+	ck_assert_double_eq(p, 0);
+	/* a huge estimate over both: small fraction, outside */
+	ck_assert_int_eq(circle_at(r, -20, 85, 9e6, 0.95, &p),
+			 GEO_POS_OUTSIDE);
+	ck_assert(p < 0.01);
+	geo_region_free(r);
+	geo_shape_free(sh[0]);
+	geo_shape_free(sh[1]);
+}
+END_TEST
+
 /* A point estimate goes the exact way; p is 1, 0 or NaN. */
 START_TEST(test_point_estimate)
 {
@@ -472,6 +510,7 @@ TCase *tcase_region(void)
 	tcase_add_test(tc, test_t6_t7);
 	tcase_add_test(tc, test_estimates);
 	tcase_add_test(tc, test_point_estimate);
+	tcase_add_test(tc, test_multi_part);
 	tcase_add_test(tc, test_interning);
 	tcase_add_test(tc, test_region_errors);
 	return tc;
