@@ -235,15 +235,22 @@ static void ecef(const struct geo_point *p, double alt, double out[3])
 	out[2] = (n * (1.0 - e2) + alt) * sl;
 }
 
+/*
+ * LF-28: 3-D distance from the last notified point. An altitude now but
+ * none in the last NOTIFY fires (Q-12: first fix of that component); an
+ * altitude only in the last NOTIFY leaves the horizontal chord, a lower
+ * bound, so a large horizontal move still fires (LF-31).
+ */
 static bool moved_3d(const struct lf_obs *ref, const struct lf_obs *o,
 		     double thr)
 {
+	bool both = ref->pt.has_alt && o->pt.has_alt;
 	double a[3], b[3], d2;
 
-	if (ref->pt.has_alt != o->pt.has_alt)
-		return false;   /* unknown component (LF-31) */
-	ecef(&ref->pt, ref->pt.has_alt ? ref->pt.alt : 0.0, a);
-	ecef(&o->pt, o->pt.has_alt ? o->pt.alt : 0.0, b);
+	if (o->pt.has_alt && !ref->pt.has_alt)
+		return true;
+	ecef(&ref->pt, both ? ref->pt.alt : 0.0, a);
+	ecef(&o->pt, both ? o->pt.alt : 0.0, b);
 	d2 = (a[0] - b[0]) * (a[0] - b[0]) + (a[1] - b[1]) * (a[1] - b[1]) +
 	     (a[2] - b[2]) * (a[2] - b[2]);
 	return d2 >= thr * thr;
@@ -360,9 +367,9 @@ static bool cond_eval(struct geo_ctx *geo, struct lf_state *st,
 					     c->threshold);
 	case LF_KIND_MOVED_V:
 		if (!o->has_pos || !o->pt.has_alt)
-			return false;
-		if (!ref->has_pos)
-			return true;
+			return false;   /* unknown component (LF-31) */
+		if (!ref->has_pos || !ref->pt.has_alt)
+			return true;    /* first altitude fires */
 		if (geo_distance_vert(&ref->pt, &o->pt, &d) != 0)
 			return false;
 		return d >= c->threshold;

@@ -212,6 +212,13 @@ START_TEST(test_moved_vert)
 	ck_assert_uint_eq(eval(&u, NULL), 0);
 	u = upd(&c, 3);     /* thresholds inclusive */
 	ck_assert_uint_eq(eval(&u, NULL), LF_FIRED_MOVED_V);
+	/* A NOTIFY without altitude (sent for another reason): the next
+	 * altitude is a first fix of that component (Q-12). */
+	u = upd(&flat, 4);
+	ck_assert_uint_eq(eval(&u, NULL), 0);
+	lf_state_commit(st);
+	u = upd(&b, 5);
+	ck_assert_uint_eq(eval(&u, NULL), LF_FIRED_MOVED_V);
 }
 END_TEST
 
@@ -241,6 +248,14 @@ START_TEST(test_moved_3d)
 	side.center.alt = 300.5 + 200;
 	side.center.has_alt = true;
 	u = upd(&side, 3);      /* sqrt(250^2 + 200^2) = 320 m */
+	ck_assert_uint_eq(eval(&u, NULL), LF_FIRED_MOVED_3D);
+	lf_state_commit(st);
+	/* No altitude now: the horizontal part alone decides (LF-31). */
+	side = along(48.1, 11.5, 0, 250 + 200);
+	u = upd(&side, 4);
+	ck_assert_uint_eq(eval(&u, NULL), 0);
+	side = along(48.1, 11.5, 0, 250 + 301);
+	u = upd(&side, 5);
 	ck_assert_uint_eq(eval(&u, NULL), LF_FIRED_MOVED_3D);
 }
 END_TEST
