@@ -98,6 +98,9 @@ void geo_trace_opts_init(struct geo_trace_opts *opts);
  * ele, NMEA GGA altitude, CSV alt), usually above mean sea level; the
  * geoid separation of GGA is not applied. Only differences matter to
  * movedVert, and all three formats stay comparable.
+ * Every fix returned is in range (else EBADMSG): lat -90..90, lon
+ * -180..180, |alt| <= 1e6 m, speed 0..1e5 m/s, course 0..360 (360 is
+ * returned as 0).
  */
 struct geo_fix {
 	struct geo_point pt;
