@@ -276,7 +276,8 @@ struct sip_pub_event {
  * decides before anything is stored (EV-33): return 200 to accept, or
  * 404 (unknown entity, EV-29), 415 (body type, EV-32), 488, 504...; with
  * *warning (optional, static or valid until the next call) for a
- * Warning.  For the other operations the return value is ignored.
+ * Warning.  For the other operations the return value is ignored and
+ * warning is NULL.
  */
 typedef uint16_t (sip_pub_h)(const struct sip_pub_event *ev,
 			     const char **warning, void *arg);

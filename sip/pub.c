@@ -1,0 +1,418 @@
+/*
+ * pub.c: RFC 3903 event state compositor: PUBLISH answers (initial,
+ * refresh, modify, remove; LOCATION.md §5.3), SIP-ETag issue, 412, 423,
+ * 489, expiry (EV-29..EV-34).  The package keeps the state itself; the
+ * ESC keeps only entity, package, tag and expiry of each publication.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sip/event_int.h"
+#include "sip/sip_event.h"
+
+/* Entity-tag: 16 hex of process salt and up to 16 hex of a counter. */
+#define ETAG_MAX 40
+/* Entity (Request-URI) bytes kept. */
+#define ENTITY_MAX 1024
+
+struct pub {
+	struct pub *prev, *next;
+	size_t pkg;
+	char *entity;
+	char etag[ETAG_MAX];
+	uint64_t expires_at;
+};
+
+struct esc_pkg {
+	struct sip_esc_pkg p;
+	char name[SIP_EVT_NAME_MAX + 1];
+};
+
+struct sip_esc {
+	struct sip_esc_conf conf;
+	char *warn_host;
+	struct esc_pkg pkgv[SIP_EVT_PKGS_MAX];
+	size_t pkgc;
+	struct pub *head;
+	size_t count;
+	char salt[SIP_DIALOG_TAG_LEN + 1];
+	uint64_t seq;
+};
+
+const char *sip_pub_op_name(enum sip_pub_op op)
+{
+	switch (op) {
+	case SIP_PUB_NEW:
+		return "new";
+	case SIP_PUB_MODIFY:
+		return "modify";
+	case SIP_PUB_REFRESH:
+		return "refresh";
+	case SIP_PUB_REMOVE:
+		return "remove";
+	case SIP_PUB_EXPIRE:
+		return "expire";
+	}
+	return "?";
+}
+
+int sip_esc_alloc(struct sip_esc **ep, const struct sip_esc_conf *conf)
+{
+	struct sip_esc *e;
+	int err;
+
+	if (!ep || !conf || !conf->replyh)
+		return EINVAL;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return ENOMEM;
+	e->conf = *conf;
+	if (!e->conf.max_pubs)
+		e->conf.max_pubs = SIP_EVT_PUBS_MAX;
+	if (!e->conf.max_per_entity)
+		e->conf.max_per_entity = SIP_EVT_PUBS_PER_ENTITY;
+	err = evt_strdup(&e->warn_host, conf->warn_host ? conf->warn_host :
+			 "locd", SIP_EVT_NAME_MAX);
+	if (!err)
+		err = sip_dialog_tag_make(e->salt, sizeof(e->salt));
+	if (err) {
+		sip_esc_free(e);
+		return err;
+	}
+	e->conf.warn_host = e->warn_host;
+	*ep = e;
+	return 0;
+}
+
+static void pub_unlink_free(struct sip_esc *e, struct pub *p)
+{
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		e->head = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	e->count--;
+	free(p->entity);
+	free(p);
+}
+
+void sip_esc_free(struct sip_esc *e)
+{
+	if (!e)
+		return;
+	while (e->head)
+		pub_unlink_free(e, e->head);
+	free(e->warn_host);
+	free(e);
+}
+
+int sip_esc_pkg_add(struct sip_esc *e, const struct sip_esc_pkg *pkg)
+{
+	struct esc_pkg *ep;
+	struct sip_pl name;
+	size_t i;
+
+	if (!e || !pkg || !pkg->name || !pkg->pubh)
+		return EINVAL;
+	sip_pl_set_str(&name, pkg->name);
+	if (name.l > SIP_EVT_NAME_MAX || !evt_is_token(&name))
+		return EINVAL;
+	for (i = 0; i < e->pkgc; i++)
+		if (strcmp(e->pkgv[i].name, pkg->name) == 0)
+			return EEXIST;
+	if (e->pkgc == SIP_EVT_PKGS_MAX)
+		return EOVERFLOW;
+	ep = &e->pkgv[e->pkgc++];
+	ep->p = *pkg;
+	memcpy(ep->name, name.p, name.l + 1);
+	ep->p.name = ep->name;
+	return 0;
+}
+
+/* A fresh entity-tag, never issued before by this ESC (EV-34). */
+static void etag_make(struct sip_esc *e, char *out)
+{
+	snprintf(out, ETAG_MAX, "%s%" PRIx64, e->salt, ++e->seq);
+}
+
+static void reply(struct sip_esc *e, void *txn, struct evt_reply *r)
+{
+	(void)e->conf.replyh(txn, &r->rd, e->conf.arg);
+}
+
+static uint16_t reply_simple(struct sip_esc *e, void *txn, uint16_t scode,
+			     const char *warning)
+{
+	struct evt_reply r;
+
+	evt_reply_init(&r, scode);
+	if (warning)
+		evt_reply_warning(&r, e->warn_host, warning);
+	reply(e, txn, &r);
+	return scode;
+}
+
+static uint16_t reply_ok(struct sip_esc *e, void *txn, uint32_t expires,
+			 const char *etag)
+{
+	struct evt_reply r;
+
+	evt_reply_init(&r, 200);
+	evt_reply_u32(&r, SIP_HDR_EXPIRES, expires);
+	evt_reply_hdr(&r, SIP_HDR_SIP_ETAG, NULL, etag);
+	reply(e, txn, &r);
+	return 200;
+}
+
+static uint16_t reply_489(struct sip_esc *e, void *txn)
+{
+	char v[SIP_EVT_PKGS_MAX * (SIP_EVT_NAME_MAX + 2) + 1];
+	struct evt_reply r;
+	size_t i, l = 0;
+
+	for (i = 0; i < e->pkgc; i++) {
+		size_t nl = strlen(e->pkgv[i].name);
+		if (i) {
+			v[l++] = ',';
+			v[l++] = ' ';
+		}
+		memcpy(v + l, e->pkgv[i].name, nl);
+		l += nl;
+	}
+	v[l] = '\0';
+	evt_reply_init(&r, 489);
+	if (l)
+		evt_reply_hdr(&r, SIP_HDR_ALLOW_EVENTS, NULL, v);
+	reply(e, txn, &r);
+	return 489;
+}
+
+static struct pub *pub_find(struct sip_esc *e, size_t pkg,
+			    const char *entity, const struct sip_pl *etag)
+{
+	struct pub *p;
+
+	for (p = e->head; p; p = p->next)
+		if (p->pkg == pkg && sip_pl_eq_str(etag, p->etag) &&
+		    strcmp(p->entity, entity) == 0)
+			return p;
+	return NULL;
+}
+
+static size_t pub_count_entity(const struct sip_esc *e, const char *entity)
+{
+	const struct pub *p;
+	size_t n = 0;
+
+	for (p = e->head; p; p = p->next)
+		if (strcmp(p->entity, entity) == 0)
+			n++;
+	return n;
+}
+
+static void ev_fill(struct sip_pub_event *ev, enum sip_pub_op op,
+		    const char *entity, const struct esc_pkg *pk,
+		    const struct sip_msg *req, uint32_t expires)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->op = op;
+	ev->entity = entity;
+	ev->event = pk->name;
+	ev->expires = expires;
+	ev->msg = req;
+	if (req && (op == SIP_PUB_NEW || op == SIP_PUB_MODIFY)) {
+		if (sip_pl_isset(&req->ctype.type)) {
+			ev->ctype.p = req->ctype.type.p;
+			ev->ctype.l = (size_t)(req->ctype.subtype.p +
+					       req->ctype.subtype.l -
+					       req->ctype.type.p);
+		}
+		ev->body = req->body;
+	}
+}
+
+/* The package's verdict on NEW/MODIFY: 0 to go on, else answered. */
+static uint16_t pkg_judge(struct sip_esc *e, void *txn,
+			  const struct esc_pkg *pk,
+			  const struct sip_pub_event *ev)
+{
+	const char *warning = NULL;
+	uint16_t sc = pk->p.pubh(ev, &warning, pk->p.arg);
+
+	if (sc >= 200 && sc < 300)
+		return 0;
+	if (sc < 300 || sc > 699)
+		sc = 500;
+	return reply_simple(e, txn, sc, warning);
+}
+
+/* Initial PUBLISH (no SIP-If-Match). */
+static uint16_t publish_new(struct sip_esc *e, void *txn, size_t pkg,
+			    const char *entity, const struct sip_msg *req,
+			    uint32_t expires, uint64_t now)
+{
+	const struct esc_pkg *pk = &e->pkgv[pkg];
+	struct sip_pub_event ev;
+	char etag[ETAG_MAX];
+	struct pub *p;
+	uint16_t sc;
+
+	if (!req->body.l)
+		return reply_simple(e, txn, 400,
+				    "no body and no SIP-If-Match");
+	if (expires == 0) {
+		/* nothing to keep (EV-31); a tag all the same (EV-34) */
+		etag_make(e, etag);
+		return reply_ok(e, txn, 0, etag);
+	}
+	if (e->count >= e->conf.max_pubs ||
+	    pub_count_entity(e, entity) >= e->conf.max_per_entity)
+		return reply_simple(e, txn, 503, "too many publications");
+	p = calloc(1, sizeof(*p));
+	if (!p || evt_strdup(&p->entity, entity, ENTITY_MAX)) {
+		free(p);
+		return reply_simple(e, txn, 500, "out of memory");
+	}
+	etag_make(e, p->etag);
+	ev_fill(&ev, SIP_PUB_NEW, entity, pk, req, expires);
+	ev.etag = p->etag;
+	sc = pkg_judge(e, txn, pk, &ev);
+	if (sc) {
+		free(p->entity);
+		free(p);
+		return sc;
+	}
+	p->pkg = pkg;
+	p->expires_at = now + (uint64_t)expires * 1000;
+	p->next = e->head;
+	if (e->head)
+		e->head->prev = p;
+	e->head = p;
+	e->count++;
+	return reply_ok(e, txn, expires, p->etag);
+}
+
+/* PUBLISH with SIP-If-Match: refresh, modify or remove. */
+static uint16_t publish_tagged(struct sip_esc *e, void *txn, size_t pkg,
+			       const char *entity,
+			       const struct sip_msg *req, uint32_t expires,
+			       uint64_t now)
+{
+	const struct esc_pkg *pk = &e->pkgv[pkg];
+	struct pub *p = pub_find(e, pkg, entity, &req->if_match);
+	struct sip_pub_event ev;
+	char etag[ETAG_MAX], old[ETAG_MAX];
+	uint16_t sc;
+
+	if (!p)
+		return reply_simple(e, txn, 412, "unknown entity-tag");
+	memcpy(old, p->etag, sizeof(old));
+	etag_make(e, etag);
+	if (expires == 0) {
+		ev_fill(&ev, SIP_PUB_REMOVE, entity, pk, req, 0);
+		ev.old_etag = old;
+		(void)pk->p.pubh(&ev, NULL, pk->p.arg);
+		pub_unlink_free(e, p);
+		return reply_ok(e, txn, 0, etag);
+	}
+	ev_fill(&ev, req->body.l ? SIP_PUB_MODIFY : SIP_PUB_REFRESH, entity,
+		pk, req, expires);
+	ev.etag = etag;
+	ev.old_etag = old;
+	if (ev.op == SIP_PUB_MODIFY) {
+		sc = pkg_judge(e, txn, pk, &ev);
+		if (sc)
+			return sc; /* refused: the old state stays (EV-33) */
+	} else {
+		(void)pk->p.pubh(&ev, NULL, pk->p.arg);
+	}
+	memcpy(p->etag, etag, sizeof(etag));
+	p->expires_at = now + (uint64_t)expires * 1000;
+	return reply_ok(e, txn, expires, p->etag);
+}
+
+uint16_t sip_esc_publish(struct sip_esc *e, void *txn,
+			 const struct sip_msg *req, uint64_t now)
+{
+	const struct esc_pkg *pk = NULL;
+	char entity[ENTITY_MAX + 1];
+	struct evt_reply r;
+	uint32_t expires;
+	size_t i;
+
+	if (!e || !req || !req->req)
+		return 0;
+	for (i = 0; req->has_event && i < e->pkgc; i++) {
+		if (sip_pl_eq_str(&req->event.package, e->pkgv[i].name)) {
+			pk = &e->pkgv[i];
+			break;
+		}
+	}
+	if (!pk)
+		return reply_489(e, txn); /* EV-29 */
+	if (sip_pl_strcpy(&req->ruri_pl, entity, sizeof(entity)))
+		return reply_simple(e, txn, 414, "Request-URI too long");
+	if (sip_msg_hdr_count(req, SIP_HDR_SIP_IF_MATCH) > 1 ||
+	    (sip_pl_isset(&req->if_match) &&
+	     (!evt_is_token(&req->if_match) ||
+	      req->if_match.l >= ETAG_MAX)))
+		return reply_simple(e, txn, 400,
+				    "one SIP-If-Match entity-tag expected");
+	expires = req->has_expires ? req->expires : pk->p.expires_default;
+	if (expires > 0 && expires < pk->p.expires_min) {
+		/* EV-31 */
+		evt_reply_init(&r, 423);
+		evt_reply_u32(&r, SIP_HDR_MIN_EXPIRES, pk->p.expires_min);
+		reply(e, txn, &r);
+		return 423;
+	}
+	if (pk->p.expires_max && expires > pk->p.expires_max)
+		expires = pk->p.expires_max;
+	if (sip_pl_isset(&req->if_match))
+		return publish_tagged(e, txn, i, entity, req, expires, now);
+	return publish_new(e, txn, i, entity, req, expires, now);
+}
+
+void sip_esc_tick(struct sip_esc *e, uint64_t now)
+{
+	struct sip_pub_event ev;
+	struct pub *p;
+	bool again = true;
+
+	if (!e)
+		return;
+	while (again) {
+		again = false;
+		for (p = e->head; p; p = p->next) {
+			const struct esc_pkg *pk = &e->pkgv[p->pkg];
+			if (p->expires_at > now)
+				continue;
+			ev_fill(&ev, SIP_PUB_EXPIRE, p->entity, pk, NULL, 0);
+			ev.old_etag = p->etag;
+			(void)pk->p.pubh(&ev, NULL, pk->p.arg);
+			pub_unlink_free(e, p);
+			again = true;
+			break;
+		}
+	}
+}
+
+uint64_t sip_esc_next_due(const struct sip_esc *e)
+{
+	const struct pub *p;
+	uint64_t due = UINT64_MAX;
+
+	for (p = e ? e->head : NULL; p; p = p->next)
+		if (p->expires_at < due)
+			due = p->expires_at;
+	return due;
+}
+
+size_t sip_esc_count(const struct sip_esc *e)
+{
+	return e ? e->count : 0;
+}
