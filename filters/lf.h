@@ -7,7 +7,8 @@
  * filter-set with lf: extensions, LF-12..20), into one struct lf_filter
  * of OR'ed groups of AND'ed conditions (table 1.3); then, per position
  * update, decides which triggers fire against the per-subscription
- * reference state (LOCATION.md 2.7) and reports containment per feature.
+ * reference state (LOCATION.md 2.7) and reports containment per feature;
+ * applies filter changes within a dialog (lf_filter_merge, EV-10).
  *
  * What it does not do: SIP, scheduling (lf_sched.h), PIDF building, any
  * network access (xlink:href is resolved only from a local catalog or the

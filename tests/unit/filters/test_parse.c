@@ -717,6 +717,23 @@ START_TEST(test_limits)
 	snprintf(body + n, cap - n, "</filter-set>");
 	expect_reject(LF_CTYPE_RFC, body, EOVERFLOW, 488, "groups");
 
+	/* 33 ns-bindings > 32; 65 filters > 64 */
+	n = (size_t)snprintf(body, cap, SF_OPEN "<ns-bindings>");
+	for (i = 0; i < 33; i++)
+		n += (size_t)snprintf(body + n, cap - n, "<ns-binding prefix="
+				      "\"p%zu\" urn=\"urn:x:%zu\"/>", i, i);
+	snprintf(body + n, cap - n, "</ns-bindings><filter id=\"f\">"
+		 "<trigger><lf:moved>5</lf:moved></trigger></filter>"
+		 "</filter-set>");
+	expect_reject(LF_CTYPE_RFC, body, EOVERFLOW, 488, "ns-bindings");
+	n = (size_t)snprintf(body, cap, SF_OPEN);
+	for (i = 0; i < 65; i++)
+		n += (size_t)snprintf(body + n, cap - n, "<filter id=\"f%zu\""
+				      " uri=\"sip:u%zu@x\"><what/></filter>",
+				      i, i);
+	snprintf(body + n, cap - n, "</filter-set>");
+	expect_reject(LF_CTYPE_RFC, body, EOVERFLOW, 488, "filters");
+
 	/* ring of 1001 positions > 1000 */
 	n = (size_t)snprintf(body, cap, "<location-filter" XMLNS_DRAFT
 			     "><enterOrExit><my:R><gml:extentOf><gml:Polygon"
