@@ -246,7 +246,8 @@ static int req_print(struct sip_stack *st, struct sip_buf *b,
 	if (!err)
 		err = sip_print_request_line(b, &meth, &ruri);
 	if (!err)
-		err = sip_buf_printf(b, "Via: SIP/2.0/%s %s;branch=%s;rport\r\n",
+		err = sip_buf_printf(b,
+				     "Via: SIP/2.0/%s %s;branch=%s;rport\r\n",
 				     sip_transp_name(path->tp), sentby,
 				     branch);
 	if (!err && !hdrs_have(rd, SIP_HDR_MAX_FORWARDS))

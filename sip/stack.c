@@ -349,7 +349,8 @@ static const struct sip_handler *handler_find(const struct sip_stack *st,
 	size_t i;
 
 	for (i = 0; i < st->hc; i++)
-		if (st->hv[i].method && sip_pl_eq_str(method, st->hv[i].method))
+		if (st->hv[i].method &&
+		    sip_pl_eq_str(method, st->hv[i].method))
 			return &st->hv[i];
 	return NULL;
 }

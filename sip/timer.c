@@ -67,7 +67,8 @@ static void sift_down(struct sip_stack *st, size_t i)
 		size_t c = 2 * i + 1;
 		if (c >= st->heapc)
 			break;
-		if (c + 1 < st->heapc && st->heap[c + 1]->due < st->heap[c]->due)
+		if (c + 1 < st->heapc &&
+		    st->heap[c + 1]->due < st->heap[c]->due)
 			c++;
 		if (t->due <= st->heap[c]->due)
 			break;

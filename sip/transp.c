@@ -148,7 +148,8 @@ int sip_sa_print(const struct sip_sa *sa, char *buf, size_t sz)
 		n = snprintf(buf, sz, "[%s]:%u", host,
 			     (unsigned)sip_sa_port(sa));
 	else
-		n = snprintf(buf, sz, "%s:%u", host, (unsigned)sip_sa_port(sa));
+		n = snprintf(buf, sz, "%s:%u", host,
+			     (unsigned)sip_sa_port(sa));
 	return n < 0 || (size_t)n >= sz ? EOVERFLOW : 0;
 }
 
