@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <malloc.h>
+
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
@@ -843,6 +845,47 @@ START_TEST(test_from_pidf)
 }
 END_TEST
 
+/* Hot path (2.7): movement, speed and point containment keep no heap
+ * per evaluation: the heap in use is unchanged over 1000 runs (glibc
+ * counts only live blocks; transient ones would show in perf, see
+ * docs/PERFORMANCE.md). */
+START_TEST(test_no_allocation)
+{
+	struct lf_result r;
+	struct lf_update u;
+	struct geo_shape p[4];
+	size_t before, i;
+
+	use(LF_CTYPE_DRAFT, "<location-filter" XMLNS_DRAFT "><movedHoriz>20"
+	    "</movedHoriz><movedVert>3</movedVert><speedExceeds>3"
+	    "</speedExceeds><enterOrExit><my:B><gml:extentOf><gml:Polygon>"
+	    "<gml:exterior><gml:LinearRing><gml:posList srsName=\"urn:ogc:"
+	    "def:crs:EPSG::4326\">48.10 11.50 48.10 11.52 48.12 11.52 48.12"
+	    " 11.50 48.10 11.50</gml:posList></gml:LinearRing></gml:exterior>"
+	    "</gml:Polygon></gml:extentOf></my:B></enterOrExit>"
+	    "</location-filter>");
+	p[0] = point3(48.11, 11.51, 100);
+	p[1] = point3(48.13, 11.51, 110);
+	p[2] = along(48.11, 11.51, 45, 30);
+	p[3] = point(48.0, 11.0);
+	for (i = 0; i < 8; i++) {       /* warm up */
+		u = upd(&p[i % 4], (double)i);
+		eval(&u, &r);
+		lf_state_commit(st);
+	}
+	before = mallinfo2().uordblks;
+	for (i = 0; i < 1000; i++) {
+		u = upd(&p[i % 4], 10.0 + (double)i);
+		u.speed = (double)(i % 7);
+		u.has_speed = i % 3 != 0;
+		eval(&u, &r);
+		if (r.fired)
+			lf_state_commit(st);
+	}
+	ck_assert_uint_eq(mallinfo2().uordblks, before);
+}
+END_TEST
+
 /* LF-26: a filter with only `what` qualifies every update. */
 START_TEST(test_no_trigger)
 {
@@ -882,6 +925,7 @@ TCase *tcase_filters_eval(void)
 	tcase_add_test(tc, test_and_group);
 	tcase_add_test(tc, test_no_trigger);
 	tcase_add_test(tc, test_from_pidf);
+	tcase_add_test(tc, test_no_allocation);
 	tcase_add_test(tc, test_speed_uncertain);
 	tcase_add_test(tc, test_t17_antimeridian);
 	tcase_add_test(tc, test_t25_catalog);
