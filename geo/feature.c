@@ -2,7 +2,8 @@
  * feature.c: a GML feature (my:Building, gml:Feature, ...) with gml:id,
  * gml:name and its geometries: direct children that are geometries, or
  * geometries one level down inside properties (gml:extentOf,
- * gml:location, my:footprint, ...). At most max_shapes geometries.
+ * gml:location, my:footprint, ...). At most max_shapes geometries. A
+ * GML geometry we do not support (gml:MultiSurface, ...) is ENOTSUP.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -51,6 +52,26 @@ static int add_shape(struct geo_ctx *ctx, struct geo_feature *f,
 		return rc;
 	f->shapes[f->nshapes++] = s;
 	return 0;
+}
+
+/*
+ * Looks like a geometry: a gs: element, or a GML object element (GML
+ * names objects in UpperCamelCase: gml:MultiSurface, gml:LineString).
+ * Such an element we cannot read is an error, never silently dropped.
+ */
+static bool geometry_like(const xmlNode *n)
+{
+	const char *href;
+
+	if (geo_gml_is_geometry(n))
+		return true;
+	if (n->type != XML_ELEMENT_NODE || !n->ns || !n->ns->href ||
+	    !n->name || n->name[0] < 'A' || n->name[0] > 'Z')
+		return false;
+	href = (const char *)n->ns->href;
+	return strcmp(href, GEO_NS_GML) == 0 ||
+	       strcmp(href, GEO_NS_GML32) == 0 ||
+	       strcmp(href, GEO_NS_GS) == 0;
 }
 
 static int read_name(const xmlNode *n, struct geo_feature *f,
@@ -105,14 +126,14 @@ int geo_feature_parse(struct geo_ctx *ctx, const struct _xmlNode *node,
 			rc = read_name(c, f, err);
 			continue;
 		}
-		if (geo_gml_is_geometry(c)) {
+		if (geometry_like(c)) {
 			rc = add_shape(ctx, f, c, err);
 			continue;
 		}
 		if (geo__is(c, GEO_NS_GML, "boundedBy"))
 			continue;
 		for (g = c->children; g && !rc; g = g->next)
-			if (geo_gml_is_geometry(g))
+			if (geometry_like(g))
 				rc = add_shape(ctx, f, g, err);
 	}
 out:

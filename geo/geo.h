@@ -307,13 +307,22 @@ void geo_fenceset_free(struct geo_fenceset *set);
 /* Add a region (a reference is taken); index = insertion order. */
 int geo_fenceset_add(struct geo_fenceset *set, struct geo_region *reg,
 		     void *userdata) __attribute__((warn_unused_result));
-/* Build the STRtree; call after the last add, before queries. */
+/*
+ * Build the STRtree; call after the last add, before queries. Adding
+ * after a build drops the tree (GEOS trees take no inserts once built);
+ * the next query or build makes a new one.
+ */
 int geo_fenceset_build(struct geo_fenceset *set)
 	__attribute__((warn_unused_result));
 size_t geo_fenceset_count(const struct geo_fenceset *set);
 /*
- * Visit every fence whose region contains pt (GEO_POS_INSIDE), without
- * a linear scan. Returns 0 or an errno value.
+ * Visit every fence whose region contains pt (GEO_POS_INSIDE, same
+ * answer as geo_region_test_point: boundary inside; 3-D fences need an
+ * altitude, undefined ones are not visited), without a linear scan:
+ * STRtree candidates (point at lon and lon +/- 360 for fences across the
+ * antimeridian), then the exact test. Each fence is visited once, in
+ * insertion order. Not reentrant on one set (it reuses scratch space).
+ * Returns 0, EINVAL (invalid point) or an errno value.
  */
 int geo_fenceset_query(struct geo_fenceset *set, const struct geo_point *pt,
 		       geo_fence_h *h, void *arg)

@@ -6,7 +6,8 @@
  * horizontal projection within 0.5 m of a line); zero-area patches (the
  * draft's walls repeat corners) are skipped. The result is the lowest
  * horizontal patch as footprint, floor = lowest altitude, height = highest
- * minus lowest; any other solid is rejected with a reason.
+ * minus lowest; horizontal patches may only lie at the floor or the roof.
+ * Any other solid is rejected with a reason.
  */
 #include <errno.h>
 #include <math.h>
@@ -148,15 +149,18 @@ int geo__solid_parse(struct geo_ctx *ctx, const struct _xmlNode *n,
 	struct patches ps = { NULL, 0 };
 	struct geo_shape *out = NULL, tmp;
 	double floor = INFINITY, roof = -INFINITY, foot_z = INFINITY;
-	size_t i, k, used = 0;
+	double *levels = NULL;
+	size_t i, k, used = 0, nlev = 0;
 	int rc;
 
 	if (!ext)
 		return geo__err(err, EBADMSG, "Solid without exterior");
 	ps.v = calloc(ctx->lim.max_patches ? ctx->lim.max_patches : 1,
 		      sizeof(*ps.v));
+	levels = calloc(ctx->lim.max_patches ? ctx->lim.max_patches : 1,
+			sizeof(*levels));
 	out = geo__shape_new(GEO_SHAPE_PRISM);
-	if (!ps.v || !out) {
+	if (!ps.v || !levels || !out) {
 		rc = ENOMEM;
 		goto out;
 	}
@@ -195,6 +199,8 @@ int geo__solid_parse(struct geo_ctx *ctx, const struct _xmlNode *n,
 		used++;
 		floor = fmin(floor, lo);
 		roof = fmax(roof, hi);
+		if (kind == PATCH_HORIZONTAL)
+			levels[nlev++] = (lo + hi) / 2;
 		if (kind == PATCH_HORIZONTAL && lo < foot_z) {
 			foot_z = lo;
 			shape_rings_free(out);
@@ -213,6 +219,14 @@ int geo__solid_parse(struct geo_ctx *ctx, const struct _xmlNode *n,
 		rc = geo__err(err, EBADMSG, "Solid has no height");
 		goto out;
 	}
+	/* a vertical prism has horizontal faces at its floor and roof only */
+	for (i = 0; i < nlev; i++)
+		if (levels[i] - floor > FLAT_TOL && roof - levels[i] > FLAT_TOL) {
+			rc = geo__err(err, EBADMSG, "Solid is not a vertical "
+				      "prism (horizontal patch between floor "
+				      "and roof)");
+			goto out;
+		}
 	for (i = 0; i < out->nrings; i++)
 		for (k = 0; k < out->rings[i].n; k++) {
 			out->rings[i].pts[k].has_alt = false;
@@ -228,6 +242,7 @@ int geo__solid_parse(struct geo_ctx *ctx, const struct _xmlNode *n,
 	out = NULL;
 out:
 	geo_shape_free(out);
+	free(levels);
 	free(ps.v);
 	return rc;
 }

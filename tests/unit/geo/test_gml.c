@@ -406,6 +406,25 @@ START_TEST(test_feature_shapes)
 	ck_assert_ptr_null(f->id);
 	ck_assert_double_eq(f->shapes[1]->center.lat, 3);
 	geo_feature_free(f);
+	{
+		/* an unsupported geometry is reported, not dropped */
+		xmlDoc *d2 = gt_doc("<my:Zone " GT_NS "><gml:extentOf>"
+				    "<gml:MultiSurface/></gml:extentOf>"
+				    "</my:Zone>");
+		ck_assert_int_eq(geo_feature_parse(ctx, gt_root(d2), &f, &e),
+				 ENOTSUP);
+		ck_assert_ptr_nonnull(strstr(e.msg, "MultiSurface"));
+		xmlFreeDoc(d2);
+		/* xlink:href only: no geometry */
+		d2 = gt_doc("<my:Garage " GT_NS "xmlns:xlink=\"http://www.w3."
+			    "org/1999/xlink\" xlink:href=\"http://server."
+			    "example.com/loc-defs/bldg-mgr/parking\"/>");
+		ck_assert_int_eq(geo_feature_parse(ctx, gt_root(d2), &f, &e),
+				 0);
+		ck_assert_uint_eq(f->nshapes, 0);
+		geo_feature_free(f);
+		xmlFreeDoc(d2);
+	}
 	geo_limits_init(&lim);
 	lim.max_shapes = 1;
 	ck_assert_int_eq(geo_ctx_alloc(&small, &lim), 0);

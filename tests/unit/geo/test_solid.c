@@ -167,6 +167,13 @@ START_TEST(test_rejects)
 		  "<gml:Surface><gml:patches>" RING("Polygon", FLOOR)
 		  "</gml:patches></gml:Surface></gml:exterior></gml:Solid>",
 		  EBADMSG, "no height" },
+		{ "stepped", "<gml:Solid " GT_NS SRS "><gml:exterior>"
+		  "<gml:Surface><gml:patches>" RING("Polygon", FLOOR)
+		  RING("Polygon", ROOF) RING("Polygon", WALL_S)
+		  RING("Polygon", "0 0 5 0 0.0005 5 0.0005 0.0005 5 "
+		       "0.0005 0 5 0 0 5")
+		  "</gml:patches></gml:Surface></gml:exterior></gml:Solid>",
+		  EBADMSG, "not a vertical prism" },
 		{ "no exterior", "<gml:Solid " GT_NS SRS "/>", EBADMSG,
 		  "exterior" },
 		{ "interior", "<gml:Solid " GT_NS SRS "><gml:exterior>"
