@@ -56,9 +56,8 @@ static int clen_find(const char *hdrs, size_t n, uint32_t *clen)
 	return found ? 0 : ENOENT;
 }
 
-int sip_frame_stream(const char *buf, size_t len,
-		     const struct sip_limits *lim, struct sip_frame *fr,
-		     struct sip_err *err)
+int sip_frame_stream(const char *buf, size_t len, const struct sip_limits *lim,
+		     struct sip_frame *fr, struct sip_err *err)
 {
 	static const char ping[] = "\r\n\r\n";
 	struct sip_limits deflim;

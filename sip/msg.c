@@ -26,8 +26,8 @@ struct parse {
 	struct sip_msg *msg;
 	const struct sip_limits *lim;
 	struct sip_err *err;
-	uint16_t bad_status;     /* 400 for requests, 0 for responses */
-	uint64_t seen;            /* bit per single-value header id */
+	uint16_t bad_status; /* 400 for requests, 0 for responses */
+	uint64_t seen;	     /* bit per single-value header id */
 };
 
 static int fail(struct parse *ps, int code, const char *reason)
@@ -357,8 +357,7 @@ static int single_parse(struct parse *ps, const struct sip_hdr *h)
 		return u32_hdr(ps, h, UINT32_MAX, &msg->has_min_expires,
 			       &msg->min_expires);
 	case SIP_HDR_CONTENT_LENGTH:
-		return u32_hdr(ps, h, UINT32_MAX, &msg->has_clen,
-			       &msg->clen);
+		return u32_hdr(ps, h, UINT32_MAX, &msg->has_clen, &msg->clen);
 	case SIP_HDR_CONTENT_TYPE:
 		err = sip_ctype_parse(&msg->ctype, &h->val);
 		break;
@@ -396,9 +395,9 @@ static int single_parse(struct parse *ps, const struct sip_hdr *h)
 static int hdrs_check(struct parse *ps)
 {
 	struct sip_msg *msg = ps->msg;
-	static const enum sip_hdr_id required[] = {
-		SIP_HDR_VIA, SIP_HDR_FROM, SIP_HDR_TO, SIP_HDR_CALL_ID,
-		SIP_HDR_CSEQ};
+	static const enum sip_hdr_id required[] = {SIP_HDR_VIA, SIP_HDR_FROM,
+						   SIP_HDR_TO, SIP_HDR_CALL_ID,
+						   SIP_HDR_CSEQ};
 	size_t i;
 	int err;
 
@@ -496,8 +495,8 @@ int sip_msg_parse(struct sip_msg **msgp, const char *buf, size_t len,
 	eol = memchr(p, '\n', len);
 	if (!eol || (size_t)(eol - p) > lim->max_startline + 1) {
 		e = (eol || len > lim->max_startline)
-			    ? fail(&ps, EOVERFLOW, "start line too long")
-			    : fail(&ps, EBADMSG, "no end of headers");
+			? fail(&ps, EOVERFLOW, "start line too long")
+			: fail(&ps, EBADMSG, "no end of headers");
 		goto out;
 	}
 	if (eol == p || eol[-1] != '\r') {

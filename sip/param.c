@@ -168,7 +168,7 @@ int sip_param_check(const struct sip_pl *params, enum sip_param_mode mode)
 
 /* Bytes that matter when splitting a list. */
 static const bool list_special[256] = {
-	['"'] = true, ['<'] = true, ['>'] = true, [','] = true};
+    ['"'] = true, ['<'] = true, ['>'] = true, [','] = true};
 
 int sip_list_next(struct sip_pl *rest, struct sip_pl *item)
 {

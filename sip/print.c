@@ -11,8 +11,8 @@
 /* Values and names we print must not smuggle line breaks. */
 static bool pl_has_crlf(const struct sip_pl *pl)
 {
-	return pl->l && (memchr(pl->p, '\r', pl->l) ||
-			 memchr(pl->p, '\n', pl->l));
+	return pl->l &&
+	       (memchr(pl->p, '\r', pl->l) || memchr(pl->p, '\n', pl->l));
 }
 
 /* Decimal digits of v into d (at least 10 bytes); returns the count. */

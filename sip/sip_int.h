@@ -12,14 +12,14 @@
 
 /* Character classes (RFC 3261 §25.1), bits of sip_chr_tab[]. */
 enum {
-	SIP_C_TOKEN = 0x01,  /* token chars */
-	SIP_C_WORD = 0x02,   /* word chars (Call-ID) */
-	SIP_C_UNRES = 0x04,  /* unreserved: alphanum mark */
-	SIP_C_USER = 0x08,   /* user-unreserved: & = + $ , ; ? / */
-	SIP_C_PARAM = 0x10,  /* param-unreserved: [ ] / : & + $ */
-	SIP_C_HNV = 0x20,    /* hnv-unreserved: [ ] / ? : + $ */
-	SIP_C_PASS = 0x40,   /* password extras: & = + $ , */
-	SIP_C_HOST = 0x80    /* alphanum - . (hostname) */
+	SIP_C_TOKEN = 0x01, /* token chars */
+	SIP_C_WORD = 0x02,  /* word chars (Call-ID) */
+	SIP_C_UNRES = 0x04, /* unreserved: alphanum mark */
+	SIP_C_USER = 0x08,  /* user-unreserved: & = + $ , ; ? / */
+	SIP_C_PARAM = 0x10, /* param-unreserved: [ ] / : & + $ */
+	SIP_C_HNV = 0x20,   /* hnv-unreserved: [ ] / ? : + $ */
+	SIP_C_PASS = 0x40,  /* password extras: & = + $ , */
+	SIP_C_HOST = 0x80   /* alphanum - . (hostname) */
 };
 
 extern const uint8_t sip_chr_tab[256];
@@ -114,8 +114,8 @@ struct sip_pl sip_hdr_name_pl(enum sip_hdr_id id);
 bool sip_hdr_is_list(enum sip_hdr_id id);
 
 /* host [":" port], IPv6 in []; 0 or EBADMSG.  Used by URI and Via. */
-int sip_hostport_parse(const struct sip_pl *pl, struct sip_pl *host,
-		       bool *v6, uint16_t *port);
+int sip_hostport_parse(const struct sip_pl *pl, struct sip_pl *host, bool *v6,
+		       uint16_t *port);
 
 /* Decimal "1*DIGIT [. 1*3DIGIT]" to thousandths (q, rates); EBADMSG. */
 int sip_milli_parse(const struct sip_pl *pl, uint64_t *out);

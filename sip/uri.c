@@ -9,8 +9,8 @@
 #include "sip/sip.h"
 #include "sip/sip_int.h"
 
-int sip_hostport_parse(const struct sip_pl *pl, struct sip_pl *host,
-		       bool *v6, uint16_t *port)
+int sip_hostport_parse(const struct sip_pl *pl, struct sip_pl *host, bool *v6,
+		       uint16_t *port)
 {
 	struct sip_pl r = *pl;
 	size_t i = 0;
@@ -85,7 +85,7 @@ static int headers_check(const struct sip_pl *h)
 	return 0;
 }
 
-static int sip_part_parse(struct sip_uri *uri, struct sip_pl r)
+static int sipuri_parts_parse(struct sip_uri *uri, struct sip_pl r)
 {
 	size_t at = sip_pl_chr(&r, '@'), n;
 	struct sip_pl hp;
@@ -95,8 +95,8 @@ static int sip_part_parse(struct sip_uri *uri, struct sip_pl r)
 		size_t colon = sip_pl_chr(&ui, ':');
 		uri->user.p = ui.p;
 		uri->user.l = colon;
-		if (!colon || !sip_pl_all(&uri->user,
-					  SIP_C_UNRES | SIP_C_USER, true))
+		if (!colon ||
+		    !sip_pl_all(&uri->user, SIP_C_UNRES | SIP_C_USER, true))
 			return EBADMSG;
 		if (colon < ui.l) {
 			uri->password.p = ui.p + colon + 1;
@@ -153,8 +153,7 @@ static int opaque_check(const struct sip_pl *pl)
 
 	for (i = 0; i < pl->l; i++) {
 		unsigned char c = (unsigned char)pl->p[i];
-		if (c <= 0x20 || c >= 0x7f || c == '<' || c == '>' ||
-		    c == '"')
+		if (c <= 0x20 || c >= 0x7f || c == '<' || c == '>' || c == '"')
 			return EBADMSG;
 	}
 	return 0;
@@ -196,5 +195,5 @@ int sip_uri_parse(struct sip_uri *uri, const struct sip_pl *pl)
 	/* the part parsers accept only their ABNF classes: no LWS, CTL */
 	if (uri->scheme == SIP_SCHEME_TEL)
 		return tel_part_parse(uri, r);
-	return sip_part_parse(uri, r);
+	return sipuri_parts_parse(uri, r);
 }

@@ -1,6 +1,7 @@
 /*
  * test_frame.c: sip/frame.c, stream framing by Content-Length with the
- * cap checked before waiting for a body, and RFC 5626 CRLF keep-alives.
+ * cap checked before waiting for a body (SEC-19), and RFC 5626 CRLF
+ * keep-alives.
  */
 #include <check.h>
 #include <errno.h>
