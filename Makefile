@@ -162,9 +162,9 @@ run: all
 	./$(BUILD)/bin/locd
 
 bench: all
-	@sh bench/run.sh full
+	@BIN=$(BUILD)/bin sh bench/run.sh full
 bench-quick: all
-	@sh bench/run.sh quick
+	@BIN=$(BUILD)/bin sh bench/run.sh quick
 
 clean:
 	rm -rf build build-san
