@@ -174,6 +174,19 @@ void sip_ctrans_cancel(struct sip_ctrans *ct)
 	}
 }
 
+void sip_ctrans_conn_closed(struct sip_stack *st, uint64_t conn_id,
+			    int err)
+{
+	struct sip_ctrans *ct;
+	size_t i;
+
+	for (i = 0; i < SIP_TRANS_BUCKETS; i++)
+		for (ct = st->cbuck[i]; ct; ct = ct->next)
+			if (ct->path.conn_id == conn_id &&
+			    ct->state < CTRANS_COMPLETED)
+				finish(ct, err ? err : ECONNRESET, 503);
+}
+
 /* ---- building ---- */
 
 /* The URI a request goes to: the first Route's, else the Request-URI.

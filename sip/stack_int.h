@@ -148,6 +148,9 @@ int sip_stateless_reply(struct sip_stack *st, const struct sip_resp_src *rs,
 /* ctrans.c */
 void sip_ctrans_recv(struct sip_stack *st, const struct sip_msg *resp);
 void sip_ctrans_flush(struct sip_stack *st);
+/* A connection closed: its pending transactions fail (503, §8.1.3.1). */
+void sip_ctrans_conn_closed(struct sip_stack *st, uint64_t conn_id,
+			    int err);
 
 /* stack.c: answers the stack gives itself (OPTIONS 200, 405 Allow) */
 int sip_stack_allow_print(const struct sip_stack *st, struct sip_buf *b);

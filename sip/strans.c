@@ -185,9 +185,14 @@ static int via_top_print(struct sip_buf *b, const struct sip_resp_src *rs)
 			err = pl_append_kv(b, "=", 1, &val);
 	}
 	if (!err && rs->src.len) {
+		/* IPv6 in brackets, as RFC 5118 §4.5 recommends parsers
+		 * accept and as our parser needs */
+		bool v6 = rs->src.u.sa.sa_family == AF_INET6;
 		err = sip_sa_host(&rs->src, host, sizeof(host));
 		if (!err)
-			err = sip_buf_printf(b, ";received=%s", host);
+			err = sip_buf_printf(b, ";received=%s%s%s",
+					     v6 ? "[" : "", host,
+					     v6 ? "]" : "");
 		if (!err && rs->rport)
 			err = sip_buf_printf(b, ";rport=%u",
 					     (unsigned)sip_sa_port(&rs->src));

@@ -152,6 +152,7 @@ static void conn_close(struct sip_conn *c, int err)
 	sip_timer_cancel(&c->idle);
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
 	event_active(c->free_ev, 0, 0);
+	sip_ctrans_conn_closed(st, c->id, err);
 	if (st->conf.flow_h) {
 		memset(&fl, 0, sizeof(fl));
 		fl.tp = c->tp;
