@@ -425,8 +425,8 @@ static int read_ring(struct geo_ctx *ctx, const xmlNode *lr, bool lax,
 			if (rc)
 				goto out;
 			if (dim && d != dim) {
-				rc = geo__err(err, EBADMSG, "mixed 2-D and 3-D "
-					      "positions in a ring");
+				rc = geo__err(err, EBADMSG, "mixed 2-D and "
+					      "3-D positions in a ring");
 				goto out;
 			}
 			dim = d;
@@ -557,8 +557,8 @@ int geo__read_polygon(struct geo_ctx *ctx, const struct _xmlNode *poly,
 		if (!ext && !geo__is(c, GEO_NS_GML, "interior"))
 			continue;       /* gml:name and the like */
 		if (ext != (nr == 0)) {
-			rc = geo__err(err, EBADMSG, "Polygon needs one exterior "
-				      "before its interiors");
+			rc = geo__err(err, EBADMSG, "Polygon needs one "
+				      "exterior before its interiors");
 			goto out;
 		}
 		if (nr == ctx->lim.max_rings) {

@@ -156,7 +156,8 @@ static int part_norm(struct geo_part *p, const double *xy, const size_t *cnt,
 		qsort(rr + 1, nrings - 1, sizeof(*rr), ringref_cmp);
 	off = 0;
 	for (i = 0; i < nrings; i++) {
-		memcpy(p->xy + 2 * off, rr[i].xy, 2 * rr[i].n * sizeof(double));
+		memcpy(p->xy + 2 * off, rr[i].xy,
+		       2 * rr[i].n * sizeof(double));
 		p->cnt[i] = rr[i].n;
 		off += rr[i].n;
 	}

@@ -47,8 +47,8 @@ static int collect(struct geo_ctx *ctx, const xmlNode *n, unsigned depth,
 		if (geo__is(c, GEO_NS_GML, "Polygon") ||
 		    geo__is(c, GEO_NS_GML, "PolygonPatch")) {
 			if (ps->n == ctx->lim.max_patches)
-				return geo__err(err, EOVERFLOW, "Solid has more "
-						"than %zu patches",
+				return geo__err(err, EOVERFLOW, "Solid has "
+						"more than %zu patches",
 						ctx->lim.max_patches);
 			ps->v[ps->n++] = c;
 			continue;
@@ -179,15 +179,16 @@ int geo__solid_parse(struct geo_ctx *ctx, const struct _xmlNode *n,
 			goto out;
 		if (dim != 3) {
 			shape_rings_free(&tmp);
-			rc = geo__err(err, EBADMSG, "Solid needs 3-D positions "
-				      "(EPSG 4979)");
+			rc = geo__err(err, EBADMSG, "Solid needs 3-D "
+				      "positions (EPSG 4979)");
 			goto out;
 		}
 		kind = classify(ctx, &tmp.rings[0], &lo, &hi);
 		if (kind == PATCH_OTHER) {
 			shape_rings_free(&tmp);
-			rc = geo__err(err, EBADMSG, "Solid patch %zu is neither "
-				      "horizontal nor vertical", i + 1);
+			rc = geo__err(err, EBADMSG, "Solid patch %zu is "
+				      "neither horizontal nor vertical",
+				      i + 1);
 			goto out;
 		}
 		if (kind == PATCH_DEGENERATE) {
@@ -221,7 +222,8 @@ int geo__solid_parse(struct geo_ctx *ctx, const struct _xmlNode *n,
 	}
 	/* a vertical prism has horizontal faces at its floor and roof only */
 	for (i = 0; i < nlev; i++)
-		if (levels[i] - floor > FLAT_TOL && roof - levels[i] > FLAT_TOL) {
+		if (levels[i] - floor > FLAT_TOL &&
+		    roof - levels[i] > FLAT_TOL) {
 			rc = geo__err(err, EBADMSG, "Solid is not a vertical "
 				      "prism (horizontal patch between floor "
 				      "and roof)");

@@ -188,11 +188,14 @@ START_TEST(test_srs_inherited)
 	struct geo_err e;
 
 	ck_assert_int_eq(parse("<gml:Polygon " GT_NS "srsName=\"urn:ogc:def:"
-			       "crs:EPSG::4326\"><gml:exterior><gml:LinearRing>"
-			       "<gml:pos>10 20</gml:pos><gml:pos>10 21</gml:pos>"
-			       "<gml:pos>11 21</gml:pos><gml:pos>10 20</gml:pos>"
-			       "</gml:LinearRing></gml:exterior></gml:Polygon>",
-			       &s, &e), 0);
+			       "crs:EPSG::4326\"><gml:exterior>"
+			       "<gml:LinearRing>"
+			       "<gml:pos>10 20</gml:pos>"
+			       "<gml:pos>10 21</gml:pos>"
+			       "<gml:pos>11 21</gml:pos>"
+			       "<gml:pos>10 20</gml:pos>"
+			       "</gml:LinearRing></gml:exterior>"
+			       "</gml:Polygon>", &s, &e), 0);
 	ck_assert_uint_eq(s->rings[0].n, 4);
 	ck_assert_double_eq(s->rings[0].pts[1].lon, 21);
 	geo_shape_free(s);
@@ -219,7 +222,8 @@ START_TEST(test_polygon_hole)
 			       "<gml:exterior><gml:LinearRing><gml:posList>"
 			       "0 0 0 10 10 10 10 0 0 0</gml:posList>"
 			       "</gml:LinearRing></gml:exterior><gml:interior>"
-			       "<gml:LinearRing><gml:posList>4 4 6 4 6 6 4 6 4 4"
+			       "<gml:LinearRing><gml:posList>4 4 6 4 6 6 4 6 "
+			       "4 4"
 			       "</gml:posList></gml:LinearRing></gml:interior>"
 			       "</gml:Polygon>", &s, &e), 0);
 	ck_assert_uint_eq(s->nrings, 2);
@@ -230,7 +234,8 @@ START_TEST(test_polygon_hole)
 			       "<gml:exterior><gml:LinearRing><gml:posList>"
 			       "0 0 0 10 10 10 10 0 0 0</gml:posList>"
 			       "</gml:LinearRing></gml:exterior><gml:interior>"
-			       "<gml:LinearRing><gml:posList>40 40 60 40 60 60 "
+			       "<gml:LinearRing><gml:posList>40 40 60 40 60 "
+			       "60 "
 			       "40 40</gml:posList></gml:LinearRing>"
 			       "</gml:interior></gml:Polygon>", &s, &e),
 			 EBADMSG);
@@ -246,7 +251,8 @@ struct bad_case {
 	const char *msg;
 };
 
-#define POLY_HEAD "<gml:Polygon " GT_NS "srsName=\"EPSG:4326\"><gml:exterior>" \
+#define POLY_HEAD "<gml:Polygon " GT_NS "srsName=\"EPSG:4326\">" \
+	"<gml:exterior>" \
 	"<gml:LinearRing><gml:posList>"
 #define POLY_TAIL "</gml:posList></gml:LinearRing></gml:exterior>" \
 	"</gml:Polygon>"
@@ -482,7 +488,8 @@ START_TEST(test_mutations)
 				if (at + cl > n)
 					cl = n - at;
 				if (n + cl <= 2 * len) {
-					memmove(buf + at + cl, buf + at, n - at);
+					memmove(buf + at + cl, buf + at,
+						n - at);
 					n += cl;
 				}
 			}

@@ -220,7 +220,8 @@ START_TEST(test_hole)
 		"<gml:LinearRing><gml:posList>0 0 0 10 10 10 10 0 0 0"
 		"</gml:posList></gml:LinearRing></gml:exterior><gml:interior>"
 		"<gml:LinearRing><gml:posList>4 4 6 4 6 6 4 6 4 4"
-		"</gml:posList></gml:LinearRing></gml:interior></gml:Polygon>");
+		"</gml:posList></gml:LinearRing></gml:interior>"
+		"</gml:Polygon>");
 
 	ck_assert_int_eq(at(r, 2, 2), GEO_POS_INSIDE);
 	ck_assert_int_eq(at(r, 5, 5), GEO_POS_OUTSIDE);
@@ -241,12 +242,14 @@ START_TEST(test_antimeridian)
 		"<gml:Polygon " GT_NS "srsName=\"urn:ogc:def:crs:EPSG::4326\">"
 		"<gml:exterior><gml:LinearRing><gml:posList>"
 		"10 179.9 10 -179.9 11 -179.9 11 179.9 10 179.9"
-		"</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon>");
+		"</gml:posList></gml:LinearRing></gml:exterior>"
+		"</gml:Polygon>");
 	struct geo_region *w = region_of(
 		"<gml:Polygon " GT_NS "srsName=\"urn:ogc:def:crs:EPSG::4326\">"
 		"<gml:exterior><gml:LinearRing><gml:posList>"
 		"-10 -179.5 -10 179.5 -11 179.5 -11 -179.5 -10 -179.5"
-		"</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon>");
+		"</gml:posList></gml:LinearRing></gml:exterior>"
+		"</gml:Polygon>");
 	double p;
 
 	ck_assert_int_eq(at(r, 10.5, -179.95), GEO_POS_INSIDE);
@@ -308,7 +311,8 @@ START_TEST(test_estimates)
 	struct geo_region *r = region_of(
 		"<gml:Polygon " GT_NS "srsName=\"EPSG:4326\"><gml:exterior>"
 		"<gml:LinearRing><gml:posList>0 0 0 0.01 0.01 0.01 0.01 0 0 0"
-		"</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon>");
+		"</gml:posList></gml:LinearRing></gml:exterior>"
+		"</gml:Polygon>");
 	struct geo_shape *s;
 	enum geo_position pos;
 	double p;
@@ -316,7 +320,8 @@ START_TEST(test_estimates)
 	/* ellipse 400 x 50 m, major axis east-west, centred inside */
 	s = shape_of("<gs:Ellipse " GT_NS "srsName=\"EPSG:4326\"><gml:pos>"
 		     "0.005 0.005</gml:pos><gs:semiMajorAxis>400"
-		     "</gs:semiMajorAxis><gs:semiMinorAxis>50</gs:semiMinorAxis>"
+		     "</gs:semiMajorAxis><gs:semiMinorAxis>"
+		     "50</gs:semiMinorAxis>"
 		     "<gs:orientation uom=\"urn:ogc:def:uom:EPSG::9101\">"
 		     "1.5707963267948966</gs:orientation></gs:Ellipse>");
 	ck_assert_double_eq_tol(s->orientation, 90, 1e-9);
@@ -326,7 +331,8 @@ START_TEST(test_estimates)
 	geo_shape_free(s);
 	/* same ellipse on the west edge, pointing east: half in */
 	s = shape_of("<gs:Ellipse " GT_NS "srsName=\"EPSG:4326\"><gml:pos>"
-		     "0.005 0</gml:pos><gs:semiMajorAxis>400</gs:semiMajorAxis>"
+		     "0.005 0</gml:pos><gs:semiMajorAxis>400</gs:semiMajorAxis"
+		     ">"
 		     "<gs:semiMinorAxis>50</gs:semiMinorAxis><gs:orientation>"
 		     "90</gs:orientation></gs:Ellipse>");
 	ck_assert_int_eq(geo_region_test(ctx, r, s, 1.0, &pos, &p), 0);
@@ -377,11 +383,13 @@ START_TEST(test_multi_part)
 	double p;
 
 	sh[0] = shape_of("<gml:Polygon " GT_NS "srsName=\"EPSG:4326\">"
-			 "<gml:exterior><gml:LinearRing><gml:posList>0 0 0 0.01 "
+			 "<gml:exterior><gml:LinearRing><gml:posList>0 0 0 "
+			 "0.01 "
 			 "0.01 0.01 0.01 0 0 0</gml:posList></gml:LinearRing>"
 			 "</gml:exterior></gml:Polygon>");
 	sh[1] = shape_of("<gs:Circle " GT_NS "srsName=\"EPSG:4326\">"
-			 "<gml:pos>-40 170</gml:pos><gs:radius>5000</gs:radius>"
+			 "<gml:pos>-40 170</gml:pos><gs:radius>"
+			 "5000</gs:radius>"
 			 "</gs:Circle>");
 	ck_assert_int_eq(geo_region_alloc(ctx, sh, 2, &r, &e), 0);
 	ck_assert_uint_eq(geo_ctx_interned(ctx), 2);

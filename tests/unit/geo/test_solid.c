@@ -67,7 +67,8 @@ static xmlNode *find_solid(xmlNode *root)
 				continue;
 			for (g = b->children; g; g = g->next)
 				if (g->type == XML_ELEMENT_NODE &&
-				    strcmp((const char *)g->name, "Solid") == 0)
+				    strcmp((const char *)g->name,
+					   "Solid") == 0)
 					return g;
 		}
 	return NULL;
