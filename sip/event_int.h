@@ -57,4 +57,51 @@ void evt_reply_warning(struct evt_reply *r, const char *host,
 /* Whether value pl is a token (RFC 3261 §25.1). */
 bool evt_is_token(const struct sip_pl *pl);
 
+/* --- Client requests outside a dialog (sip/event_client.c). */
+
+#include "sip/sip_event.h"
+
+/* Consecutive challenges answered without success before giving up. */
+#define EVT_AUTH_TRIES 2
+
+struct evt_client {
+	char *ruri, *from, *event, *contact_user, *user, *password;
+	char *routev[SIP_DIALOG_ROUTE_MAX];
+	size_t routec;
+	uint32_t expires;
+	char callid[SIP_DIALOG_TAG_LEN * 2 + 8];
+	char ltag[SIP_DIALOG_TAG_LEN + 1];
+	uint32_t cseq;                 /* last used */
+	struct sip_auth_client auth;
+	bool have_auth, proxy;
+	unsigned auth_tries;
+	sip_evt_send_h *sendh;
+	sip_evt_reply_h *replyh;
+	void *arg;
+	/* storage for the request being built */
+	char from_hdr[SIP_DIALOG_HDR_MAX];
+	char to_hdr[SIP_DIALOG_HDR_MAX];
+	char authz[SIP_AUTH_VALUE_MAX];
+};
+
+/* Copy conf (strings), make Call-ID and tag. 0, EINVAL, ENOMEM, EIO. */
+int evt_client_init(struct evt_client *c,
+		    const struct sip_evt_client_conf *conf);
+void evt_client_reset(struct evt_client *c);
+/* rd for a request outside a dialog, CSeq ++cseq; other fields cleared. */
+int evt_client_fill(struct evt_client *c, const char *method,
+		    struct sip_req_desc *rd);
+/*
+ * Append Authorization / Proxy-Authorization for rd (complete but for
+ * headers) to hv[*hc] when a challenge is held. 0 or an errno.
+ */
+int evt_client_authz(struct evt_client *c, const struct sip_req_desc *rd,
+		     struct sip_hdr_out *hv, size_t *hc);
+/* Take a 401/407's challenges: 0 (retry) or EACCES (give up). */
+int evt_client_challenge(struct evt_client *c, const struct sip_msg *resp);
+/* Seconds from a 2xx: Expires header or the value asked for. */
+uint32_t evt_resp_expires(const struct sip_msg *resp, uint32_t asked);
+/* When to refresh something granted for e seconds at now (ms). */
+uint64_t evt_refresh_at(uint64_t now, uint32_t e);
+
 #endif

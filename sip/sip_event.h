@@ -322,4 +322,152 @@ void sip_esc_tick(struct sip_esc *e, uint64_t now);
 uint64_t sip_esc_next_due(const struct sip_esc *e);
 size_t sip_esc_count(const struct sip_esc *e);
 
+/* ------------------------------------------------------------------ */
+/* Client sides for the tools: subscriber (sip/subscriber.c) and        */
+/* publisher (sip/publisher.c).  Requests go out through sendh with ctx */
+/* the subscriber or publisher; report each final outcome back to it.  */
+
+/* What both client sides need to send a request outside a dialog. */
+struct sip_evt_client_conf {
+	const char *target;         /* Request-URI (and To): sip:a@1.2.3.4 */
+	const char *from;           /* our address-of-record URI */
+	const char *contact_user;   /* Contact user (the stack adds it) */
+	const char *event;          /* package name */
+	const char *user, *password; /* Digest (401/407), NULL: none */
+	const char *const *routev;  /* pre-loaded route set, may be NULL */
+	size_t routec;              /* at most SIP_DIALOG_ROUTE_MAX */
+	uint32_t expires;           /* requested (0: package default 3600) */
+	sip_evt_send_h *sendh;      /* required */
+	sip_evt_reply_h *replyh;    /* subscriber: answers to NOTIFY */
+	void *arg;
+};
+
+/* Subscriber. */
+enum sip_subr_state {
+	SIP_SUBR_IDLE = 0,          /* not started */
+	SIP_SUBR_TRYING,            /* initial SUBSCRIBE sent */
+	SIP_SUBR_PENDING,           /* dialog up, Subscription-State pending */
+	SIP_SUBR_ACTIVE,
+	SIP_SUBR_TERMINATED
+};
+
+const char *sip_subr_state_name(enum sip_subr_state st);
+
+struct sip_subscriber;
+
+/*
+ * notify: a NOTIFY arrived (already answered 200): its state, reason
+ * (may be empty), body and content type.  close: the subscription ended:
+ * the NOTIFY's reason or SIP_SUB_REASON_FAILED with scode (the SUBSCRIBE
+ * failure, 408 for a timeout, 481 for a lost dialog).
+ */
+typedef void (sip_subr_notify_h)(struct sip_subscriber *s,
+				 enum sip_substate st,
+				 const struct sip_pl *reason,
+				 const struct sip_pl *ctype,
+				 const struct sip_pl *body, void *arg);
+typedef void (sip_subr_close_h)(struct sip_subscriber *s,
+				enum sip_sub_reason reason, uint16_t scode,
+				void *arg);
+
+struct sip_subscriber_conf {
+	struct sip_evt_client_conf c;
+	const char *accept;          /* Accept value, NULL: none */
+	const char *ctype;           /* filter body type, NULL: no body */
+	const void *body;            /* copied */
+	size_t body_len;
+	struct sip_rates rates;      /* RFC 6446 params on Event */
+	sip_subr_notify_h *notifyh;  /* may be NULL */
+	sip_subr_close_h *closeh;    /* may be NULL */
+	void *harg;
+};
+
+int sip_subscriber_alloc(struct sip_subscriber **sp,
+			 const struct sip_subscriber_conf *conf)
+	__attribute__((warn_unused_result));
+/* NULL is fine; no callbacks. */
+void sip_subscriber_free(struct sip_subscriber *s);
+
+/* Send the initial SUBSCRIBE. 0, EALREADY (started), or sendh's error. */
+int sip_subscriber_start(struct sip_subscriber *s, uint64_t now)
+	__attribute__((warn_unused_result));
+/*
+ * Outcome of our last SUBSCRIBE: 2xx (202 too) sets up the dialog (from
+ * the 2xx) and the refresh time; 423 retries with Min-Expires; 401/407
+ * retry once per challenge with Digest (sip/sip_auth.h); 481 or any
+ * failure of the initial SUBSCRIBE ends it; other refresh failures keep
+ * the subscription until it expires (RFC 6665 §4.1.2.2).
+ */
+void sip_subscriber_response(struct sip_subscriber *s, int err,
+			     uint16_t scode, const struct sip_msg *resp,
+			     uint64_t now);
+/* Whether req (a NOTIFY) is for s (Call-ID, our tag, Event). */
+bool sip_subscriber_match(const struct sip_subscriber *s,
+			  const struct sip_msg *req);
+/*
+ * Handle a NOTIFY (answered through replyh): 200, 481 when it is not for
+ * s or the subscription is over, 400 without Subscription-State, 500 for
+ * CSeq out of order.  Returns the status.
+ */
+uint16_t sip_subscriber_notify(struct sip_subscriber *s, void *txn,
+			       const struct sip_msg *req, uint64_t now);
+/* SUBSCRIBE Expires: 0 in the dialog. 0, ENOENT (no dialog), EALREADY. */
+int sip_subscriber_unsubscribe(struct sip_subscriber *s, uint64_t now)
+	__attribute__((warn_unused_result));
+/* Refresh when due (ahead of expiry), end when expired. */
+void sip_subscriber_tick(struct sip_subscriber *s, uint64_t now);
+uint64_t sip_subscriber_next_due(const struct sip_subscriber *s);
+enum sip_subr_state sip_subscriber_state(const struct sip_subscriber *s);
+const struct sip_dialog *sip_subscriber_dialog(
+	const struct sip_subscriber *s);
+
+/* Publisher. */
+struct sip_publisher;
+
+/*
+ * result: a PUBLISH finished: scode (200 with the tag now valid, or the
+ * failure), etag NULL when none is held any more.
+ */
+typedef void (sip_publisher_h)(struct sip_publisher *p, uint16_t scode,
+			       const char *etag, void *arg);
+
+struct sip_publisher_conf {
+	struct sip_evt_client_conf c;
+	sip_publisher_h *resulth;   /* may be NULL */
+	void *harg;
+};
+
+int sip_publisher_alloc(struct sip_publisher **pp,
+			const struct sip_publisher_conf *conf)
+	__attribute__((warn_unused_result));
+void sip_publisher_free(struct sip_publisher *p);
+
+/*
+ * Publish a body: initial (no tag yet) or modify (SIP-If-Match).  The
+ * body is copied (kept to republish after a 412).  0, EINVAL, EOVERFLOW,
+ * EBUSY (a PUBLISH is in flight), ENOMEM or sendh's error.
+ */
+int sip_publisher_publish(struct sip_publisher *p, const char *ctype,
+			  const void *body, size_t len, uint64_t now)
+	__attribute__((warn_unused_result));
+/* Refresh (no body, SIP-If-Match). 0, ENOENT (no tag), EBUSY, ... */
+int sip_publisher_refresh(struct sip_publisher *p, uint64_t now)
+	__attribute__((warn_unused_result));
+/* Remove (Expires 0, SIP-If-Match). 0, ENOENT, EBUSY, ... */
+int sip_publisher_remove(struct sip_publisher *p, uint64_t now)
+	__attribute__((warn_unused_result));
+/*
+ * Outcome of the PUBLISH in flight: 2xx keeps SIP-ETag and Expires; 412
+ * republishes the kept body fresh (no tag); 423 retries with
+ * Min-Expires; 401/407 retry with Digest.
+ */
+void sip_publisher_response(struct sip_publisher *p, int err,
+			    uint16_t scode, const struct sip_msg *resp,
+			    uint64_t now);
+/* Refresh when due. */
+void sip_publisher_tick(struct sip_publisher *p, uint64_t now);
+uint64_t sip_publisher_next_due(const struct sip_publisher *p);
+/* The entity-tag held, NULL when none. */
+const char *sip_publisher_etag(const struct sip_publisher *p);
+
 #endif
