@@ -55,17 +55,41 @@ bool geo_point_valid(const struct geo_point *p)
 	return true;
 }
 
-/* ECEF position of a point on the ellipsoid (height 0). */
-static void ecef(const struct geo_point *p, double *x, double *y, double *z)
+/* ECEF position of a point at height h above the ellipsoid. */
+static void ecef_h(const struct geo_point *p, double h, double *x,
+		   double *y, double *z)
 {
 	const double d2r = M_PI / 180.0;
 	double sp = sin(p->lat * d2r), cp = cos(p->lat * d2r);
 	double sl = sin(p->lon * d2r), cl = cos(p->lon * d2r);
 	double n = WGS84_A / sqrt(1.0 - WGS84_E2 * sp * sp);
 
-	*x = n * cp * cl;
-	*y = n * cp * sl;
-	*z = n * (1.0 - WGS84_E2) * sp;
+	*x = (n + h) * cp * cl;
+	*y = (n + h) * cp * sl;
+	*z = (n * (1.0 - WGS84_E2) + h) * sp;
+}
+
+static void ecef(const struct geo_point *p, double *x, double *y, double *z)
+{
+	ecef_h(p, 0.0, x, y, z);
+}
+
+int geo_distance_3d(const struct geo_point *a, const struct geo_point *b,
+		    double *metres)
+{
+	double ax, ay, az, bx, by, bz;
+
+	if (!a || !b || !metres)
+		return EINVAL;
+	if (!geo_point_valid(a) || !geo_point_valid(b))
+		return EINVAL;
+	if (!a->has_alt || !b->has_alt)
+		return ENODATA;
+	ecef_h(a, a->alt, &ax, &ay, &az);
+	ecef_h(b, b->alt, &bx, &by, &bz);
+	*metres = sqrt((ax - bx) * (ax - bx) + (ay - by) * (ay - by) +
+		       (az - bz) * (az - bz));
+	return 0;
 }
 
 double geo_distance(const struct geo_ctx *ctx, const struct geo_point *a,

@@ -101,6 +101,14 @@ bool geo_distance_at_least(const struct geo_ctx *ctx,
 			   const struct geo_point *a,
 			   const struct geo_point *b, double threshold);
 
+/*
+ * 3-D distance (LOCATION.md LF-31): the straight line between the two
+ * positions in WGS 84 ECEF (EPSG 4978), heights included. Returns
+ * ENODATA when either lacks an altitude, EINVAL for an invalid point.
+ */
+int geo_distance_3d(const struct geo_point *a, const struct geo_point *b,
+		    double *metres);
+
 /* |alt(a) - alt(b)|; returns ENODATA when either lacks an altitude. */
 int geo_distance_vert(const struct geo_point *a, const struct geo_point *b,
 		      double *metres);

@@ -216,6 +216,32 @@ START_TEST(test_vert_speed)
 }
 END_TEST
 
+/* LF-31: 3-D distance = ECEF chord (PROJ cs2cs EPSG:4979 -> 4978). */
+START_TEST(test_distance_3d)
+{
+	struct geo_point a = { 37.41188, -121.93243, 10, true };
+	struct geo_point b = { 37.41188, -121.93243, 35.5, true };
+	struct geo_point c = { 37.42088, -121.93243, 10, true };
+	struct geo_point d = { -37.41188, 58.06757, 10, true };
+	struct geo_point n = { 37.42088, -121.93243, 0, false };
+	double m = -1;
+
+	ck_assert_int_eq(geo_distance_3d(&a, &b, &m), 0);
+	ck_assert_double_eq_tol(m, 25.5, 1e-6);
+	/* 1 km north at 10 m: `cs2cs -f %.6f EPSG:4979 EPSG:4978` gives
+	 * (-2682866.697840, -4304772.592517, 3853806.520271) and
+	 * (-2682545.688160, -4304257.518967, 3854599.864308): 998.870731 */
+	ck_assert_int_eq(geo_distance_3d(&a, &c, &m), 0);
+	ck_assert_double_eq_tol(m, 998.870731, 1e-5);
+	/* antipodes: the chord goes through the earth (~12,740 km) */
+	ck_assert_int_eq(geo_distance_3d(&a, &d, &m), 0);
+	ck_assert(m > 12.70e6 && m < 12.76e6);
+	ck_assert_int_eq(geo_distance_3d(&a, &n, &m), ENODATA);
+	n.lat = 100;
+	ck_assert_int_eq(geo_distance_3d(&a, &n, &m), EINVAL);
+}
+END_TEST
+
 START_TEST(test_point_valid)
 {
 	struct geo_point p = pt(90, 180);
@@ -252,5 +278,6 @@ TCase *tcase_dist(void)
 	tcase_add_test(tc, test_at_least_cases);
 	tcase_add_test(tc, test_vert_speed);
 	tcase_add_test(tc, test_point_valid);
+	tcase_add_test(tc, test_distance_3d);
 	return tc;
 }
