@@ -18,7 +18,7 @@ struct bufferevent;
 struct ssl_ctx_st;
 
 /* Transaction hash buckets (chained); a power of two. */
-#define SIP_TRANS_BUCKETS 1024u
+#define SIP_TRANS_BUCKETS 4096u
 /* Branch: magic cookie + 16 hex digits. */
 #define SIP_BRANCH_MAX 32
 /* Key of a server transaction (see strans.c). */
