@@ -470,4 +470,40 @@ uint64_t sip_publisher_next_due(const struct sip_publisher *p);
 /* The entity-tag held, NULL when none. */
 const char *sip_publisher_etag(const struct sip_publisher *p);
 
+/* ------------------------------------------------------------------ */
+/* On a stack (sip/event_stack.c): SUBSCRIBE and PUBLISH handlers,      */
+/* NOTIFY client transactions, one stack timer for every expiry.       */
+
+struct sip_evt_node;
+
+struct sip_evt_node_conf {
+	bool notifier;              /* handle SUBSCRIBE */
+	bool esc;                   /* handle PUBLISH */
+	size_t max_subs, max_pubs, max_per_entity; /* 0: defaults */
+	const char *contact_user;   /* our Contact user ("locd") */
+	const char *warn_host;      /* Warning agent, NULL: "locd" */
+};
+
+/*
+ * Register the handlers on st (EEXIST when another holds the method).
+ * Free the node before the stack, from the loop (no request may arrive
+ * in between): in-flight NOTIFY transactions are cancelled, no callback
+ * runs.  Returns 0, EINVAL, EEXIST, ENOMEM.
+ */
+int sip_evt_node_alloc(struct sip_evt_node **np, struct sip_stack *st,
+		       const struct sip_evt_node_conf *conf)
+	__attribute__((warn_unused_result));
+void sip_evt_node_free(struct sip_evt_node *node);
+/* Add a package to the notifier / ESC and to the stack's Allow-Events. */
+int sip_evt_node_pkg_add(struct sip_evt_node *node,
+			 const struct sip_evt_pkg *pkg)
+	__attribute__((warn_unused_result));
+int sip_evt_node_esc_pkg_add(struct sip_evt_node *node,
+			     const struct sip_esc_pkg *pkg)
+	__attribute__((warn_unused_result));
+struct sip_notifier *sip_evt_node_notifier(const struct sip_evt_node *n);
+struct sip_esc *sip_evt_node_esc(const struct sip_evt_node *node);
+/* The stack's clock (ms), the `now` for sip_sub_notify and friends. */
+uint64_t sip_evt_node_now(const struct sip_evt_node *node);
+
 #endif
