@@ -42,7 +42,52 @@ struct opt {
 	unsigned min, max;
 	double dmax;
 	const struct enum_name *names;
+	/* extra check of a string value; NULL reason when fine */
+	const char *(*valid)(const char *v);
 };
+
+/* A SIP domain: a host name or a numeric address (RFC 3261 host). */
+static const char *valid_domain(const char *v)
+{
+	unsigned char buf[16];
+	size_t i, n = strlen(v);
+
+	if (n > 253)
+		return "longer than 253 bytes";
+	if (v[0] == '[' && n > 2 && v[n - 1] == ']') {
+		char h[LOCD_HOST_MAX];
+
+		if (n - 2 >= sizeof(h))
+			return "not an IPv6 address";
+		memcpy(h, v + 1, n - 2);
+		h[n - 2] = '\0';
+		if (inet_pton(AF_INET6, h, buf) != 1)
+			return "not an IPv6 address";
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		char ch = v[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '.'))
+			return "not a host name (letters, digits, '-', '.')";
+	}
+	if (v[0] == '.' || v[0] == '-' || strstr(v, ".."))
+		return "not a host name";
+	return NULL;
+}
+
+/* A Digest realm goes into a quoted-string: printable, no quote or \. */
+static const char *valid_realm(const char *v)
+{
+	for (; *v; v++) {
+		if ((unsigned char)*v < 0x20 || *v == 0x7f || *v == '"' ||
+		    *v == '\\')
+			return "control characters, '\"' and '\\' are not "
+			       "allowed";
+	}
+	return NULL;
+}
 
 static const struct enum_name log_names[] = {
 	{"err", LOCD_LOG_ERR},         {"warning", LOCD_LOG_WARNING},
@@ -68,7 +113,9 @@ static const struct enum_name sync_names[] = {
 
 #define OFF(f) offsetof(struct locd_config, f)
 #define OPT(sec, key, t, f, lo, hi, dh, n)                                    \
-	{sec, key, sec "." key, t, OFF(f), lo, hi, dh, n}
+	{sec, key, sec "." key, t, OFF(f), lo, hi, dh, n, NULL}
+#define SV(sec, key, f, fn)                                                   \
+	{sec, key, sec "." key, OPT_STR, OFF(f), 0, 0, 0, NULL, fn}
 #define S(sec, key, f) OPT(sec, key, OPT_STR, f, 0, 0, 0, NULL)
 #define S0(sec, key, f) OPT(sec, key, OPT_STR0, f, 0, 0, 0, NULL)
 #define U(sec, key, f, lo, hi) OPT(sec, key, OPT_UINT, f, lo, hi, 0, NULL)
@@ -79,7 +126,7 @@ static const struct enum_name sync_names[] = {
 
 /* The order here is the order of locd_config_write() and locd.conf. */
 static const struct opt opts[] = {
-	S("server", "domain", domain),
+	SV("server", "domain", domain, valid_domain),
 	E("server", "log_level", log_level, log_names),
 	L("sip", "udp", sip_udp),
 	L("sip", "tcp", sip_tcp),
@@ -97,7 +144,7 @@ static const struct opt opts[] = {
 	E("tls", "verify_client", tls_verify, verify_names),
 	L("http", "listen", http_listen),
 	B("auth", "enabled", auth),
-	S("auth", "realm", realm),
+	SV("auth", "realm", realm, valid_realm),
 	S("auth", "users", users_file),
 	U("auth", "nonce_lifetime_s", nonce_lifetime_s, 10, 86400),
 	S("auth", "nonce_secret", nonce_secret),
@@ -433,6 +480,8 @@ static int opt_apply(struct locd_config *c, size_t i, const char *value,
 		}
 		/* fall through */
 	case OPT_STR0:
+		if (o->valid && (*why = o->valid(value)) != NULL)
+			return EINVAL;
 		rc = set_str(c, i, value);
 		*why = "out of memory";
 		return rc;
@@ -556,12 +605,13 @@ static char *load_reader(char *str, int num, void *stream)
 	len = strlen(str);
 	if (len > 0 && str[len - 1] == '\n')
 		return str;
-	if (feof(x->f))
-		return str;
+	ch = fgetc(x->f);
+	if (ch == EOF || ch == '\n')
+		return str; /* the line just fit */
 	/* no newline within num - 1 bytes: swallow the rest of the line */
 	while ((ch = fgetc(x->f)) != EOF && ch != '\n')
 		;
-	ctx_fail(x, EOVERFLOW, "line longer than %d bytes", num - 3);
+	ctx_fail(x, EOVERFLOW, "line longer than %d bytes", num - 1);
 	snprintf(str, (size_t)num, ";\n");
 	return str;
 }

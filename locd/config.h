@@ -11,11 +11,13 @@
  *
  * Strings in struct locd_config are read-only for users; those set from a
  * file or an override are owned by the struct and freed by
- * locd_config_reset(). Listen lists and numbers are stored inline. Values
- * are checked on entry (ranges, ports, rates, booleans); relations between
- * options (min <= default <= max, T1 <= T2, ...) by locd_config_check(),
- * which locd_config_load() runs and the daemon runs again after the
- * command-line overrides. No globals; not thread-safe (one owner).
+ * locd_config_reset(); a string replaced by load or set is freed at once,
+ * so copy what must outlive that. Listen lists and numbers are inline.
+ * Values are checked on entry (ranges, ports, rates, booleans, host
+ * names); relations between options (min <= default <= max, T1 <= T2,
+ * ...) by locd_config_check(), which locd_config_load() runs and the
+ * daemon runs again after the command-line overrides. No globals; not
+ * thread-safe (one owner).
  */
 #ifndef LOCD_CONFIG_H
 #define LOCD_CONFIG_H
@@ -150,8 +152,8 @@ void locd_config_reset(struct locd_config *c);
  * c is unchanged and err (if not NULL) says "path:line: reason".
  * Errors: errno of fopen (ENOENT, EACCES, ...); EBADMSG malformed line;
  * ENOENT unknown section or key; EEXIST key given twice; EINVAL bad value;
- * ERANGE value out of range; EOVERFLOW line, value or list too long;
- * ENOMEM.
+ * ERANGE value out of range (or relations, line 0); EOVERFLOW line,
+ * value or list too long; ENOMEM.
  */
 int locd_config_load(struct locd_config *c, const char *path,
 		     struct locd_config_err *err)
@@ -212,8 +214,8 @@ int locd_tls_ensure_selfsigned(const char *cert, const char *key,
 /*
  * Read the LOCD_SECRET_LEN-byte secret at path (the Digest nonce key),
  * creating it from the OpenSSL RNG with mode 0600 (parents 0700) if
- * absent. Errors: EBADMSG when the file is not exactly that size, EIO
- * (RNG), errno of the file system.
+ * absent. Errors: EBADMSG when the file is not exactly that size, EPERM
+ * when group or others may read it, EIO (RNG), errno of the file system.
  */
 int locd_secret_ensure(const char *path, unsigned char out[LOCD_SECRET_LEN])
 	__attribute__((warn_unused_result));

@@ -122,8 +122,11 @@ struct locd_store_fix {
 	double received_at;
 };
 
-/* Row callbacks for the load-all functions: non-zero stops the scan and
- * becomes the load function's return value. */
+/*
+ * Row callbacks for the load-all functions: non-zero stops the scan and
+ * becomes the load function's return value. A callback must not write to
+ * the store (collect, then write after the scan).
+ */
 typedef int (locd_store_sub_h)(const struct locd_store_sub *sub, void *arg);
 typedef int (locd_store_pub_h)(const struct locd_store_pub *pub, void *arg);
 typedef int (locd_store_fix_h)(const struct locd_store_fix *fix, void *arg);

@@ -22,6 +22,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <ini.h>
+
 #include "locd/config.h"
 #include "tests/unit/testutil.h"
 
@@ -246,6 +248,10 @@ static const struct bad_case bad[] = {
 	{"[server]\nlog_level = loud\n", EINVAL, 2, "server.log_level"},
 	{"[tls]\nverify_client = maybe\n", EINVAL, 2, "none|optional"},
 	{"[server]\ndomain =\n", EINVAL, 2, "must not be empty"},
+	{"[server]\ndomain = a b\n", EINVAL, 2, "server.domain: not a host"},
+	{"[server]\ndomain = a..b\n", EINVAL, 2, "not a host name"},
+	{"[server]\ndomain = [::x]\n", EINVAL, 2, "not an IPv6"},
+	{"[auth]\nrealm = a\"b\n", EINVAL, 2, "auth.realm: control"},
 	{"[store]\ndb =\n", EINVAL, 2, "store.db: must not be empty"},
 	{"# comment\n\n; another\n[sip]\nt2_ms = x\n", EINVAL, 5, "t2_ms"},
 	{"[sip]\nt1_ms = x\nfoo\n", EINVAL, 2, "t1_ms"},
@@ -315,6 +321,21 @@ START_TEST(test_load_errors)
 	/* err may be NULL */
 	ck_assert_int_eq(locd_config_load(&c, path, NULL), EOVERFLOW);
 	ck_assert_str_eq(c.domain, "localhost");
+	/* the boundary: ini_max_line - 1 bytes fit, one more does not */
+	ck_assert_int_lt(ini_max_line, (int)sizeof(line) - 12);
+	memset(line, 'b', sizeof(line));
+	memcpy(line, "[server]\ndomain = ", 18);
+	line[9 + ini_max_line - 1] = '\n';
+	line[9 + ini_max_line] = '\0';
+	write_file(path, sizeof(path), "fit.conf", line);
+	ck_assert_int_eq(locd_config_load(&c, path, &err), 0);
+	ck_assert_uint_eq(strlen(c.domain), (size_t)ini_max_line - 1 - 9);
+	line[9 + ini_max_line - 1] = 'b';
+	line[9 + ini_max_line] = '\n';
+	line[9 + ini_max_line + 1] = '\0';
+	write_file(path, sizeof(path), "over.conf", line);
+	ck_assert_int_eq(locd_config_load(&c, path, &err), EOVERFLOW);
+	ck_assert_uint_eq(err.line, 2);
 	locd_config_reset(&c);
 }
 END_TEST
@@ -379,6 +400,18 @@ START_TEST(test_set)
 					 &err),
 			 0);
 	ck_assert_int_eq(c.log_level, LOCD_LOG_DEBUG);
+	ck_assert_int_eq(locd_config_set(&c, "server.domain", "[2001:db8::1]",
+					 &err),
+			 0);
+	ck_assert_int_eq(locd_config_set(&c, "server.domain", "192.0.2.7",
+					 &err),
+			 0);
+	ck_assert_int_eq(locd_config_set(&c, "server.domain", "Loc.Example",
+					 &err),
+			 0);
+	ck_assert_str_eq(c.domain, "Loc.Example");
+	ck_assert_int_eq(locd_config_set(&c, "auth.realm", "a\tb", &err),
+			 EINVAL);
 	for (i = 0; i < 5; i++) {
 		ck_assert_int_eq(locd_config_set(&c, "auth.enabled", no[i],
 						 &err),
