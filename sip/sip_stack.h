@@ -322,6 +322,13 @@ const struct sip_msg *sip_strans_req(const struct sip_strans *t);
 /* Where the request came from, and the flow to reach that peer again. */
 const struct sip_peer *sip_strans_peer(const struct sip_strans *t);
 void sip_strans_flow(const struct sip_strans *t, struct sip_flow *fl);
+/*
+ * Whether requests to this peer should go back over that flow (RFC 5626
+ * flow reuse): the request came over TCP/TLS, or its Contact URI or top
+ * Via carries ";ob".  The event layer then stores the flow with the
+ * dialog and passes it in struct sip_req_desc.
+ */
+bool sip_strans_flow_reuse(const struct sip_strans *t);
 
 /*
  * Client side.  A request outside or inside a dialog.  The stack adds

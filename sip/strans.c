@@ -581,6 +581,24 @@ void sip_strans_flow(const struct sip_strans *t, struct sip_flow *fl)
 	*fl = t->flow;
 }
 
+bool sip_strans_flow_reuse(const struct sip_strans *t)
+{
+	const struct sip_hdr *h;
+	struct sip_contact c;
+	struct sip_pl v;
+
+	if (!t)
+		return false;
+	if (sip_transp_reliable(t->src.tp))
+		return true;
+	if (sip_param_get(&t->req->via.params, SIP_PARAM_HDR, "ob", &v) == 0)
+		return true;
+	h = sip_msg_hdr(t->req, SIP_HDR_CONTACT, NULL);
+	return h && sip_contact_parse(&c, &h->val) == 0 && !c.star &&
+	       sip_param_get(&c.addr.uri.params, SIP_PARAM_URI, "ob", &v) ==
+		       0;
+}
+
 int sip_reply(struct sip_strans *t, const struct sip_reply_desc *rd)
 {
 	struct sip_reply_desc my;

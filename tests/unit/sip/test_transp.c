@@ -210,6 +210,18 @@ static int exchange(enum sip_transp tp, const char *host)
 		ck_assert_uint_eq(s.conns, 1);
 		sip_stack_stats_get(cli.st, &s);
 		ck_assert_uint_eq(s.conns, 1);
+		/* a new request to the same peer reuses the connection */
+		w.n = 0;
+		desc(&rd, "SUBSCRIBE", ruri);
+		ck_assert_int_eq(sip_request_send(cli.st, &rd, resp_h, &w,
+						  NULL), 0);
+		run(base, WAIT_MS);
+		ck_assert_uint_eq(w.scode, 200);
+		ck_assert_int_eq(srv.reqs, 2);
+		sip_stack_stats_get(srv.st, &s);
+		ck_assert_uint_eq(s.conns, 1);
+		sip_stack_stats_get(cli.st, &s);
+		ck_assert_uint_eq(s.conns, 1);
 	}
 out:
 	sip_stack_free(cli.st);
@@ -504,6 +516,60 @@ START_TEST(loop_tls)
 }
 END_TEST
 
+START_TEST(loop_tls_client_cert)
+{
+	/* optional client-certificate verification: required here */
+	struct event_base *base = event_base_new();
+	struct sip_stack_conf sc, cc;
+	struct sip_req_desc rd;
+	struct waiter w = {0};
+	struct node srv, anon, known;
+	char dir[] = "/tmp/locd-tls-XXXXXX", key[128], crt[128], ruri[128];
+
+	w.base = base;
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	make_cert(dir, key, crt, sizeof(key));
+	sip_stack_conf_init(&sc);
+	sc.tls_cert = crt;
+	sc.tls_key = key;
+	sc.tls_ca = crt;
+	sc.tls_verify_peer = true;
+	node_init(&srv, base, &sc);
+	ck_assert_int_eq(sip_stack_listen(srv.st, "tls:127.0.0.1:0"), 0);
+	target(&srv, SIP_TRANSP_TLS, AF_INET, ruri, sizeof(ruri));
+	desc(&rd, "SUBSCRIBE", ruri);
+	/* no client certificate: refused, reported as 503 */
+	sip_stack_conf_init(&cc);
+	cc.tls_ca = crt;
+	cc.tls_verify_peer = true;
+	node_init(&anon, base, &cc);
+	ck_assert_int_eq(sip_request_send(anon.st, &rd, resp_h, &w, NULL),
+			 0);
+	run(base, WAIT_MS);
+	ck_assert_int_eq(w.n, 1);
+	ck_assert_uint_eq(w.scode, 503);
+	ck_assert_int_eq(srv.reqs, 0);
+	/* with a certificate the server trusts: 200 */
+	cc.tls_cert = crt;
+	cc.tls_key = key;
+	node_init(&known, base, &cc);
+	w.n = 0;
+	ck_assert_int_eq(sip_request_send(known.st, &rd, resp_h, &w, NULL),
+			 0);
+	run(base, WAIT_MS);
+	ck_assert_int_eq(w.n, 1);
+	ck_assert_uint_eq(w.scode, 200);
+	ck_assert_int_eq(srv.reqs, 1);
+	sip_stack_free(known.st);
+	sip_stack_free(anon.st);
+	sip_stack_free(srv.st);
+	event_base_free(base);
+	unlink(key);
+	unlink(crt);
+	rmdir(dir);
+}
+END_TEST
+
 TCase *tcase_transp(void);
 TCase *tcase_transp(void)
 {
@@ -518,5 +584,6 @@ TCase *tcase_transp(void)
 	tcase_add_test(tc, tcp_ping_and_caps);
 	tcase_add_test(tc, tcp_idle_and_max_conns);
 	tcase_add_test(tc, loop_tls);
+	tcase_add_test(tc, loop_tls_client_cert);
 	return tc;
 }

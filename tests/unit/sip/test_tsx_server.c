@@ -530,6 +530,58 @@ START_TEST(max_trans_503)
 }
 END_TEST
 
+START_TEST(flow_reuse_ob)
+{
+	/* RFC 5626: ;ob in Contact (or Via), or a connection: reuse */
+	struct fake f;
+	struct srec r;
+	char buf[2048];
+
+	setup(&f, &r);
+	r.reply = 0;
+	feed(&f, "SUBSCRIBE", "z9hG4bKo1", "", "Event: presence\r\n"
+	     "Contact: <sip:bob@10.9.9.9:5060>\r\n");
+	ck_assert(!sip_strans_flow_reuse(r.last));
+	ck_assert_int_eq(sip_reply_status(r.last, 200, NULL), 0);
+	feed(&f, "SUBSCRIBE", "z9hG4bKo2", "", "Event: presence\r\n"
+	     "Contact: <sip:bob@10.9.9.9:5060;ob>\r\n");
+	ck_assert(sip_strans_flow_reuse(r.last));
+	ck_assert_int_eq(sip_reply_status(r.last, 200, NULL), 0);
+	feed(&f, "SUBSCRIBE", "z9hG4bKo3", ";ob", "Event: presence\r\n");
+	ck_assert(sip_strans_flow_reuse(r.last));
+	ck_assert_int_eq(sip_reply_status(r.last, 200, NULL), 0);
+	req_txt(buf, sizeof(buf), "SUBSCRIBE", "z9hG4bKo4", "",
+		"Event: presence\r\n");
+	ck_assert_int_eq(fake_recv(&f, SIP_TRANSP_TLS, "10.0.0.1", 40000,
+				   buf), 0);
+	ck_assert(sip_strans_flow_reuse(r.last));
+	ck_assert_int_eq(sip_reply_status(r.last, 200, NULL), 0);
+	ck_assert(!sip_strans_flow_reuse(NULL));
+	fake_reset(&f);
+}
+END_TEST
+
+START_TEST(options_nothing_registered)
+{
+	/* §11.2 with no users: Allow OPTIONS, empty Supported, parseable */
+	struct fake f;
+	char val[256];
+
+	fake_init(&f);
+	feed(&f, "OPTIONS", "z9hG4bKn1", "", "");
+	ck_assert_uint_eq(fake_scode(&f, 0), 200);
+	fake_hdr_id(&f, 0, SIP_HDR_ALLOW, val, sizeof(val));
+	ck_assert_str_eq(val, "OPTIONS");
+	fake_hdr_id(&f, 0, SIP_HDR_ACCEPT, val, sizeof(val));
+	ck_assert_str_eq(val, "");
+	ck_assert_ptr_nonnull(strstr(f.v[0].buf, "\r\nSupported: \r\n"));
+	/* and SUBSCRIBE, not registered, is a known method: 405 */
+	feed(&f, "SUBSCRIBE", "z9hG4bKn2", "", "Event: presence\r\n");
+	ck_assert_uint_eq(fake_scode(&f, 1), 405);
+	fake_reset(&f);
+}
+END_TEST
+
 START_TEST(stack_bad_args)
 {
 	struct sip_stack_conf c;
@@ -567,6 +619,8 @@ TCase *tcase_tsx_server(void)
 	tcase_add_test(tc, malformed_400_or_drop);
 	tcase_add_test(tc, rfc2543_matching);
 	tcase_add_test(tc, max_trans_503);
+	tcase_add_test(tc, flow_reuse_ob);
+	tcase_add_test(tc, options_nothing_registered);
 	tcase_add_test(tc, stack_bad_args);
 	return tc;
 }
