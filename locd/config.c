@@ -135,7 +135,7 @@ static const struct opt opts[] = {
 	U("sip", "t2_ms", t2_ms, 1000, 60000),
 	U("sip", "t4_ms", t4_ms, 1000, 60000),
 	U("sip", "max_message", max_message, 1024, 1048576),
-	U("sip", "max_body", max_body, 0, 1048576),
+	U("sip", "max_body", max_body, 1024, 1048576),
 	U("sip", "tcp_idle_s", tcp_idle_s, 1, 86400),
 	U("sip", "max_connections", max_connections, 1, 1000000),
 	S("tls", "cert", tls_cert),
@@ -396,6 +396,7 @@ static int parse_listen(const char *v, struct locd_listen *l,
 {
 	struct locd_listen tmp;
 	const char *p = v;
+	unsigned i;
 	int rc;
 
 	memset(&tmp, 0, sizeof(tmp));
@@ -414,6 +415,13 @@ static int parse_listen(const char *v, struct locd_listen *l,
 		rc = parse_addr(p, n, &tmp.a[tmp.n], why);
 		if (rc)
 			return rc;
+		for (i = 0; i < tmp.n; i++) {
+			if (tmp.a[i].port == tmp.a[tmp.n].port &&
+			    strcmp(tmp.a[i].host, tmp.a[tmp.n].host) == 0) {
+				*why = "address listed twice";
+				return EEXIST;
+			}
+		}
 		tmp.n++;
 		p += n;
 	}

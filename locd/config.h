@@ -140,6 +140,15 @@ struct locd_config_err {
 	char msg[LOCD_CONFIG_ERR_MAX];
 };
 
+/*
+ * Command line (locd/main.c), in this order: init; -c FILE: load;
+ * --sip-listen L: set sip.udp and sip.tcp; --http-listen L: http.listen;
+ * --db PATH: store.db; --domain D: server.domain; --no-auth:
+ * auth.enabled = no; -v: server.log_level = debug; then check.
+ * First start: locd_tls_ensure_selfsigned(tls_cert, tls_key, domain),
+ * locd_secret_ensure(nonce_secret), store opened at db_path.
+ */
+
 /* Fill in every default. Cannot fail; no allocation. */
 void locd_config_init(struct locd_config *c);
 
@@ -202,7 +211,7 @@ int locd_dir_ensure(const char *path) __attribute__((warn_unused_result));
  * X.509 v3 certificate for cn (subject CN and subjectAltName DNS, valid
  * for 10 years, SHA-256) and write both as PEM: the key with mode 0600,
  * the parent directories created with 0700. Existing pairs are left
- * alone. Errors: EINVAL (bad arguments, cn longer than 64 bytes), errno
+ * alone. A bracketed IPv6 cn ("[::1]") names the address (SAN IP). Errors: EINVAL (bad arguments, cn longer than 64 bytes), errno
  * of the file system, EIO (OpenSSL failure), ENOMEM.
  */
 int locd_tls_ensure_selfsigned(const char *cert, const char *key,

@@ -231,14 +231,25 @@ static int pem_write(const char *path, mode_t mode, EVP_PKEY *pkey, X509 *x)
 int locd_tls_ensure_selfsigned(const char *cert, const char *key,
 			       const char *cn)
 {
-	char cert_tmp[PATH_MAX], key_tmp[PATH_MAX];
+	char cert_tmp[PATH_MAX], key_tmp[PATH_MAX], bare[CN_MAX + 1];
 	EVP_PKEY *pkey = NULL;
 	X509 *x = NULL;
 	struct stat st;
+	size_t n;
 	int rc;
 
-	if (!cert || !key || !cn || !*cert || !*key || !cn_valid(cn) ||
-	    strcmp(cert, key) == 0)
+	if (!cert || !key || !cn || !*cert || !*key || strcmp(cert, key) == 0)
+		return EINVAL;
+	n = strlen(cn);
+	if (n > 2 && cn[0] == '[' && cn[n - 1] == ']') {
+		/* a bracketed IPv6 domain: the address itself */
+		if (n - 2 > CN_MAX)
+			return EINVAL;
+		memcpy(bare, cn + 1, n - 2);
+		bare[n - 2] = '\0';
+		cn = bare;
+	}
+	if (!cn_valid(cn))
 		return EINVAL;
 	if (stat(cert, &st) == 0 && stat(key, &st) == 0)
 		return 0;

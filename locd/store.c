@@ -461,6 +461,10 @@ static int settings(struct locd_store *st, const struct locd_store_opts *o)
 		return rc;
 	if ((rc = exec(st, sync_sql[o->sync], "synchronous")) != 0)
 		return rc;
+	/* the WAL file shrinks back to this after a checkpoint */
+	if ((rc = exec(st, "PRAGMA journal_size_limit = 67108864",
+		       "journal_size_limit")) != 0)
+		return rc;
 	return exec(st, "PRAGMA foreign_keys = ON", "foreign_keys");
 }
 
@@ -561,6 +565,7 @@ void locd_store_close(struct locd_store *st)
 		return;
 	if (st->depth)
 		(void)run(st, ST_ROLLBACK, "rollback");
+	(void)exec(st, "PRAGMA optimize", "optimize");
 	store_free(st);
 }
 

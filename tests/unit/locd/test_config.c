@@ -231,6 +231,9 @@ static const struct bad_case bad[] = {
 	 "127.0.0.1:5,127.0.0.1:6,127.0.0.1:7,127.0.0.1:8,127.0.0.1:9\n",
 	 EOVERFLOW, 2, "too many addresses"},
 	{"[auth]\nenabled = maybe\n", EINVAL, 2, "not a boolean"},
+	{"[http]\nlisten = 127.0.0.1:80, 127.0.0.1:80\n", EEXIST, 2,
+	 "http.listen: address listed twice"},
+	{"[sip]\nmax_body = 100\n", ERANGE, 2, "(1024..1048576)"},
 	{"[nope]\nx = 1\n", ENOENT, 2, "unknown section [nope]"},
 	{"[sip]\nnope = 1\n", ENOENT, 2, "unknown key 'nope' in [sip]"},
 	{"domain = x\n", ENOENT, 1, "outside a [section]"},
@@ -523,6 +526,15 @@ START_TEST(test_tls_selfsigned)
 	ck_assert_uint_eq(mode_of(key), 0600);
 	X509_free(x);
 	EVP_PKEY_free(pk);
+	/* a bracketed IPv6 domain */
+	ck_assert_int_eq(unlink(cert), 0);
+	ck_assert_int_eq(locd_tls_ensure_selfsigned(cert, key, "[::1]"), 0);
+	f = fopen(cert, "r");
+	x = PEM_read_X509(f, NULL, NULL, NULL);
+	fclose(f);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_int_eq(X509_check_ip_asc(x, "::1", 0), 1);
+	X509_free(x);
 	/* bad arguments */
 	ck_assert_int_eq(locd_tls_ensure_selfsigned(cert, key, "a b"),
 			 EINVAL);
