@@ -208,11 +208,12 @@ int locd_dir_ensure(const char *path) __attribute__((warn_unused_result));
 
 /*
  * If cert or key is missing, make a fresh EC P-256 key and a self-signed
- * X.509 v3 certificate for cn (subject CN and subjectAltName DNS, valid
- * for 10 years, SHA-256) and write both as PEM: the key with mode 0600,
- * the parent directories created with 0700. Existing pairs are left
- * alone. A bracketed IPv6 cn ("[::1]") names the address (SAN IP). Errors: EINVAL (bad arguments, cn longer than 64 bytes), errno
- * of the file system, EIO (OpenSSL failure), ENOMEM.
+ * X.509 v3 certificate for cn (subject CN; subjectAltName DNS, or IP
+ * for an address, "[::1]" included; valid for 10 years; SHA-256) and
+ * write both as PEM: the key with mode 0600, the parent directories
+ * created with 0700. Existing pairs are left alone. Errors: EINVAL (bad
+ * arguments, cn longer than 64 bytes), errno of the file system, EIO
+ * (OpenSSL failure), ENOMEM.
  */
 int locd_tls_ensure_selfsigned(const char *cert, const char *key,
 			       const char *cn)
