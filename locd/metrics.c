@@ -77,8 +77,9 @@ static bool name_ok(const char *s, bool colon)
 		return false;
 	for (i = 0; s[i]; i++) {
 		char c = s[i];
-		bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			     c == '_' || (colon && c == ':');
+		bool alpha = (c >= 'a' && c <= 'z') ||
+			     (c >= 'A' && c <= 'Z') || c == '_' ||
+			     (colon && c == ':');
 		if (!alpha && !(i > 0 && c >= '0' && c <= '9'))
 			return false;
 	}

@@ -41,10 +41,11 @@ START_TEST(test_users_demo_file)
 						 (enum sip_auth_hash)h, got),
 					 0);
 			ck_assert_str_eq(got, want);
-			ck_assert_int_eq(locd_users_ha1_h(
-						 &upl, false,
-						 (enum sip_auth_hash)h, got, u),
-					 0);
+			ck_assert_int_eq(
+				locd_users_ha1_h(&upl, false,
+						 (enum sip_auth_hash)h, got,
+						 u),
+				0);
 			ck_assert_str_eq(got, want);
 		}
 	}
