@@ -1,0 +1,130 @@
+#!/bin/sh
+# sip_event.sh: RFC 6665 / RFC 3903 over loopback with a real peer.
+# tests/progs/testnotifier (the notifier and ESC of sip/sip_event.h on
+# sip/sip_stack.h, package x-test) listens on UDP and TCP on a free port;
+# sipp runs over UDP and TCP:
+#   scenarios/event_subscribe.xml: SUBSCRIBE -> 200 + NOTIFY active,
+#     refresh -> 200 + NOTIFY, unsubscribe -> 200 + NOTIFY
+#     terminated;reason=timeout (EV-12, EV-14, EV-19, EV-21, EV-23);
+#   scenarios/event_publish.xml: PUBLISH -> 200 + SIP-ETag, refresh with
+#     SIP-If-Match -> 200, the replaced tag -> 412, no body and no tag ->
+#     400, remove -> 200 (EV-30..EV-34).
+# Exit 0 pass, 77 skip (sipp not installed), else fail.
+# Environment: TESTBIN (where testnotifier is; default build/tests).
+set -u
+
+TESTBIN=${TESTBIN:-build/tests}
+NOTIFIER=$TESTBIN/testnotifier
+SCENDIR=$(pwd)/tests/integration/scenarios
+
+if [ ! -x "$NOTIFIER" ]; then
+	echo "FAIL: $NOTIFIER not built"
+	exit 1
+fi
+if ! command -v sipp >/dev/null 2>&1; then
+	echo "skipped: sipp (sip-tester) not installed"
+	exit 77
+fi
+
+tmp=$(mktemp -d)
+pid=
+cleanup() {
+	if [ -n "$pid" ]; then
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 2' INT TERM
+
+rand_port() {
+	n=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+	echo $((2000 + n % 8000))
+}
+
+# Start testnotifier on a free port (retry when taken: exit 2); wait at
+# most 5 s for its two "ready" lines.
+start_notifier() {
+	for attempt in 1 2 3 4 5 6 7 8 9 10; do
+		port=$(rand_port)
+		"$NOTIFIER" -t 120 "udp:127.0.0.1:$port" \
+			"tcp:127.0.0.1:$port" >"$tmp/notifier.log" 2>&1 &
+		pid=$!
+		i=0
+		while [ $i -lt 50 ]; do
+			if [ "$(grep -c '^ready' "$tmp/notifier.log")" = 2 ]
+			then
+				return 0
+			fi
+			if ! kill -0 "$pid" 2>/dev/null; then
+				break
+			fi
+			sleep 0.1
+			i=$((i + 1))
+		done
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		pid=
+		echo "testnotifier on port $port failed (attempt $attempt):"
+		cat "$tmp/notifier.log"
+	done
+	return 1
+}
+
+# run_sipp SCENARIO TRANSPORT(u1|t1): 0 when the scenario passed.
+run_sipp() {
+	scen=$1
+	tp=$2
+	name=$(basename "$scen" .xml).$tp
+	for attempt in 1 2 3; do
+		lport=$(rand_port)
+		[ "$lport" = "$port" ] && continue
+		if (cd "$tmp" && timeout 30 sipp -sf "$scen" -m 1 \
+			-t "$tp" -i 127.0.0.1 -p "$lport" \
+			"127.0.0.1:$port" -nostdin -timeout 20s \
+			-timeout_error -trace_err \
+			-error_file "$tmp/sipp_err.$name" \
+			>"$tmp/sipp.$name" 2>&1); then
+			return 0
+		fi
+		# a busy local port makes sipp exit before sending
+		grep -qi "address already in use" "$tmp/sipp.$name" || break
+	done
+	echo "FAIL: sipp $name"
+	tail -n 20 "$tmp/sipp.$name"
+	[ -f "$tmp/sipp_err.$name" ] && tail -n 60 "$tmp/sipp_err.$name"
+	return 1
+}
+
+fail=0
+start_notifier || { echo "FAIL: testnotifier did not start"; exit 1; }
+echo "testnotifier listening on UDP and TCP 127.0.0.1:$port"
+
+for tp in u1 t1; do
+	if run_sipp "$SCENDIR/event_subscribe.xml" $tp; then
+		echo "PASS: sipp ($tp) SUBSCRIBE/NOTIFY, refresh, unsubscribe"
+	else
+		fail=1
+	fi
+	if run_sipp "$SCENDIR/event_publish.xml" $tp; then
+		echo "PASS: sipp ($tp) PUBLISH, refresh, 412, 400, remove"
+	else
+		fail=1
+	fi
+done
+
+# the notifier saw both unsubscribes end with reason timeout
+n=$(grep -c '^close timeout 0' "$tmp/notifier.log")
+if [ "$n" = 2 ]; then
+	echo "PASS: two subscriptions ended with reason timeout"
+else
+	echo "FAIL: expected 2 'close timeout' lines, got $n"
+	fail=1
+fi
+if ! kill -0 "$pid" 2>/dev/null; then
+	echo "FAIL: testnotifier died"
+	fail=1
+fi
+[ $fail = 0 ] || cat "$tmp/notifier.log"
+exit $fail
