@@ -11,6 +11,7 @@
  * 100,000 fences (STRtree + exact test). Not a test: figures go to
  * docs/PERFORMANCE.md.
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,6 +222,52 @@ int main(int argc, char **argv)
 	printf("point in polygon (1 fence):         %10.0f /s\n",
 	       (double)n / (now() - t0));
 	geo_region_free(b10);
+
+	/* one complex fence: a spiky star of 1,000 vertices, ~5 km */
+	{
+		struct geo_point *sp = malloc(1001 * sizeof(*sp));
+		struct geo_ring ring = { 1001, sp };
+		struct geo_shape sh, *shp = &sh;
+		struct geo_region *star = NULL;
+		struct geo_err e;
+
+		if (!sp)
+			return 1;
+		for (i = 0; i < 1000; i++) {
+			double an = 2 * M_PI * (double)i / 1000;
+			double r = i % 2 ? 0.05 : 0.02 + 0.02 * rnd(&s);
+			sp[i].lat = 45.15 + r * sin(an);
+			sp[i].lon = 7.15 + r * cos(an);
+			sp[i].has_alt = false;
+		}
+		sp[1000] = sp[0];
+		memset(&sh, 0, sizeof(sh));
+		sh.kind = GEO_SHAPE_POLYGON;
+		sh.nrings = 1;
+		sh.rings = &ring;
+		if (geo_region_alloc(ctx, &shp, 1, &star, &e) != 0)
+			return 1;
+		for (i = 0; i < NPTS; i++) {
+			a[i].lat = 45.1 + rnd(&s) * 0.1;
+			a[i].lon = 7.1 + rnd(&s) * 0.1;
+		}
+		n = 0;
+		t0 = now();
+		do {
+			for (i = 0; i < NPTS; i++) {
+				enum geo_position pos;
+				if (geo_region_test_point(ctx, star, &a[i],
+							  &pos))
+					return 1;
+				acc += pos;
+			}
+			n += NPTS;
+		} while (now() - t0 < secs);
+		printf("point in polygon (1,000 vertices):  %10.0f /s\n",
+		       (double)n / (now() - t0));
+		geo_region_free(star);
+		free(sp);
+	}
 
 	bench_fenceset(ctx, 1000, secs);
 	bench_fenceset(ctx, 100000, secs);

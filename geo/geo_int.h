@@ -121,6 +121,13 @@ struct geo_part {
 	double *xy;                 /* all rings, consecutive */
 	GEOSGeometry *geom;
 	const GEOSPreparedGeometry *prep;
+	/* Edge index for large rings (NULL when small): horizontal bands
+	 * of the bbox, each listing the edges (index of their first
+	 * point in xy) whose y-range meets it. */
+	size_t nbands;
+	double band_scale;          /* bands per degree of latitude */
+	uint32_t *band_off;         /* nbands + 1 offsets into band_edge */
+	uint32_t *band_edge;
 };
 
 int geo__intern_alloc(struct geo_intern **ip);

@@ -45,9 +45,88 @@ static void part_destroy(struct geo_ctx *ctx, struct geo_part *p)
 		GEOSPreparedGeom_destroy_r(ctx->gh, p->prep);
 	if (p->geom)
 		GEOSGeom_destroy_r(ctx->gh, p->geom);
+	free(p->band_off);
+	free(p->band_edge);
 	free(p->cnt);
 	free(p->xy);
 	free(p);
+}
+
+/* Parts with more edges than this get a band index. */
+#define BAND_MIN_EDGES 32
+/* At most this many band entries per edge (memory bound). */
+#define BAND_MAX_FANOUT 8
+#define BAND_MAX 4096
+
+static size_t band_of(const struct geo_part *p, double y)
+{
+	double b = floor((y - p->miny) * p->band_scale);
+
+	if (!(b > 0))
+		return 0;
+	if (b >= (double)p->nbands)
+		return p->nbands - 1;
+	return (size_t)b;
+}
+
+/*
+ * Build the band index: band_of() is monotonic in y, so an edge whose
+ * y-range holds y is listed in band_of(y) whatever the rounding.
+ */
+static int bands_build(struct geo_part *p)
+{
+	size_t nedges = p->npts - p->nrings, nb, tot, r, i, k;
+	const double *xy;
+	uint32_t *fill;
+
+	if (nedges <= BAND_MIN_EDGES || p->npts > UINT32_MAX ||
+	    !(p->maxy > p->miny))
+		return 0;
+	nb = nedges / 2 < BAND_MAX ? nedges / 2 : BAND_MAX;
+	for (;;) {
+		p->nbands = nb;
+		p->band_scale = (double)nb / (p->maxy - p->miny);
+		tot = 0;
+		for (r = 0, xy = p->xy; r < p->nrings; r++, xy += 2)
+			for (i = 0; i + 1 < p->cnt[r]; i++, xy += 2)
+				tot += band_of(p, fmax(xy[1], xy[3])) -
+				       band_of(p, fmin(xy[1], xy[3])) + 1;
+		if (tot <= BAND_MAX_FANOUT * nedges || nb == 1)
+			break;
+		nb /= 2;
+	}
+	if (tot > UINT32_MAX)
+		goto none;
+	p->band_off = calloc(nb + 1, sizeof(*p->band_off));
+	p->band_edge = malloc(tot * sizeof(*p->band_edge));
+	fill = calloc(nb, sizeof(*fill));
+	if (!p->band_off || !p->band_edge || !fill) {
+		free(fill);
+		goto none;
+	}
+	for (r = 0, xy = p->xy; r < p->nrings; r++, xy += 2)
+		for (i = 0; i + 1 < p->cnt[r]; i++, xy += 2)
+			for (k = band_of(p, fmin(xy[1], xy[3]));
+			     k <= band_of(p, fmax(xy[1], xy[3])); k++)
+				p->band_off[k + 1]++;
+	for (k = 0; k < nb; k++)
+		p->band_off[k + 1] += p->band_off[k];
+	for (r = 0, xy = p->xy; r < p->nrings; r++, xy += 2)
+		for (i = 0; i + 1 < p->cnt[r]; i++, xy += 2)
+			for (k = band_of(p, fmin(xy[1], xy[3]));
+			     k <= band_of(p, fmax(xy[1], xy[3])); k++)
+				p->band_edge[p->band_off[k] + fill[k]++] =
+					(uint32_t)((xy - p->xy) / 2);
+	free(fill);
+	return 0;
+none:
+	/* no index: the plain loop is still correct */
+	free(p->band_off);
+	free(p->band_edge);
+	p->band_off = NULL;
+	p->band_edge = NULL;
+	p->nbands = 0;
+	return 0;
 }
 
 void geo__intern_free(struct geo_ctx *ctx, struct geo_intern *in)
@@ -269,6 +348,9 @@ int geo__intern_get(struct geo_ctx *ctx, const double *xy, const size_t *cnt,
 			      ctx->geos_msg);
 		goto fail;
 	}
+	rc = bands_build(p);
+	if (rc)
+		goto fail;
 	p->refs = 1;
 	p->next = in->tab[b];
 	in->tab[b] = p;
@@ -324,6 +406,36 @@ static int geos_covers(struct geo_ctx *ctx, const struct geo_part *part,
 /* Widened orient2d error bound factor (Shewchuk: 3.33e-16). */
 #define ORIENT_ERR 1e-15
 
+/*
+ * One edge (a -> b) against (x, y): toggles *odd when the rightward ray
+ * crosses it; returns false when the point is within rounding of the
+ * edge (GEOS must decide).
+ */
+static inline bool edge_step(const double *p, double x, double y,
+			     bool *odd)
+{
+	double ax = p[0], ay = p[1], bx = p[2], by = p[3];
+	double l, rr, det;
+
+	if ((y < ay && y < by) || (y > ay && y > by))
+		return true;
+	if (x < ax && x < bx) {
+		if ((ay > y) != (by > y))
+			*odd = !*odd;
+		return true;
+	}
+	if (x > ax && x > bx)
+		return true;
+	l = (bx - ax) * (y - ay);
+	rr = (by - ay) * (x - ax);
+	det = l - rr;
+	if (fabs(det) <= ORIENT_ERR * (fabs(l) + fabs(rr)))
+		return false;
+	if ((ay > y) != (by > y) && (by > ay ? det > 0 : det < 0))
+		*odd = !*odd;
+	return true;
+}
+
 int geo__part_covers(struct geo_ctx *ctx, const struct geo_part *part,
 		     double x, double y, bool *in)
 {
@@ -336,29 +448,19 @@ int geo__part_covers(struct geo_ctx *ctx, const struct geo_part *part,
 		*in = false;
 		return 0;
 	}
-	for (r = 0; r < part->nrings; r++) {
-		for (i = 0; i + 1 < part->cnt[r]; i++, p += 2) {
-			double ax = p[0], ay = p[1], bx = p[2], by = p[3];
-			double l, rr, det;
-
-			if ((y < ay && y < by) || (y > ay && y > by))
-				continue;
-			if (x < ax && x < bx) {
-				if ((ay > y) != (by > y))
-					odd = !odd;
-				continue;
-			}
-			if (x > ax && x > bx)
-				continue;
-			l = (bx - ax) * (y - ay);
-			rr = (by - ay) * (x - ax);
-			det = l - rr;
-			if (fabs(det) <= ORIENT_ERR * (fabs(l) + fabs(rr)))
+	if (part->band_off) {
+		size_t b = band_of(part, y);
+		for (i = part->band_off[b]; i < part->band_off[b + 1]; i++)
+			if (!edge_step(part->xy + 2 * (size_t)part->band_edge[i],
+				       x, y, &odd))
 				return geos_covers(ctx, part, x, y, in);
-			if ((ay > y) != (by > y) &&
-			    (by > ay ? det > 0 : det < 0))
-				odd = !odd;
-		}
+		*in = odd;
+		return 0;
+	}
+	for (r = 0; r < part->nrings; r++) {
+		for (i = 0; i + 1 < part->cnt[r]; i++, p += 2)
+			if (!edge_step(p, x, y, &odd))
+				return geos_covers(ctx, part, x, y, in);
 		p += 2;         /* skip the closing point */
 	}
 	*in = odd;

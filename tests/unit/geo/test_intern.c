@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "geo/geo_int.h"
 
@@ -42,41 +43,47 @@ static bool geos_says(const struct geo_part *p, double x, double y)
 	return r == 1;
 }
 
-/* A star with a hole, 4 + 40 vertices; random, vertex and edge points. */
-START_TEST(test_covers_agrees)
+/*
+ * A star of nv vertices (spiky when nv is large) with a square hole;
+ * random points, every vertex, points on edges and on the hole's axis
+ * lines: geo__part_covers says what GEOSPreparedCovers_r says.
+ */
+static void star_vs_geos(size_t nv, size_t npts, bool banded)
 {
-	double xy[2 * (41 + 5)];
-	size_t cnt[2] = { 41, 5 }, i, k, n = 0;
+	double *xy = malloc(2 * (nv + 1 + 5) * sizeof(*xy));
+	size_t cnt[2] = { nv + 1, 5 }, i, k, n = 0, nedge = nv + 4;
 	static const double hole[] = { 7.1, 45.1, 7.1, 45.2, 7.2, 45.2,
 				       7.2, 45.1, 7.1, 45.1 };
 	struct geo_part *p;
 	struct geo_err e = { 0 };
 	uint64_t s = 77;
 
-	for (i = 0; i < 40; i++) {
-		double a = 2 * M_PI * (double)i / 40;
-		double r = i % 2 ? 0.5 : 0.3;
+	ck_assert_ptr_nonnull(xy);
+	for (i = 0; i < nv; i++) {
+		double a = 2 * M_PI * (double)i / (double)nv;
+		double r = i % 2 ? 0.5 : 0.3 + 0.15 * rnd(&s);
 		xy[2 * i] = 7.15 + r * cos(a);
 		xy[2 * i + 1] = 45.15 + r * sin(a);
 	}
-	xy[80] = xy[0];
-	xy[81] = xy[1];
+	xy[2 * nv] = xy[0];
+	xy[2 * nv + 1] = xy[1];
 	for (i = 0; i < 10; i++)
-		xy[82 + i] = hole[i];
+		xy[2 * (nv + 1) + i] = hole[i];
 	ck_assert_msg(geo__intern_get(ctx, xy, cnt, 2, false, 0, 0, &p, &e)
 		      == 0, "%s", e.msg);
-	for (i = 0; i < 200000; i++) {
+	ck_assert(banded == (p->band_off != NULL));
+	for (i = 0; i < npts; i++) {
 		double x, y;
 		bool in = false;
 		if (i % 4 == 0) {        /* exactly on a vertex */
-			k = (i / 4) % 45;
+			k = (i / 4) % (nv + 5);
 			x = p->xy[2 * k];
 			y = p->xy[2 * k + 1];
 		} else if (i % 4 == 1) { /* on an edge (rounded) */
 			double t = rnd(&s);
-			k = (i / 4) % 44;
-			if (k == 40)
-				k = 41;
+			k = (i / 4) % nedge;
+			if (k >= nv)     /* hole edges start after nv + 1 */
+				k++;
 			x = p->xy[2 * k] + t * (p->xy[2 * k + 2] -
 						p->xy[2 * k]);
 			y = p->xy[2 * k + 1] + t * (p->xy[2 * k + 3] -
@@ -94,6 +101,14 @@ START_TEST(test_covers_agrees)
 	}
 	ck_assert_uint_eq(n, 0);
 	geo__intern_put(ctx, p);
+	free(xy);
+}
+
+START_TEST(test_covers_agrees)
+{
+	star_vs_geos(20, 100000, false);      /* plain loop */
+	star_vs_geos(40, 100000, true);       /* band index */
+	star_vs_geos(1000, 100000, true);     /* spiky, 1,000 vertices */
 }
 END_TEST
 
