@@ -177,6 +177,13 @@ typedef void (sip_log_h)(int level, const char *msg, void *arg);
 #define SIP_MAX_TRANS 65536u         /* live transactions */
 #define SIP_TLS_TIMEOUT_MS 10000u    /* TLS handshake */
 
+/* Client certificates asked by our TLS listeners. */
+enum sip_tls_client {
+	SIP_TLS_CLIENT_NONE = 0,  /* not asked (unless tls_verify_peer) */
+	SIP_TLS_CLIENT_OPTIONAL,  /* asked; checked against tls_ca if sent */
+	SIP_TLS_CLIENT_REQUIRE    /* handshake fails without a valid one */
+};
+
 struct sip_stack_conf {
 	uint32_t t1_ms, t2_ms, t4_ms;
 	struct sip_limits lim;
@@ -190,6 +197,8 @@ struct sip_stack_conf {
 	const char *tls_cert, *tls_key, *tls_ca;
 	bool tls_verify_peer;    /* server: require client certificates;
 				    client: verify servers against tls_ca */
+	enum sip_tls_client tls_client; /* server side, when not NONE:
+					   overrides tls_verify_peer */
 	/* hooks */
 	sip_log_h *log_h;
 	void *log_arg;

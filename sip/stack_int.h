@@ -42,6 +42,7 @@ struct sip_listener {
 	struct sip_stack *st;
 	enum sip_transp tp;
 	struct sip_sa local;
+	bool wildcard;                 /* bound to 0.0.0.0 or :: */
 	int fd;
 	struct event *ev;              /* UDP */
 	struct evconnlistener *lev;    /* TCP/TLS */
@@ -172,6 +173,11 @@ int sip_transp_path(struct sip_stack *st, const struct sip_peer *dst,
 int sip_transp_send(struct sip_stack *st, struct sip_flow *path,
 		    const char *buf, size_t len);
 void sip_transp_close(struct sip_stack *st);
+/* Bound to the unspecified address (0.0.0.0, ::)? */
+bool sip_sa_wildcard(const struct sip_sa *sa);
+/* Replace a wildcard local address by the one the kernel would use to
+ * reach peer (keeps the port); unchanged on failure. */
+void sip_sa_local_for(struct sip_sa *local, const struct sip_sa *peer);
 /* Our address for a Via sent-by / Contact host:port of path. */
 int sip_transp_sentby(const struct sip_flow *path, char *buf, size_t sz);
 

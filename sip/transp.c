@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -165,6 +166,41 @@ int sip_transp_sentby(const struct sip_flow *path, char *buf, size_t sz)
 	return 0;
 }
 
+bool sip_sa_wildcard(const struct sip_sa *sa)
+{
+	if (sa->u.sa.sa_family == AF_INET)
+		return sa->u.in.sin_addr.s_addr == htonl(INADDR_ANY);
+	if (sa->u.sa.sa_family == AF_INET6)
+		return IN6_IS_ADDR_UNSPECIFIED(&sa->u.in6.sin6_addr);
+	return false;
+}
+
+void sip_sa_local_for(struct sip_sa *local, const struct sip_sa *peer)
+{
+	struct sip_sa got;
+	uint16_t port = sip_sa_port(local);
+	int fd;
+
+	if (!sip_sa_wildcard(local) ||
+	    local->u.sa.sa_family != peer->u.sa.sa_family)
+		return;
+	fd = socket(peer->u.sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	got.len = sizeof(got.u.ss);
+	/* a UDP connect only asks the routing table; nothing is sent */
+	if (!connect(fd, &peer->u.sa, peer->len) &&
+	    !getsockname(fd, &got.u.sa, &got.len) &&
+	    got.u.sa.sa_family == peer->u.sa.sa_family) {
+		*local = got;
+		if (got.u.sa.sa_family == AF_INET)
+			local->u.in.sin_port = htons(port);
+		else
+			local->u.in6.sin6_port = htons(port);
+	}
+	close(fd);
+}
+
 /* ---- listeners ---- */
 
 static struct sip_listener *listener_find(const struct sip_stack *st,
@@ -193,6 +229,29 @@ int sip_stack_laddr(const struct sip_stack *st, enum sip_transp tp, int af,
 	return 0;
 }
 
+/* The address a datagram was sent to (IP_PKTINFO): our local address
+ * on a wildcard listener; local keeps its port. */
+static void pktinfo_local(struct msghdr *mh, struct sip_sa *local)
+{
+	struct cmsghdr *c;
+
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level == IPPROTO_IP &&
+		    c->cmsg_type == IP_PKTINFO &&
+		    local->u.sa.sa_family == AF_INET) {
+			struct in_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			local->u.in.sin_addr = pi.ipi_addr;
+		} else if (c->cmsg_level == IPPROTO_IPV6 &&
+			   c->cmsg_type == IPV6_PKTINFO &&
+			   local->u.sa.sa_family == AF_INET6) {
+			struct in6_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			local->u.in6.sin6_addr = pi.ipi6_addr;
+		}
+	}
+}
+
 static bool crlf_only(const char *p, size_t n)
 {
 	size_t i;
@@ -213,12 +272,30 @@ static void udp_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)what;
 	for (i = 0; i < UDP_BATCH; i++) {
-		socklen_t alen = sizeof(src.sa.u.ss);
-		ssize_t n = recvfrom(fd, st->rxbuf, st->conf.lim.max_msg + 1,
-				     0, &src.sa.u.sa, &alen);
+		union {
+			char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+			struct cmsghdr align;
+		} cb;
+		struct iovec iov = {st->rxbuf, st->conf.lim.max_msg + 1};
+		struct msghdr mh;
+		socklen_t alen;
+		ssize_t n;
+
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_name = &src.sa.u.ss;
+		mh.msg_namelen = sizeof(src.sa.u.ss);
+		mh.msg_iov = &iov;
+		mh.msg_iovlen = 1;
+		if (l->wildcard) {
+			mh.msg_control = cb.buf;
+			mh.msg_controllen = sizeof(cb.buf);
+		}
+		n = recvmsg(fd, &mh, 0);
 		if (n < 0)
 			break;
-		if ((size_t)n > st->conf.lim.max_msg) {
+		alen = mh.msg_namelen;
+		if ((mh.msg_flags & MSG_TRUNC) ||
+		    (size_t)n > st->conf.lim.max_msg) {
 			/* SEC-19: over the message cap (truncated) */
 			st->stats.rx_bad++;
 			st->stats.rx_dropped++;
@@ -233,6 +310,8 @@ static void udp_cb(evutil_socket_t fd, short what, void *arg)
 		fl.tp = SIP_TRANSP_UDP;
 		fl.peer = src.sa;
 		fl.local = l->local;
+		if (l->wildcard)
+			pktinfo_local(&mh, &fl.local);
 		(void)sip_stack_recv(st, &src, &fl, st->rxbuf, (size_t)n);
 	}
 }
@@ -268,6 +347,12 @@ static int udp_listen(struct sip_stack *st, const struct sip_sa *sa)
 		err = errno;
 		goto fail;
 	}
+	l->wildcard = sip_sa_wildcard(&l->local);
+	if (l->wildcard && sa->u.sa.sa_family == AF_INET)
+		(void)setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
+	else if (l->wildcard)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on,
+				 sizeof(on));
 	l->ev = event_new(st->base, fd, EV_READ | EV_PERSIST, udp_cb, l);
 	if (!l->ev || event_add(l->ev, NULL)) {
 		err = ENOMEM;
@@ -384,6 +469,7 @@ int sip_transp_path(struct sip_stack *st, const struct sip_peer *dst,
 				return st->conf.send_h ? 0 : EAFNOSUPPORT;
 			path->local = l->local;
 		}
+		sip_sa_local_for(&path->local, &path->peer);
 		return 0;
 	}
 	if (!dst || dst->tp == SIP_TRANSP_NONE)
@@ -396,8 +482,10 @@ int sip_transp_path(struct sip_stack *st, const struct sip_peer *dst,
 		return EAFNOSUPPORT;
 	if (!l)
 		l = listener_find(st, SIP_TRANSP_UDP, af);
-	if (l)
+	if (l) {
 		path->local = l->local;
+		sip_sa_local_for(&path->local, &dst->sa);
+	}
 	if (sip_transp_reliable(dst->tp) && !st->conf.send_h) {
 		c = sip_conn_find_peer(st, dst->tp, &dst->sa);
 		if (c) {
@@ -427,7 +515,10 @@ int sip_transp_send(struct sip_stack *st, struct sip_flow *path,
 		return EINVAL;
 	for (l = st->lst; l; l = l->next)
 		if (l->tp == SIP_TRANSP_UDP &&
-		    sip_sa_eq(&l->local, &path->local))
+		    (sip_sa_eq(&l->local, &path->local) ||
+		     (l->wildcard &&
+		      sip_sa_af(&l->local) == sip_sa_af(&path->local) &&
+		      sip_sa_port(&l->local) == sip_sa_port(&path->local))))
 			break;
 	if (!l)
 		l = listener_find(st, SIP_TRANSP_UDP, sip_sa_af(&path->peer));

@@ -50,7 +50,12 @@ static SSL_CTX *ctx_new(const struct sip_stack *st, bool server)
 	if (c->tls_ca && SSL_CTX_load_verify_locations(ctx, c->tls_ca, NULL) !=
 				 1)
 		goto fail;
-	if (c->tls_verify_peer)
+	if (server && c->tls_client == SIP_TLS_CLIENT_OPTIONAL)
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	else if (server && c->tls_client == SIP_TLS_CLIENT_REQUIRE)
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
+				   SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+	else if (c->tls_verify_peer)
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
 				   (server ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT
 					   : 0), NULL);
@@ -69,7 +74,10 @@ int sip_tls_init(struct sip_stack *st)
 
 	if ((c->tls_cert && !c->tls_key) || (!c->tls_cert && c->tls_key))
 		return EINVAL;
-	if (c->tls_verify_peer && !c->tls_ca)
+	if ((c->tls_verify_peer || c->tls_client != SIP_TLS_CLIENT_NONE) &&
+	    !c->tls_ca)
+		return EINVAL;
+	if (c->tls_client > SIP_TLS_CLIENT_REQUIRE)
 		return EINVAL;
 	if (c->tls_cert) {
 		st->tls_srv = ctx_new(st, true);
@@ -356,7 +364,7 @@ static void accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	struct sip_listener *l = arg;
 	struct sip_stack *st = l->st;
 	struct sip_conn *c;
-	struct sip_sa peer;
+	struct sip_sa peer, local;
 	int err;
 
 	(void)lev;
@@ -367,7 +375,12 @@ static void accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	}
 	memcpy(&peer.u.ss, sa, (size_t)salen);
 	peer.len = (socklen_t)salen;
-	err = conn_new(st, l->tp, &peer, &l->local, fd, &c);
+	/* our real address on this connection (the listener may be a
+	 * wildcard); the port is the listener's */
+	local.len = sizeof(local.u.ss);
+	if (!l->wildcard || getsockname(fd, &local.u.sa, &local.len))
+		local = l->local;
+	err = conn_new(st, l->tp, &peer, &local, fd, &c);
 	if (err) {
 		/* conn_new closed fd (or we do, when it was refused) */
 		if (err == ENOBUFS || err == EPROTO)
@@ -411,6 +424,7 @@ int sip_tcp_listen(struct sip_stack *st, enum sip_transp tp,
 		free(l);
 		return err;
 	}
+	l->wildcard = sip_sa_wildcard(&l->local);
 	l->lev = evconnlistener_new(st->base, accept_cb, l,
 				    LEV_OPT_CLOSE_ON_FREE |
 				    LEV_OPT_CLOSE_ON_EXEC, 128, fd);

@@ -256,6 +256,47 @@ START_TEST(loop_tcp_v6)
 }
 END_TEST
 
+/* Wildcard listeners: flows and Via name the real local address. */
+static void wildcard(enum sip_transp tp)
+{
+	struct event_base *base = event_base_new();
+	struct node srv, cli;
+	struct waiter w = {0};
+	struct sip_req_desc rd;
+	struct sip_sa sa;
+	char ruri[128], host[SIP_SA_STRMAX], spec[32];
+	const char *p = tp == SIP_TRANSP_UDP ? "udp" : "tcp";
+
+	w.base = base;
+	node_init(&srv, base, NULL);
+	node_init(&cli, base, NULL);
+	snprintf(spec, sizeof(spec), "%s:0.0.0.0:0", p);
+	ck_assert_int_eq(sip_stack_listen(srv.st, spec), 0);
+	ck_assert_int_eq(sip_stack_listen(cli.st, spec), 0);
+	ck_assert_int_eq(sip_stack_laddr(srv.st, tp, AF_INET, &sa), 0);
+	snprintf(ruri, sizeof(ruri), "sip:x@127.0.0.1:%u%s",
+		 (unsigned)sip_sa_port(&sa),
+		 tp == SIP_TRANSP_TCP ? ";transport=tcp" : "");
+	desc(&rd, "SUBSCRIBE", ruri);
+	ck_assert_int_eq(sip_request_send(cli.st, &rd, resp_h, &w, NULL), 0);
+	run(base, WAIT_MS);
+	ck_assert_uint_eq(w.scode, 200);
+	ck_assert_int_eq(sip_sa_host(&srv.flow.local, host, sizeof(host)), 0);
+	ck_assert_str_eq(host, "127.0.0.1");
+	ck_assert_uint_eq(sip_sa_port(&srv.flow.local), sip_sa_port(&sa));
+	ck_assert_ptr_nonnull(strstr(srv.via, " 127.0.0.1:"));
+	sip_stack_free(cli.st);
+	sip_stack_free(srv.st);
+	event_base_free(base);
+}
+
+START_TEST(loop_wildcard)
+{
+	wildcard(SIP_TRANSP_UDP);
+	wildcard(SIP_TRANSP_TCP);
+}
+END_TEST
+
 START_TEST(listen_bad_spec)
 {
 	struct event_base *base = event_base_new();
@@ -563,6 +604,27 @@ START_TEST(loop_tls_client_cert)
 	sip_stack_free(known.st);
 	sip_stack_free(anon.st);
 	sip_stack_free(srv.st);
+	/* optional: a client without a certificate is let in */
+	sc.tls_verify_peer = false;
+	sc.tls_client = SIP_TLS_CLIENT_OPTIONAL;
+	node_init(&srv, base, &sc);
+	ck_assert_int_eq(sip_stack_listen(srv.st, "tls:127.0.0.1:0"), 0);
+	target(&srv, SIP_TRANSP_TLS, AF_INET, ruri, sizeof(ruri));
+	desc(&rd, "SUBSCRIBE", ruri);
+	cc.tls_cert = NULL;
+	cc.tls_key = NULL;
+	node_init(&anon, base, &cc);
+	w.n = 0;
+	ck_assert_int_eq(sip_request_send(anon.st, &rd, resp_h, &w, NULL),
+			 0);
+	run(base, WAIT_MS);
+	ck_assert_int_eq(w.n, 1);
+	ck_assert_uint_eq(w.scode, 200);
+	sip_stack_free(anon.st);
+	sip_stack_free(srv.st);
+	/* asking for client certificates needs a CA */
+	sc.tls_ca = NULL;
+	ck_assert_int_eq(sip_stack_alloc(&srv.st, base, &sc), EINVAL);
 	event_base_free(base);
 	unlink(key);
 	unlink(crt);
@@ -580,6 +642,7 @@ TCase *tcase_transp(void)
 	tcase_add_test(tc, loop_tcp_v4);
 	tcase_add_test(tc, loop_udp_v6);
 	tcase_add_test(tc, loop_tcp_v6);
+	tcase_add_test(tc, loop_wildcard);
 	tcase_add_test(tc, listen_bad_spec);
 	tcase_add_test(tc, tcp_ping_and_caps);
 	tcase_add_test(tc, tcp_idle_and_max_conns);
