@@ -798,6 +798,17 @@ int locd_config_check(const struct locd_config *c,
 		err_set(err, 0, "[sip] needs max_body <= max_message");
 		return ERANGE;
 	}
+	if (c->tls_verify != LOCD_TLS_VERIFY_NONE && !*c->tls_ca) {
+		err_set(err, 0, "[tls] verify_client = %s needs a ca file",
+			locd_tls_verify_name(c->tls_verify));
+		return EINVAL;
+	}
+	if (c->require_token && !*c->device_map) {
+		err_set(err, 0,
+			"[ingest] require_token needs a device_map with the "
+			"tokens");
+		return EINVAL;
+	}
 	rc = check_expires("subscribe", c->sub_default_expires,
 			   c->sub_min_expires, c->sub_max_expires, err);
 	if (rc)

@@ -161,8 +161,8 @@ void locd_config_reset(struct locd_config *c);
  * c is unchanged and err (if not NULL) says "path:line: reason".
  * Errors: errno of fopen (ENOENT, EACCES, ...); EBADMSG malformed line;
  * ENOENT unknown section or key; EEXIST key given twice; EINVAL bad value;
- * ERANGE value out of range (or relations, line 0); EOVERFLOW line,
- * value or list too long; ENOMEM.
+ * ERANGE value out of range; EOVERFLOW line, value or list too long;
+ * ENOMEM; and those of locd_config_check() (line 0).
  */
 int locd_config_load(struct locd_config *c, const char *path,
 		     struct locd_config_err *err)
@@ -178,8 +178,9 @@ int locd_config_set(struct locd_config *c, const char *name,
 	__attribute__((warn_unused_result));
 
 /*
- * Relations between options: min <= default <= max Expires, T1 <= T2,
- * burst/window counts fit the scheduler history. ERANGE on violation.
+ * Relations between options: ERANGE unless min <= default <= max Expires,
+ * T1 <= T2 and max_body <= max_message; EINVAL when client certificate
+ * checks lack a CA file or require_token lacks a device map.
  */
 int locd_config_check(const struct locd_config *c,
 		      struct locd_config_err *err)

@@ -265,6 +265,8 @@ static const struct bad_case bad[] = {
 	{"[publish]\nmax_expires = 60\n", ERANGE, 0, "[publish]"},
 	{"[sip]\nt1_ms = 5000\nt2_ms = 4000\n", ERANGE, 0, "t1_ms <= t2_ms"},
 	{"[sip]\nmax_body = 70000\n", ERANGE, 0, "max_body <= max_message"},
+	{"[tls]\nverify_client = require\n", EINVAL, 0, "needs a ca file"},
+	{"[ingest]\nrequire_token = yes\n", EINVAL, 0, "needs a device_map"},
 };
 
 START_TEST(test_bad_values)

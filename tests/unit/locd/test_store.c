@@ -568,6 +568,7 @@ static int pub_h(const struct locd_store_pub *p, void *arg)
 
 START_TEST(test_publications)
 {
+	static const char evil[] = "x'); DROP TABLE publications;--";
 	struct locd_store *st = store_open();
 	struct locd_store_pub p;
 	struct pub_seen s;
@@ -600,6 +601,11 @@ START_TEST(test_publications)
 	memset(&s, 0, sizeof(s));
 	ck_assert_int_eq(locd_store_pub_load_all(st, pub_h, &s), 0);
 	ck_assert_int_eq(s.n, 0);
+	/* values are bound, never formatted into SQL */
+	pub_fill(&p, "sip:bob@localhost", evil, 500);
+	ck_assert_int_eq(locd_store_pub_put(st, &p), 0);
+	ck_assert_int_eq(locd_store_pub_delete(st, "sip:bob@localhost", evil),
+			 0);
 	p.etag = NULL;
 	ck_assert_int_eq(locd_store_pub_put(st, &p), EINVAL);
 	locd_store_close(st);
