@@ -242,6 +242,15 @@ uint32_t sip_sub_remaining(const struct sip_sub *sub, uint64_t now);
 const struct sip_dialog *sip_sub_dialog(const struct sip_sub *sub);
 const char *sip_sub_event(const struct sip_sub *sub);
 void *sip_sub_pkg_state(const struct sip_sub *sub);
+/*
+ * RFC 6446 combination rules on r, for `remaining` seconds left (0:
+ * unknown): min-rate above max-rate is lowered to it, adaptive-min-rate
+ * too (RC-14); min-rate is dropped when it is not below
+ * adaptive-min-rate (RC-14); max-rate is raised to 1/remaining when its
+ * interval is longer than the time left (RC-9).  NOTIFYs echo rates
+ * through this; a package should schedule with the same values.
+ */
+void sip_rates_normalize(struct sip_rates *r, uint32_t remaining);
 /* Change the rates echoed in Subscription-State (RC-7). */
 void sip_sub_rates_set(struct sip_sub *sub, const struct sip_rates *r);
 const struct sip_rates *sip_sub_rates(const struct sip_sub *sub);

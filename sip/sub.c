@@ -180,6 +180,22 @@ static const struct sip_evt_pkg *sub_pkg(const struct sip_sub *s)
 	return &s->n->pkgv[s->pkg].p;
 }
 
+void sip_rates_normalize(struct sip_rates *r, uint32_t remaining)
+{
+	if (!r)
+		return;
+	if (r->max_rate > 0) {
+		if (r->min_rate > r->max_rate)
+			r->min_rate = r->max_rate;
+		if (r->adaptive_min_rate > r->max_rate)
+			r->adaptive_min_rate = r->max_rate;
+		if (remaining && 1.0 / r->max_rate > (double)remaining)
+			r->max_rate = 1.0 / (double)remaining;
+	}
+	if (r->adaptive_min_rate > 0 && r->min_rate >= r->adaptive_min_rate)
+		r->min_rate = 0;
+}
+
 /* --- NOTIFY. */
 
 /* The Subscription-State value for s now (final: terminated). */
@@ -204,8 +220,12 @@ static int substate_print(const struct sip_sub *s, bool final,
 				     (unsigned)sip_sub_remaining(s, now));
 	}
 	/* RC-7: echo the agreed rates in every NOTIFY, final too */
-	if (!err)
-		err = evt_print_rates(b, &s->rates);
+	if (!err) {
+		struct sip_rates r = s->rates;
+		sip_rates_normalize(&r, final ? 0 :
+				    sip_sub_remaining(s, now));
+		err = evt_print_rates(b, &r);
+	}
 	if (!err)
 		err = sip_buf_append(b, "", 1);
 	return err;

@@ -241,7 +241,8 @@ void sip_subscriber_response(struct sip_subscriber *s, int err,
 	if (err || !resp) {
 		/* no answer: the initial one fails, a refresh may retry */
 		if (initial || s->unsubscribing)
-			subr_end(s, SIP_SUB_REASON_FAILED, scode ? scode : 408);
+			subr_end(s, SIP_SUB_REASON_FAILED,
+				 scode ? scode : 408);
 		return;
 	}
 	if (scode != 401 && scode != 407)

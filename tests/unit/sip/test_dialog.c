@@ -7,6 +7,7 @@
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sip/sip.h"
@@ -90,7 +91,8 @@ START_TEST(test_dialog_uas_loose)
 	ck_assert_str_eq(d.rtag, "wt1");
 	ck_assert_str_eq(d.ruri, "sip:watcher@example.net");
 	ck_assert_str_eq(d.luri, "sip:alice@locd.example.com");
-	ck_assert_str_eq(d.rtarget, "sip:watcher@192.0.2.7:5080;transport=udp");
+	ck_assert_str_eq(d.rtarget,
+			 "sip:watcher@192.0.2.7:5080;transport=udp");
 	ck_assert_uint_eq(d.routec, 2);
 	ck_assert_str_eq(d.routev[0], "<sip:10.0.0.1;lr;r2=on>");
 	ck_assert_uint_eq(d.rseq, 7);
@@ -192,19 +194,23 @@ START_TEST(test_dialog_uas_bad)
 {
 	static const char *const bad[] = {
 		/* no From tag */
-		"SUBSCRIBE sip:a@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1"
+		"SUBSCRIBE sip:a@h SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP h;branch=z9hG4bK1"
 		"\r\nFrom: <sip:w@x>\r\nTo: <sip:a@h>\r\nCall-ID: c\r\n"
 		"CSeq: 1 SUBSCRIBE\r\nContact: <sip:w@x>\r\n\r\n",
 		/* no Contact */
-		"SUBSCRIBE sip:a@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1"
+		"SUBSCRIBE sip:a@h SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP h;branch=z9hG4bK1"
 		"\r\nFrom: <sip:w@x>;tag=1\r\nTo: <sip:a@h>\r\nCall-ID: c\r\n"
 		"CSeq: 1 SUBSCRIBE\r\n\r\n",
 		/* two Contacts */
-		"SUBSCRIBE sip:a@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1"
+		"SUBSCRIBE sip:a@h SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP h;branch=z9hG4bK1"
 		"\r\nFrom: <sip:w@x>;tag=1\r\nTo: <sip:a@h>\r\nCall-ID: c\r\n"
 		"CSeq: 1 SUBSCRIBE\r\nContact: <sip:w@x>, <sip:w@y>\r\n\r\n",
 		/* Contact not sip/sips */
-		"SUBSCRIBE sip:a@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1"
+		"SUBSCRIBE sip:a@h SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP h;branch=z9hG4bK1"
 		"\r\nFrom: <sip:w@x>;tag=1\r\nTo: <sip:a@h>\r\nCall-ID: c\r\n"
 		"CSeq: 1 SUBSCRIBE\r\nContact: <tel:+123>\r\n\r\n",
 	};
@@ -233,7 +239,8 @@ START_TEST(test_dialog_route_limit)
 
 	sip_buf_init(&b, sizeof(s));
 	ck_assert_int_eq(sip_buf_append_str(&b,
-		"SUBSCRIBE sip:a@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1"
+		"SUBSCRIBE sip:a@h SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP h;branch=z9hG4bK1"
 		"\r\nFrom: <sip:w@x>;tag=1\r\nTo: <sip:a@h>\r\nCall-ID: c\r\n"
 		"CSeq: 1 SUBSCRIBE\r\nContact: <sip:w@x>\r\n"), 0);
 	for (i = 0; i <= SIP_DIALOG_ROUTE_MAX; i++)
@@ -341,7 +348,8 @@ START_TEST(test_dialog_recv)
 	r = parse(buf);
 	ck_assert(sip_dialog_match(&d, r));
 	ck_assert_int_eq(sip_dialog_request_recv(&d, r), EPROTO);
-	ck_assert_str_eq(d.rtarget, "sip:watcher@192.0.2.7:5080;transport=udp");
+	ck_assert_str_eq(d.rtarget,
+			 "sip:watcher@192.0.2.7:5080;transport=udp");
 	sip_msg_free(r);
 	snprintf(buf, sizeof(buf), refresh, 8u);
 	r = parse(buf);
@@ -415,6 +423,59 @@ START_TEST(test_dialog_request_bad)
 }
 END_TEST
 
+/* The same request as a sip_stack.h descriptor (loose and strict). */
+START_TEST(test_dialog_req_fill)
+{
+	static const char strict[] =
+		"SUBSCRIBE sip:a@h SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 192.0.2.7;branch=z9hG4bKc4\r\n"
+		"Record-Route: <sip:old.example.com;maddr=192.0.2.1>\r\n"
+		"Record-Route: <sip:p2.example.com;lr>\r\n"
+		"From: <sip:w@example.net>;tag=a\r\n"
+		"To: <sip:a@h>\r\n"
+		"Call-ID: c4\r\n"
+		"CSeq: 1 SUBSCRIBE\r\n"
+		"Contact: <sip:w@192.0.2.7>\r\n"
+		"Content-Length: 0\r\n\r\n";
+	struct sip_msg *req = parse(sub_kam), *r2 = parse(strict);
+	struct sip_dialog d;
+	struct sip_dialog_req *st = malloc(sizeof(*st));
+	struct sip_req_desc rd;
+
+	ck_assert_ptr_nonnull(st);
+	sip_dialog_init(&d);
+	ck_assert_int_eq(sip_dialog_uas_create(&d, req, "lt1"), 0);
+	ck_assert_int_eq(sip_dialog_req_fill(&d, "NOTIFY", st, &rd), 0);
+	ck_assert_str_eq(rd.method, "NOTIFY");
+	ck_assert_str_eq(rd.ruri, "sip:watcher@192.0.2.7:5080;transport=udp");
+	ck_assert_uint_eq(rd.routec, 2);
+	ck_assert_str_eq(rd.routev[0], "<sip:10.0.0.1;lr;r2=on>");
+	ck_assert_str_eq(rd.routev[1],
+			 "<sip:edge.example.com;transport=tcp;lr>");
+	ck_assert_str_eq(rd.from, "<sip:alice@locd.example.com>;tag=lt1");
+	ck_assert_str_eq(rd.to, "<sip:watcher@example.net>;tag=wt1");
+	ck_assert_str_eq(rd.callid, "c1@192.0.2.7");
+	ck_assert_uint_eq(rd.cseq, 1);
+	ck_assert_ptr_null(rd.flow);
+	ck_assert_int_eq(sip_dialog_req_fill(&d, "NOTIFY", st, &rd), 0);
+	ck_assert_uint_eq(rd.cseq, 2);
+	ck_assert_int_eq(sip_dialog_req_fill(&d, "BAD METHOD", st, &rd),
+			 EINVAL);
+	sip_dialog_reset(&d);
+
+	ck_assert_int_eq(sip_dialog_uas_create(&d, r2, "lt2"), 0);
+	ck_assert_int_eq(sip_dialog_req_fill(&d, "NOTIFY", st, &rd), 0);
+	ck_assert_str_eq(rd.ruri, "sip:old.example.com;maddr=192.0.2.1");
+	ck_assert_uint_eq(rd.routec, 2);
+	ck_assert_str_eq(rd.routev[0], "<sip:p2.example.com;lr>");
+	ck_assert_str_eq(rd.routev[1], "<sip:w@192.0.2.7>");
+	sip_dialog_reset(&d);
+	free(st);
+	sip_msg_free(req);
+	sip_msg_free(r2);
+}
+END_TEST
+
 TCase *tcase_dialog(void);
 TCase *tcase_dialog(void)
 {
@@ -429,5 +490,6 @@ TCase *tcase_dialog(void)
 	tcase_add_test(tc, test_dialog_recv);
 	tcase_add_test(tc, test_dialog_persist);
 	tcase_add_test(tc, test_dialog_request_bad);
+	tcase_add_test(tc, test_dialog_req_fill);
 	return tc;
 }

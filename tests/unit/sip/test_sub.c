@@ -701,6 +701,33 @@ START_TEST(test_sub_flow_gone)
 }
 END_TEST
 
+/* T11 / RC-9: max-rate 0.001 with 300 s left is echoed as 1/300. */
+START_TEST(test_sub_rc9)
+{
+	struct fake f;
+	struct sip_notifier *n = mk(&f, 0);
+	struct sip_rates r = {.max_rate = 2, .min_rate = 5,
+			      .adaptive_min_rate = 3};
+
+	f.set_rates = true;
+	f.agree.max_rate = 0.001;
+	ck_assert_uint_eq(run(n, NULL, NULL, 1, 300, "x-test;max-rate=0.001",
+			      0), 200);
+	ck_assert_str_eq(f.substate,
+			 "active;expires=300;max-rate=0.0033333333");
+	/* RC-14: min and adaptive lowered to max; min >= adaptive: gone */
+	sip_rates_normalize(&r, 0);
+	ck_assert(r.max_rate == 2 && r.adaptive_min_rate == 2);
+	ck_assert(r.min_rate == 0);
+	r.max_rate = 0;
+	r.min_rate = 0.5;
+	r.adaptive_min_rate = 1;
+	sip_rates_normalize(&r, 10);
+	ck_assert(r.min_rate == 0.5 && r.adaptive_min_rate == 1);
+	sip_notifier_free(n);
+}
+END_TEST
+
 TCase *tcase_sub(void);
 TCase *tcase_sub(void)
 {
@@ -720,5 +747,6 @@ TCase *tcase_sub(void)
 	tcase_add_test(tc, test_sub_pending_queue);
 	tcase_add_test(tc, test_sub_limits);
 	tcase_add_test(tc, test_sub_flow_gone);
+	tcase_add_test(tc, test_sub_rc9);
 	return tc;
 }
