@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -108,6 +109,17 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* CPU seconds (user + system) of this process. */
+static double cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+	       ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) /
+		       1e6;
+}
+
 static int parse_ul(const char *s, unsigned long max, unsigned long *out)
 {
 	char *end;
@@ -130,7 +142,7 @@ int main(int argc, char **argv)
 	struct timeval tv = {MAX_SECONDS, 0};
 	char hp[SIP_SA_STRMAX];
 	unsigned long window = 32, i;
-	double t0, dt;
+	double t0, dt, c0, dc;
 	int opt, rc = 1;
 
 	memset(&b, 0, sizeof(b));
@@ -163,15 +175,19 @@ int main(int argc, char **argv)
 	if (!cap || evtimer_add(cap, &tv))
 		goto out;
 	t0 = now_s();
+	c0 = cpu_s();
 	for (i = 0; i < window && b.sent < b.count; i++)
 		if (send_one(&b))
 			goto out;
 	event_base_dispatch(b.base);
 	dt = now_s() - t0;
+	dc = cpu_s() - c0;
 	printf("sip_udp_bench: %lu NOTIFY (%d-byte body) -> %lu x 200, "
-	       "%lu failed, window %lu: %.3f s, %.0f transactions/s\n",
-	       b.done, BODY_LEN, b.ok, b.failed, window, dt,
-	       dt > 0 ? (double)b.done / dt : 0.0);
+	       "%lu failed, window %lu: %.3f s wall, %.3f s CPU; "
+	       "%.0f transactions/s wall, %.0f per CPU second\n",
+	       b.done, BODY_LEN, b.ok, b.failed, window, dt, dc,
+	       dt > 0 ? (double)b.done / dt : 0.0,
+	       dc > 0 ? (double)b.done / dc : 0.0);
 	rc = b.done == b.count && !b.failed ? 0 : 1;
 out:
 	if (cap)

@@ -45,7 +45,7 @@ struct sip_ctrans {
 static void ctrans_destroy(struct sip_ctrans *ct)
 {
 	struct sip_stack *st = ct->st;
-	struct sip_ctrans **pp = &st->cbuck[ct->hash % SIP_TRANS_BUCKETS];
+	struct sip_ctrans **pp = &st->cbuck[ct->hash & (st->ncbuck - 1)];
 
 	while (*pp && *pp != ct)
 		pp = &(*pp)->next;
@@ -63,9 +63,32 @@ void sip_ctrans_flush(struct sip_stack *st)
 {
 	size_t i;
 
-	for (i = 0; i < SIP_TRANS_BUCKETS; i++)
+	for (i = 0; st->cbuck && i < st->ncbuck; i++)
 		while (st->cbuck[i])
 			ctrans_destroy(st->cbuck[i]);
+}
+
+/* More buckets once chains average two entries. */
+static void grow(struct sip_stack *st)
+{
+	size_t n = st->ncbuck * 4, i;
+	struct sip_ctrans **nb, *ct;
+
+	if (st->nctrans < 2 * st->ncbuck || n > SIP_TRANS_BUCKETS_MAX)
+		return;
+	nb = calloc(n, sizeof(*nb));
+	if (!nb)
+		return;
+	for (i = 0; i < st->ncbuck; i++) {
+		while ((ct = st->cbuck[i]) != NULL) {
+			st->cbuck[i] = ct->next;
+			ct->next = nb[ct->hash & (n - 1)];
+			nb[ct->hash & (n - 1)] = ct;
+		}
+	}
+	free(st->cbuck);
+	st->cbuck = nb;
+	st->ncbuck = n;
 }
 
 static void tmr_free(void *arg)
@@ -125,7 +148,7 @@ void sip_ctrans_recv(struct sip_stack *st, const struct sip_msg *resp)
 	uint32_t hash = sip_hash_pl(&resp->via.branch);
 	uint64_t k;
 
-	for (ct = st->cbuck[hash % SIP_TRANS_BUCKETS]; ct; ct = ct->next)
+	for (ct = st->cbuck[hash & (st->ncbuck - 1)]; ct; ct = ct->next)
 		if (ct->hash == hash && ct->branchlen == resp->via.branch.l &&
 		    !memcmp(ct->branch, resp->via.branch.p, ct->branchlen) &&
 		    sip_pl_eq_str(&resp->cseq.method, ct->method))
@@ -180,7 +203,7 @@ void sip_ctrans_conn_closed(struct sip_stack *st, uint64_t conn_id,
 	struct sip_ctrans *ct;
 	size_t i;
 
-	for (i = 0; i < SIP_TRANS_BUCKETS; i++)
+	for (i = 0; i < st->ncbuck; i++)
 		for (ct = st->cbuck[i]; ct; ct = ct->next)
 			if (ct->path.conn_id == conn_id &&
 			    ct->state < CTRANS_COMPLETED)
@@ -389,9 +412,10 @@ int sip_request_send(struct sip_stack *st, const struct sip_req_desc *rd,
 		free(ct->req);
 		goto out;
 	}
-	ct->next = st->cbuck[ct->hash % SIP_TRANS_BUCKETS];
-	st->cbuck[ct->hash % SIP_TRANS_BUCKETS] = ct;
+	ct->next = st->cbuck[ct->hash & (st->ncbuck - 1)];
+	st->cbuck[ct->hash & (st->ncbuck - 1)] = ct;
 	st->nctrans++;
+	grow(st);
 	if (ctp)
 		*ctp = ct;
 	ct = NULL;

@@ -204,6 +204,14 @@ int sip_stack_alloc(struct sip_stack **stp, struct event_base *base,
 	st->base = base;
 	st->conf = *conf;
 	st->next_conn_id = 1;
+	st->sbuck = calloc(SIP_TRANS_BUCKETS, sizeof(*st->sbuck));
+	st->cbuck = calloc(SIP_TRANS_BUCKETS, sizeof(*st->cbuck));
+	if (!st->sbuck || !st->cbuck) {
+		err = ENOMEM;
+		goto out;
+	}
+	st->nsbuck = SIP_TRANS_BUCKETS;
+	st->ncbuck = SIP_TRANS_BUCKETS;
 	err = str_dup(&st->user_agent, conf->user_agent);
 	if (!err)
 		err = str_dup(&st->domain, conf->domain);
@@ -242,6 +250,8 @@ void sip_stack_free(struct sip_stack *st)
 	st->conf.flow_h = NULL;
 	sip_ctrans_flush(st);
 	sip_strans_flush(st);
+	free(st->sbuck);
+	free(st->cbuck);
 	sip_transp_close(st);
 	sip_tls_close(st);
 	sip_timers_close(st);

@@ -17,8 +17,10 @@ struct evconnlistener;
 struct bufferevent;
 struct ssl_ctx_st;
 
-/* Transaction hash buckets (chained); a power of two. */
-#define SIP_TRANS_BUCKETS 4096u
+/* Transaction hash buckets (chained): start, grown x4 when the chains
+ * average 2 entries, up to the maximum; powers of two. */
+#define SIP_TRANS_BUCKETS 1024u
+#define SIP_TRANS_BUCKETS_MAX (1u << 20)
 /* Branch: magic cookie + 16 hex digits. */
 #define SIP_BRANCH_MAX 32
 /* Key of a server transaction (see strans.c). */
@@ -77,8 +79,9 @@ struct sip_stack {
 	struct sip_strv events, accepts, supported;
 
 	/* transactions */
-	struct sip_strans *sbuck[SIP_TRANS_BUCKETS];
-	struct sip_ctrans *cbuck[SIP_TRANS_BUCKETS];
+	struct sip_strans **sbuck;
+	struct sip_ctrans **cbuck;
+	size_t nsbuck, ncbuck;
 	size_t nstrans, nctrans;
 
 	/* transports */

@@ -376,7 +376,7 @@ static struct sip_strans *find(struct sip_stack *st, const char *key,
 {
 	struct sip_strans *t;
 
-	for (t = st->sbuck[hash % SIP_TRANS_BUCKETS]; t; t = t->next)
+	for (t = st->sbuck[hash & (st->nsbuck - 1)]; t; t = t->next)
 		if (t->hash == hash && t->keylen == keylen &&
 		    !memcmp(t->key, key, keylen) &&
 		    t->state != STRANS_TERMINATED)
@@ -403,10 +403,34 @@ static struct sip_strans *lookup(struct sip_stack *st,
 
 /* ---- life cycle ---- */
 
+/* More buckets once chains average two entries (allocation failure
+ * only leaves the chains longer). */
+static void grow(struct sip_stack *st)
+{
+	size_t n = st->nsbuck * 4, i;
+	struct sip_strans **nb, *t;
+
+	if (st->nstrans < 2 * st->nsbuck || n > SIP_TRANS_BUCKETS_MAX)
+		return;
+	nb = calloc(n, sizeof(*nb));
+	if (!nb)
+		return;
+	for (i = 0; i < st->nsbuck; i++) {
+		while ((t = st->sbuck[i]) != NULL) {
+			st->sbuck[i] = t->next;
+			t->next = nb[t->hash & (n - 1)];
+			nb[t->hash & (n - 1)] = t;
+		}
+	}
+	free(st->sbuck);
+	st->sbuck = nb;
+	st->nsbuck = n;
+}
+
 static void strans_destroy(struct sip_strans *t)
 {
 	struct sip_stack *st = t->st;
-	struct sip_strans **pp = &st->sbuck[t->hash % SIP_TRANS_BUCKETS];
+	struct sip_strans **pp = &st->sbuck[t->hash & (st->nsbuck - 1)];
 
 	while (*pp && *pp != t)
 		pp = &(*pp)->next;
@@ -542,9 +566,10 @@ int sip_strans_alloc(struct sip_strans **tp, struct sip_stack *st,
 	t->state = STRANS_TRYING;
 	sip_timer_init(&t->tmr);
 	sip_timer_init(&t->tg);
-	t->next = st->sbuck[t->hash % SIP_TRANS_BUCKETS];
-	st->sbuck[t->hash % SIP_TRANS_BUCKETS] = t;
+	t->next = st->sbuck[t->hash & (st->nsbuck - 1)];
+	st->sbuck[t->hash & (st->nsbuck - 1)] = t;
 	st->nstrans++;
+	grow(st);
 	*tp = t;
 out:
 	sip_buf_reset(&b);
@@ -557,7 +582,7 @@ void sip_strans_flush(struct sip_stack *st)
 {
 	size_t i;
 
-	for (i = 0; i < SIP_TRANS_BUCKETS; i++)
+	for (i = 0; st->sbuck && i < st->nsbuck; i++)
 		while (st->sbuck[i])
 			strans_destroy(st->sbuck[i]);
 }
