@@ -9,10 +9,12 @@
 #include "locd/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -516,6 +518,29 @@ static int parent_dir(struct locd_store *st, const char *path)
 	return rc;
 }
 
+/*
+ * Positions are personal data: create a new database file 0600 before
+ * SQLite opens it (an empty file is a valid empty database); SQLite gives
+ * its -wal and -shm files the mode of the database file.
+ */
+static int file_private(struct locd_store *st, const char *path)
+{
+	int fd, rc;
+
+	if (strcmp(path, ":memory:") == 0)
+		return 0;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	if (errno == EEXIST)
+		return 0;
+	rc = errno;
+	msg_set(st, "store: cannot create %.200s: %s", path, strerror(rc));
+	return rc;
+}
+
 int locd_store_open(struct locd_store **stp,
 		    const struct locd_store_opts *opts, char *errmsg,
 		    size_t errmsg_sz)
@@ -536,6 +561,9 @@ int locd_store_open(struct locd_store **stp,
 		return ENOMEM;
 	}
 	rc = parent_dir(st, opts->path);
+	if (rc)
+		goto out;
+	rc = file_private(st, opts->path);
 	if (rc)
 		goto out;
 	rc = sqlite3_open_v2(opts->path, &st->db,

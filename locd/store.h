@@ -138,7 +138,8 @@ struct locd_store_opts {
 };
 
 /*
- * Open (creating if needed, parent directories 0700) and migrate. On
+ * Open (creating if needed: the file 0600, parent directories 0700) and
+ * migrate. On
  * error *stp is untouched and errmsg (if not NULL, errmsg_sz bytes) says
  * why. Errors: EINVAL, EPROTO (schema newer than LOCD_STORE_VERSION),
  * EBADMSG (not a database or corrupt), EACCES/EROFS/ENOSPC, EIO, ENOMEM.

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "filters/lf_sched.h"
 #include "locd/store.h"
 
 static char tmpdir[64];
@@ -192,13 +193,16 @@ START_TEST(test_migrate_empty)
 {
 	struct locd_store *st = store_open();
 	struct stat sb;
-	char dir[128];
+	char dir[128], wal[160];
 
 	ck_assert_int_eq(locd_store_version(st), LOCD_STORE_VERSION);
 	locd_store_close(st);
 	snprintf(dir, sizeof(dir), "%s/var", tmpdir);
 	ck_assert_int_eq(stat(dir, &sb), 0);
 	ck_assert_uint_eq(sb.st_mode & 0777, 0700);
+	/* personal data: the database is private even under umask 022 */
+	ck_assert_int_eq(stat(dbpath, &sb), 0);
+	ck_assert_uint_eq(sb.st_mode & 0777, 0600);
 	ck_assert_int_eq(raw_int("PRAGMA user_version"), 2);
 	ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE "
 				 "type = 'table' AND name IN ('subscriptions',"
@@ -214,6 +218,10 @@ START_TEST(test_migrate_empty)
 	/* reopening a current database migrates nothing */
 	st = store_open();
 	ck_assert_int_eq(locd_store_version(st), 2);
+	ck_assert_int_eq(locd_store_counter_add(st, "x", 1, NULL), 0);
+	snprintf(wal, sizeof(wal), "%s-wal", dbpath);
+	ck_assert_int_eq(stat(wal, &sb), 0);
+	ck_assert_uint_eq(sb.st_mode & 0777, 0600);
 	locd_store_close(st);
 }
 END_TEST
@@ -340,12 +348,13 @@ END_TEST
 START_TEST(test_sub_roundtrip)
 {
 	static const unsigned char eval[] = {0, 1, 0, 2, 0xff, 0};
-	static const unsigned char sched[] = {'\0', 'x', '\0'};
 	static const unsigned char flow[] = {9, 0, 9};
 	static const char filter[] = "<filter>\0tail";
 	struct locd_store *st = store_open();
 	struct locd_store_sub u, v;
 	struct collect c = {0};
+	struct lf_sched ls, ls2;
+	struct lf_sched_cfg lcfg;
 	char *routes, line[256];
 	size_t i, off = 0, cap = 100 * 240;
 	uint64_t n;
@@ -385,8 +394,13 @@ START_TEST(test_sub_roundtrip)
 	u.filter_body.len = sizeof(filter);
 	u.eval_state.data = eval;
 	u.eval_state.len = sizeof(eval);
-	u.sched_state.data = sched;
-	u.sched_state.len = sizeof(sched);
+	/* the scheduler state as the notifier stores it: raw bytes */
+	memset(&ls, 0, sizeof(ls));
+	lf_sched_cfg_init(&lcfg);
+	lf_sched_init(&ls, &lcfg, 12.5);
+	lf_sched_latch(&ls, 13.0, 1, 0);
+	u.sched_state.data = &ls;
+	u.sched_state.len = sizeof(ls);
 	u.max_rate = 0.2;
 	u.min_rate = 0.0333333333333;
 	u.adaptive_min_rate = 0.1;
@@ -422,6 +436,10 @@ START_TEST(test_sub_roundtrip)
 	blob_eq(&v.filter_body, &u.filter_body);
 	blob_eq(&v.eval_state, &u.eval_state);
 	blob_eq(&v.sched_state, &u.sched_state);
+	memcpy(&ls2, v.sched_state.data, sizeof(ls2));
+	ck_assert(ls2.pending);
+	ck_assert_double_eq(ls2.first_latch, 13.0);
+	ck_assert_double_eq(ls2.cfg.quarantine, lcfg.quarantine);
 	ck_assert_double_eq(v.max_rate, 0.2);
 	ck_assert_double_eq(v.min_rate, 0.0333333333333);
 	ck_assert_double_eq(v.adaptive_min_rate, 0.1);
