@@ -236,6 +236,38 @@ int sip_sub_terminate(struct sip_sub *sub, enum sip_sub_reason reason,
 void sip_sub_notify_result(struct sip_sub *sub, int err, uint16_t scode,
 			   const struct sip_msg *resp, uint64_t now);
 
+/*
+ * Persistence: what the daemon stores to resume a subscription after a
+ * restart (plain fields; views into the subscription, valid while it
+ * lives and is not changed).  remaining is whole seconds left at `now`
+ * of the save; the daemon subtracts the wall time that passed.
+ */
+struct sip_sub_rec {
+	struct sip_dialog_rec dlg;
+	const char *event;          /* package name */
+	const char *event_id;       /* NULL: none */
+	enum sip_sub_state state;   /* pending or active */
+	uint32_t remaining;
+	struct sip_rates rates;
+};
+
+/* Fill rec for sub (live or not) at now.  0, EINVAL, ENOENT (ended). */
+int sip_sub_save(const struct sip_sub *sub, uint64_t now,
+		 struct sip_sub_rec *rec)
+	__attribute__((warn_unused_result));
+/*
+ * Recreate a subscription from rec with package state pstate: it expires
+ * rec->remaining seconds after now; no NOTIFY is sent (the package
+ * resynchronises with sip_sub_notify; the next local CSeq continues from
+ * the record).  *subp (optional) gets it.  Returns 0, EINVAL, ENOENT
+ * (package not registered, or remaining 0), EEXIST (same dialog and
+ * event already live), EOVERFLOW (max_subs or a field limit), ENOMEM.
+ */
+int sip_notifier_restore(struct sip_notifier *n,
+			 const struct sip_sub_rec *rec, void *pstate,
+			 uint64_t now, struct sip_sub **subp)
+	__attribute__((warn_unused_result));
+
 enum sip_sub_state sip_sub_state_get(const struct sip_sub *sub);
 /* Whole seconds left (0 when terminated or past). */
 uint32_t sip_sub_remaining(const struct sip_sub *sub, uint64_t now);

@@ -763,6 +763,88 @@ size_t sip_notifier_count(const struct sip_notifier *n)
 	return n ? n->live : 0;
 }
 
+/* --- Persistence. */
+
+int sip_sub_save(const struct sip_sub *sub, uint64_t now,
+		 struct sip_sub_rec *rec)
+{
+	if (!sub || !rec)
+		return EINVAL;
+	if (sub->state == SIP_SUB_TERMINATED)
+		return ENOENT;
+	memset(rec, 0, sizeof(*rec));
+	sip_dialog_save(&sub->dlg, &rec->dlg);
+	rec->event = sub_pkg(sub)->name;
+	rec->event_id = sub->event_id;
+	rec->state = sub->state;
+	rec->remaining = sip_sub_remaining(sub, now);
+	rec->rates = sub->rates;
+	return 0;
+}
+
+static bool sub_same(const struct sip_sub *s, size_t pkg,
+		     const struct sip_sub_rec *rec)
+{
+	const struct sip_dialog *d = &s->dlg;
+
+	if (s->state == SIP_SUB_TERMINATED || s->pkg != pkg ||
+	    strcmp(d->callid, rec->dlg.callid) != 0 ||
+	    strcmp(d->ltag, rec->dlg.ltag) != 0)
+		return false;
+	if (!s->event_id || !rec->event_id)
+		return !s->event_id && !rec->event_id;
+	return strcmp(s->event_id, rec->event_id) == 0;
+}
+
+int sip_notifier_restore(struct sip_notifier *n,
+			 const struct sip_sub_rec *rec, void *pstate,
+			 uint64_t now, struct sip_sub **subp)
+{
+	struct sip_sub *s;
+	size_t pkg;
+	int err;
+
+	if (!n || !rec || !rec->event || !rec->dlg.callid ||
+	    !rec->dlg.ltag || rec->state == SIP_SUB_TERMINATED)
+		return EINVAL;
+	for (pkg = 0; pkg < n->pkgc; pkg++)
+		if (strcmp(n->pkgv[pkg].name, rec->event) == 0)
+			break;
+	if (pkg == n->pkgc || !rec->remaining)
+		return ENOENT;
+	for (s = n->head; s; s = s->next)
+		if (sub_same(s, pkg, rec))
+			return EEXIST;
+	if (n->live >= n->conf.max_subs)
+		return EOVERFLOW;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return ENOMEM;
+	s->n = n;
+	s->pkg = pkg;
+	sip_buf_init(&s->qbody, SIP_EVT_BODY_MAX);
+	err = sip_dialog_load(&s->dlg, &rec->dlg);
+	if (!err)
+		err = evt_strdup(&s->event_id, rec->event_id, SIP_EVT_ID_MAX);
+	if (err) {
+		sub_destroy(s);
+		return err;
+	}
+	s->state = rec->state;
+	s->rates = rec->rates;
+	s->pstate = pstate;
+	s->expires_at = now + (uint64_t)rec->remaining * 1000;
+	s->next = n->head;
+	if (n->head)
+		n->head->prev = s;
+	n->head = s;
+	s->linked = true;
+	n->live++;
+	if (subp)
+		*subp = s;
+	return 0;
+}
+
 /* --- Accessors. */
 
 enum sip_sub_state sip_sub_state_get(const struct sip_sub *sub)

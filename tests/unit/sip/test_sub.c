@@ -728,6 +728,81 @@ START_TEST(test_sub_rc9)
 }
 END_TEST
 
+/* Save, drop the notifier (restart), restore: CSeq and tags go on. */
+START_TEST(test_sub_restore)
+{
+	struct fake f;
+	struct sip_notifier *n = mk(&f, 0), *n2;
+	struct sip_sub_rec rec;
+	struct sip_sub *s2 = NULL;
+	struct sip_dialog_rec drec;
+	char ltag[64], callid[64], id[16], event[16];
+	char rtarget[128], rtag[64], luri[128], ruri[128], route[128];
+	uint32_t lseq;
+	struct fake f2;
+
+	ck_assert_uint_eq(run(n, NULL, NULL, 1, 600, "x-test;id=7", 0), 200);
+	answer(n, &f, 200, NULL, 10);
+	ck_assert_int_eq(sip_sub_save(f.sub, 100000, &rec), 0);
+	ck_assert_uint_eq(rec.remaining, 500);
+	ck_assert_str_eq(rec.event, "x-test");
+	ck_assert_str_eq(rec.event_id, "7");
+	ck_assert_int_eq(rec.state, SIP_SUB_ACTIVE);
+	/* copy the strings out, as a database would */
+	snprintf(ltag, sizeof(ltag), "%s", rec.dlg.ltag);
+	snprintf(rtag, sizeof(rtag), "%s", rec.dlg.rtag);
+	snprintf(callid, sizeof(callid), "%s", rec.dlg.callid);
+	snprintf(luri, sizeof(luri), "%s", rec.dlg.luri);
+	snprintf(ruri, sizeof(ruri), "%s", rec.dlg.ruri);
+	snprintf(rtarget, sizeof(rtarget), "%s", rec.dlg.rtarget);
+	snprintf(route, sizeof(route), "%s", rec.dlg.routev[0]);
+	snprintf(id, sizeof(id), "%s", rec.event_id);
+	snprintf(event, sizeof(event), "%s", rec.event);
+	lseq = rec.dlg.lseq;
+	ck_assert_uint_eq(rec.dlg.routec, 1);
+	sip_notifier_free(n);
+
+	n2 = mk(&f2, 0);
+	memset(&drec, 0, sizeof(drec));
+	drec.callid = callid;
+	drec.ltag = ltag;
+	drec.rtag = rtag;
+	drec.luri = luri;
+	drec.ruri = ruri;
+	drec.rtarget = rtarget;
+	drec.routev[0] = route;
+	drec.routec = 1;
+	drec.lseq = lseq;
+	drec.rseq = 1;
+	drec.rseq_set = true;
+	rec.dlg = drec;
+	rec.event = event;
+	rec.event_id = id;
+	rec.remaining = 400;
+	ck_assert_int_eq(sip_notifier_restore(n2, &rec, &f2.state_tok,
+					      5000, &s2), 0);
+	ck_assert_int_eq(sip_notifier_restore(n2, &rec, &f2.state_tok,
+					      5000, NULL), EEXIST);
+	ck_assert_uint_eq(sip_notifier_count(n2), 1);
+	ck_assert_uint_eq(sip_notifier_next_due(n2), 405000);
+	ck_assert_int_eq(f2.sent, 0);
+	ck_assert_int_eq(sip_sub_notify(s2, "r", 1, PKG_CTYPE, 6000), 0);
+	ck_assert_uint_eq(f2.cseq, lseq + 1);
+	ck_assert_str_eq(f2.substate, "active;expires=399");
+	ck_assert_str_eq(f2.event, "x-test;id=7");
+	answer(n2, &f2, 200, NULL, 7000);
+	/* the subscriber's refresh finds it */
+	ck_assert_uint_eq(run(n2, NULL, ltag, 2, 600, "x-test;id=7", 8000),
+			  200);
+	ck_assert_int_eq(f2.refreshes, 1);
+	/* unknown package or nothing left: ENOENT */
+	rec.event = "nosuch";
+	ck_assert_int_eq(sip_notifier_restore(n2, &rec, NULL, 0, NULL),
+			 ENOENT);
+	sip_notifier_free(n2);
+}
+END_TEST
+
 TCase *tcase_sub(void);
 TCase *tcase_sub(void)
 {
@@ -748,5 +823,6 @@ TCase *tcase_sub(void)
 	tcase_add_test(tc, test_sub_limits);
 	tcase_add_test(tc, test_sub_flow_gone);
 	tcase_add_test(tc, test_sub_rc9);
+	tcase_add_test(tc, test_sub_restore);
 	return tc;
 }
