@@ -297,6 +297,64 @@ START_TEST(loop_wildcard)
 }
 END_TEST
 
+START_TEST(tcp_refused_503)
+{
+	/* §8.1.3.1: a connection that cannot be made is a 503 */
+	struct event_base *base = event_base_new();
+	struct sip_req_desc rd;
+	struct waiter w = {0};
+	struct node cli, tmp;
+	struct sip_sa sa;
+	char ruri[128];
+
+	w.base = base;
+	/* a port that was just free: listen, read it back, close */
+	node_init(&tmp, base, NULL);
+	ck_assert_int_eq(sip_stack_listen(tmp.st, "tcp:127.0.0.1:0"), 0);
+	ck_assert_int_eq(sip_stack_laddr(tmp.st, SIP_TRANSP_TCP, AF_INET,
+					 &sa), 0);
+	sip_stack_free(tmp.st);
+	snprintf(ruri, sizeof(ruri), "sip:x@127.0.0.1:%u;transport=tcp",
+		 (unsigned)sip_sa_port(&sa));
+	node_init(&cli, base, NULL);
+	desc(&rd, "SUBSCRIBE", ruri);
+	ck_assert_int_eq(sip_request_send(cli.st, &rd, resp_h, &w, NULL), 0);
+	run(base, WAIT_MS);
+	ck_assert_int_eq(w.n, 1);
+	ck_assert_int_ne(w.err, 0);
+	ck_assert_uint_eq(w.scode, 503);
+	ck_assert_int_eq(cli.closed, 1);
+	sip_stack_free(cli.st);
+	event_base_free(base);
+}
+END_TEST
+
+START_TEST(sa_helpers)
+{
+	struct sip_sa a, b;
+	char buf[SIP_SA_STRMAX];
+
+	ck_assert_int_eq(sip_sa_set(&a, "192.0.2.1", 5060), 0);
+	ck_assert_int_eq(sip_sa_print(&a, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "192.0.2.1:5060");
+	ck_assert_int_eq(sip_sa_set(&b, "[2001:db8::1]", 5061), 0);
+	ck_assert_int_eq(sip_sa_af(&b), AF_INET6);
+	ck_assert_int_eq(sip_sa_print(&b, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "[2001:db8::1]:5061");
+	ck_assert_int_eq(sip_sa_host(&b, buf, sizeof(buf)), 0);
+	ck_assert_str_eq(buf, "2001:db8::1");
+	ck_assert_int_eq(sip_sa_host(&b, buf, 4), EOVERFLOW);
+	ck_assert(!sip_sa_eq(&a, &b));
+	ck_assert_int_eq(sip_sa_set(&b, "192.0.2.1", 5060), 0);
+	ck_assert(sip_sa_eq(&a, &b));
+	ck_assert_int_eq(sip_sa_set(&b, "192.0.2.1", 5062), 0);
+	ck_assert(!sip_sa_eq(&a, &b));
+	ck_assert_int_eq(sip_sa_set(&b, "example.com", 5060), EINVAL);
+	ck_assert_int_eq(sip_sa_set(&b, "1.2.3.4.5", 5060), EINVAL);
+	ck_assert_int_eq(sip_sa_set(NULL, "1.2.3.4", 1), EINVAL);
+}
+END_TEST
+
 START_TEST(listen_bad_spec)
 {
 	struct event_base *base = event_base_new();
@@ -644,6 +702,8 @@ TCase *tcase_transp(void)
 	tcase_add_test(tc, loop_tcp_v6);
 	tcase_add_test(tc, loop_wildcard);
 	tcase_add_test(tc, listen_bad_spec);
+	tcase_add_test(tc, tcp_refused_503);
+	tcase_add_test(tc, sa_helpers);
 	tcase_add_test(tc, tcp_ping_and_caps);
 	tcase_add_test(tc, tcp_idle_and_max_conns);
 	tcase_add_test(tc, loop_tls);

@@ -582,6 +582,36 @@ START_TEST(options_nothing_registered)
 }
 END_TEST
 
+START_TEST(many_transactions)
+{
+	/* 5,000 live transactions: the table grows; matching still holds */
+	struct sip_stack_stats s;
+	struct fake f;
+	struct srec r;
+	char branch[32];
+	int i;
+
+	setup(&f, &r);
+	for (i = 0; i < 5000; i++) {
+		snprintf(branch, sizeof(branch), "z9hG4bKmany%d", i);
+		feed(&f, "SUBSCRIBE", branch, "", "Event: presence\r\n");
+		fake_clear(&f);
+	}
+	ck_assert_int_eq(r.n, 5000);
+	ck_assert_uint_eq(strans_count(&f), 5000);
+	feed(&f, "SUBSCRIBE", "z9hG4bKmany0", "", "Event: presence\r\n");
+	feed(&f, "SUBSCRIBE", "z9hG4bKmany4999", "",
+	     "Event: presence\r\n");
+	ck_assert_int_eq(r.n, 5000);
+	ck_assert_uint_eq(f.n, 2);
+	sip_stack_stats_get(f.st, &s);
+	ck_assert_uint_eq(s.retrans_absorbed, 2);
+	fake_advance(&f, 32000);
+	ck_assert_uint_eq(strans_count(&f), 0);
+	fake_reset(&f);
+}
+END_TEST
+
 START_TEST(stack_bad_args)
 {
 	struct sip_stack_conf c;
@@ -621,6 +651,7 @@ TCase *tcase_tsx_server(void)
 	tcase_add_test(tc, max_trans_503);
 	tcase_add_test(tc, flow_reuse_ob);
 	tcase_add_test(tc, options_nothing_registered);
+	tcase_add_test(tc, many_transactions);
 	tcase_add_test(tc, stack_bad_args);
 	return tc;
 }
