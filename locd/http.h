@@ -138,7 +138,8 @@ size_t locd_devices_count(const struct locd_devices *d);
 enum locd_device_auth {
 	LOCD_DEVICE_OK = 0,
 	LOCD_DEVICE_NO_TOKEN,	/* a token is needed and none was sent */
-	LOCD_DEVICE_DENIED,	/* wrong token, or unknown device */
+	LOCD_DEVICE_DENIED,	/* wrong token, or no token to check */
+	LOCD_DEVICE_UNKNOWN,	/* not mapped, and tokens are required */
 };
 
 /*
@@ -214,9 +215,10 @@ struct locd_http_conf {
  *   GET|POST /?id=..   OsmAnd ingest; 200 "ok", 400 with the reason, 401
  *                      (no token; WWW-Authenticate: Bearer), 403 (wrong
  *                      token or unknown device), 413 body too large, 414
- *                      query too large, 415 body not a form, 503 when
- *                      ingesth fails; a same-time resend is 200 and not
- *                      ingested again.
+ *                      query too large, 415 body not a form, 431 header
+ *                      fields over headers_max (evhttp drops blocks over
+ *                      twice that with a 400), 503 when ingesth fails; a
+ *                      same-time resend is 200 and not ingested again.
  *   GET /healthz       200 "ok"
  *   GET /metrics       Prometheus text from conf->metrics
  *   other paths 404, other methods 405 (with Allow).
