@@ -40,6 +40,7 @@ struct sip_ctrans {
 	uint64_t e_ms;
 	sip_resp_h *h;
 	void *arg;
+	int fail_err;                  /* connection failure to report */
 };
 
 static void ctrans_destroy(struct sip_ctrans *ct)
@@ -197,17 +198,39 @@ void sip_ctrans_cancel(struct sip_ctrans *ct)
 	}
 }
 
+/* Report a connection failure (from the loop, not from the close). */
+static void tmr_fail(void *arg)
+{
+	struct sip_ctrans *ct = arg;
+	sip_resp_h *h = ct->h;
+
+	ct->h = NULL;
+	if (h)
+		h(ct->fail_err, 503, NULL, ct->arg);
+	ctrans_destroy(ct);
+}
+
 void sip_ctrans_conn_closed(struct sip_stack *st, uint64_t conn_id,
 			    int err)
 {
 	struct sip_ctrans *ct;
 	size_t i;
 
-	for (i = 0; i < st->ncbuck; i++)
-		for (ct = st->cbuck[i]; ct; ct = ct->next)
-			if (ct->path.conn_id == conn_id &&
-			    ct->state < CTRANS_COMPLETED)
-				finish(ct, err ? err : ECONNRESET, 503);
+	/* handlers run later: one may send and grow the table we walk */
+	for (i = 0; i < st->ncbuck; i++) {
+		for (ct = st->cbuck[i]; ct; ct = ct->next) {
+			if (ct->path.conn_id != conn_id ||
+			    ct->state >= CTRANS_COMPLETED)
+				continue;
+			ct->state = CTRANS_TERMINATED;
+			ct->fail_err = err ? err : ECONNRESET;
+			sip_timer_cancel(&ct->te);
+			sip_timer_cancel(&ct->tf);
+			if (sip_timer_start(st, &ct->tk, 0, tmr_fail, ct))
+				sip_stack_log(st, LOG_ERR,
+					      "ctrans: timer: no memory");
+		}
+	}
 }
 
 /* ---- building ---- */

@@ -25,7 +25,9 @@
  * server transaction handle is the handler's until it sends a final
  * response; a client transaction handle is valid until its handler got a
  * final result or it was cancelled.  Stack objects are freed by
- * sip_stack_free (no callbacks run from it).
+ * sip_stack_free (no callbacks run from it; never call it from one).
+ * A server transaction whose handler never answers lives until the
+ * stack is freed: answer every request.
  * Limits: sip_limits for messages (64 KiB), connections (max_conns),
  * per-connection output queue, transactions (max_trans); over a limit a
  * request gets 503 or the connection is closed.
