@@ -5,7 +5,9 @@
 #include <check.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "locd/http.h"
@@ -382,6 +384,72 @@ START_TEST(test_osmand_check)
 }
 END_TEST
 
+/* Mutations of a valid request (deterministic LCG, run under ASan too):
+ * each result is 0 with a fix in range, or one of the documented codes
+ * with a reason; nothing reads past the given length (the input is not
+ * NUL-ended). */
+START_TEST(test_osmand_mutate)
+{
+	static const char base[] =
+		"id=dev1&lat=52.52&lon=13.405&timestamp=2023-11-14T22:13:20Z"
+		"&speed=10&altitude=34.5&accuracy=12&bearing=90&hdop=1.2"
+		"&token=abc%2Ddef&valid=1";
+	static const char alphabet[] = "=&%+.-eE0123456789aAfFxZT:nN";
+	uint32_t seed = 12345;
+	char buf[sizeof(base) + 8];
+	int i, j, ok = 0;
+
+	for (i = 0; i < 20000; i++) {
+		size_t n = sizeof(base) - 1;
+		struct locd_fix f;
+		enum locd_refuse why = LOCD_REFUSE_COUNT;
+		const char *reason = NULL;
+		char *heap;
+		int err, k = 1 + (int)(seed % 4);
+
+		memcpy(buf, base, n);
+		for (j = 0; j < k; j++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t at = (seed >> 8) % n;
+			seed = seed * 1103515245u + 12345u;
+			switch (seed % 3) {
+			case 0:	/* replace */
+				buf[at] = alphabet[(seed >> 8) %
+						   (sizeof(alphabet) - 1)];
+				break;
+			case 1:	/* delete */
+				memmove(buf + at, buf + at + 1, n - at - 1);
+				n--;
+				break;
+			default:	/* truncate */
+				n = at + 1;
+				break;
+			}
+		}
+		heap = malloc(n ? n : 1);	/* exact size: ASan checks */
+		ck_assert_ptr_nonnull(heap);
+		memcpy(heap, buf, n);
+		err = locd_osmand_parse(heap, n, NULL, NOW, &f, &why, &reason);
+		free(heap);
+		if (err == 0) {
+			ok++;
+			ck_assert(geo_point_valid(&f.pos));
+			ck_assert(!f.has_speed || (f.speed >= 0 &&
+						   isfinite(f.speed)));
+			ck_assert(f.time >= 0 && isfinite(f.time));
+			ck_assert_uint_gt(strlen(f.device), 0);
+			continue;
+		}
+		ck_assert_msg(err == EBADMSG || err == EOVERFLOW ||
+				      err == ERANGE,
+			      "mutation %d: err %d", i, err);
+		ck_assert_ptr_nonnull(reason);
+		ck_assert_int_lt(why, LOCD_REFUSE_COUNT);
+	}
+	ck_assert_int_gt(ok, 100);	/* some mutants stay valid */
+}
+END_TEST
+
 TCase *tcase_osmand(void);
 TCase *tcase_osmand(void)
 {
@@ -394,5 +462,6 @@ TCase *tcase_osmand(void)
 	tcase_add_test(tc, test_osmand_limits);
 	tcase_add_test(tc, test_osmand_iso8601);
 	tcase_add_test(tc, test_osmand_check);
+	tcase_add_test(tc, test_osmand_mutate);
 	return tc;
 }

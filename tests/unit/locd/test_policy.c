@@ -5,7 +5,9 @@
 #include <check.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "locd/policy.h"
@@ -423,6 +425,71 @@ START_TEST(test_policy_files)
 }
 END_TEST
 
+/* Mutations of the demo policy: every result is 0 or a documented code
+ * with a reason and a line inside the text; exact-size heap copies let
+ * ASan catch any read past the end. */
+START_TEST(test_policy_mutate)
+{
+	static const char alphabet[] = "[]=#;, \n\tsip:@*abc-0.5";
+	char *text = NULL, *buf, *heap;
+	size_t len = 0;
+	uint32_t seed = 777;
+	int i, j, ok = 0;
+
+	ck_assert_int_eq(locd_file_read("data/demo/policy.ini",
+					LOCD_POLICY_FILE_MAX, &text, &len),
+			 0);
+	buf = malloc(len + 1);
+	ck_assert_ptr_nonnull(buf);
+	for (i = 0; i < 3000; i++) {
+		struct locd_policy *p = NULL;
+		unsigned line = 0, lines = 1;
+		const char *reason = NULL;
+		size_t n = len, k;
+		int err;
+
+		memcpy(buf, text, len);
+		for (j = 0; j < 3; j++) {
+			size_t at;
+			seed = seed * 1103515245u + 12345u;
+			at = (seed >> 8) % n;
+			seed = seed * 1103515245u + 12345u;
+			if (seed % 4 == 0 && n > 1) {
+				memmove(buf + at, buf + at + 1, n - at - 1);
+				n--;
+			} else {
+				buf[at] = alphabet[(seed >> 8) %
+						   (sizeof(alphabet) - 1)];
+			}
+		}
+		for (k = 0; k < n; k++)
+			lines += buf[k] == '\n';
+		heap = malloc(n);
+		ck_assert_ptr_nonnull(heap);
+		memcpy(heap, buf, n);
+		err = locd_policy_parse(&p, heap, n, &line, &reason);
+		free(heap);
+		if (!err) {
+			ok++;
+			ck_assert_uint_le(locd_policy_count(p), 16);
+			locd_policy_free(p);
+			continue;
+		}
+		ck_assert_msg(err == EBADMSG || err == EEXIST ||
+				      err == ENOENT || err == EINVAL ||
+				      err == EOVERFLOW,
+			      "mutation %d: err %d", i, err);
+		ck_assert_ptr_nonnull(reason);
+		ck_assert_uint_ge(line, 1);
+		ck_assert_uint_le(line, lines);
+		ck_assert_ptr_null(p);
+	}
+	ck_assert_int_gt(ok, 100);	/* comments absorb many mutations */
+	free(buf);
+	free(text);
+}
+END_TEST
+
 TCase *tcase_policy(void);
 TCase *tcase_policy(void)
 {
@@ -435,5 +502,6 @@ TCase *tcase_policy(void)
 	tcase_add_test(tc, test_policy_t23_walk);
 	tcase_add_test(tc, test_policy_grid);
 	tcase_add_test(tc, test_policy_files);
+	tcase_add_test(tc, test_policy_mutate);
 	return tc;
 }

@@ -201,6 +201,72 @@ START_TEST(test_users_limits)
 }
 END_TEST
 
+/* End to end with sip_auth (SEC-6): a client that knows the documented
+ * demo password passes Digest verification through locd_users_ha1_h; a
+ * wrong password and an unknown user do not. */
+static enum sip_auth_result digest_try(struct locd_users *u,
+				       unsigned hashes, const char *user,
+				       const char *pw)
+{
+	static const uint8_t secret[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+	const struct sip_auth_req req = {SIP_PL("SUBSCRIBE"),
+					 SIP_PL("sip:alice@localhost"),
+					 {NULL, 0}};
+	struct sip_auth_conf conf = {.realm = "localhost",
+				     .secret = secret,
+				     .secret_len = sizeof(secret),
+				     .hashes = hashes,
+				     .ha1h = locd_users_ha1_h,
+				     .arg = u};
+	char chal[2][SIP_AUTH_CHAL_MAX], buf[2048];
+	struct sip_auth_login login;
+	struct sip_auth_client cl;
+	struct sip_auth_verdict v;
+	struct sip_auth *a = NULL;
+	size_t n = 0, i;
+
+	ck_assert_int_eq(sip_auth_alloc(&a, &conf), 0);
+	ck_assert_int_eq(sip_auth_challenge_build(a, false, 1000, chal, 2,
+						  &n),
+			 0);
+	sip_auth_client_init(&cl);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(sip_auth_client_challenge(&cl, chal[i],
+							   strlen(chal[i])),
+				 0);
+	memset(&login, 0, sizeof(login));
+	sip_pl_set_str(&login.user, user);
+	sip_pl_set_str(&login.password, pw);
+	ck_assert_int_eq(sip_auth_client_authorize(&cl, &login, &req, buf,
+						   sizeof(buf), NULL),
+			 0);
+	ck_assert_int_eq(sip_auth_verify(a, buf, strlen(buf), &req, 1001,
+					 &v),
+			 0);
+	sip_auth_free(a);
+	return v.result;
+}
+
+START_TEST(test_users_digest)
+{
+	struct locd_users *u = NULL;
+	unsigned sha = 1u << SIP_AUTH_SHA256, md5 = 1u << SIP_AUTH_MD5;
+
+	ck_assert_int_eq(locd_users_load(&u, "data/demo/users", "localhost",
+					 NULL, NULL),
+			 0);
+	ck_assert_int_eq(digest_try(u, sha, "alice", "alice-demo"),
+			 SIP_AUTH_OK);
+	ck_assert_int_eq(digest_try(u, md5, "carol", "carol-demo"),
+			 SIP_AUTH_OK);
+	ck_assert_int_eq(digest_try(u, sha, "bob", "alice-demo"),
+			 SIP_AUTH_WRONG_RESPONSE);
+	ck_assert_int_eq(digest_try(u, sha, "mallory", "x"),
+			 SIP_AUTH_UNKNOWN_USER);
+	locd_users_free(u);
+}
+END_TEST
+
 TCase *tcase_users(void);
 TCase *tcase_users(void)
 {
@@ -210,5 +276,6 @@ TCase *tcase_users(void)
 	tcase_add_loop_test(tc, test_users_errors, 0,
 			    (int)(sizeof(bad) / sizeof(bad[0])));
 	tcase_add_test(tc, test_users_limits);
+	tcase_add_test(tc, test_users_digest);
 	return tc;
 }
