@@ -10,12 +10,23 @@
 #include "sip/event_int.h"
 #include "sip/sip_event.h"
 
-/* A NOTIFY in flight: the client transaction and its subscription. */
+/* Who sent a request in flight. */
+enum ct_kind { CT_NOTIFY, CT_SUBSCRIBER, CT_PUBLISHER };
+
+/* A request in flight: the client transaction and its sender. */
 struct evt_ct {
 	struct evt_ct *prev, *next;
 	struct sip_evt_node *node;
-	struct sip_sub *sub;
+	enum ct_kind kind;
+	void *obj;      /* struct sip_sub, sip_subscriber, sip_publisher */
 	struct sip_ctrans *ct;
+};
+
+/* A subscriber or publisher of the node (tools). */
+struct evt_cl {
+	struct evt_cl *next;
+	enum ct_kind kind;
+	void *obj;
 };
 
 struct sip_evt_node {
@@ -25,6 +36,7 @@ struct sip_evt_node {
 	char *contact_user;
 	struct sip_timer timer;
 	struct evt_ct *cts;
+	struct evt_cl *cls;
 };
 
 uint64_t sip_evt_node_now(const struct sip_evt_node *node)
@@ -39,9 +51,17 @@ static void node_rearm(struct sip_evt_node *node)
 {
 	uint64_t due = sip_notifier_next_due(node->n), now;
 	uint64_t d2 = sip_esc_next_due(node->e);
+	struct evt_cl *c;
 
 	if (d2 < due)
 		due = d2;
+	for (c = node->cls; c; c = c->next) {
+		d2 = c->kind == CT_SUBSCRIBER ?
+		     sip_subscriber_next_due(c->obj) :
+		     sip_publisher_next_due(c->obj);
+		if (d2 < due)
+			due = d2;
+	}
 	if (due == UINT64_MAX) {
 		sip_timer_cancel(&node->timer);
 		return;
@@ -57,8 +77,17 @@ static void timer_h(void *arg)
 	struct sip_evt_node *node = arg;
 	uint64_t now = sip_stack_now(node->st);
 
+	struct evt_cl *c, *next;
+
 	sip_notifier_tick(node->n, now);
 	sip_esc_tick(node->e, now);
+	for (c = node->cls; c; c = next) {
+		next = c->next; /* a close callback may free c's object */
+		if (c->kind == CT_SUBSCRIBER)
+			sip_subscriber_tick(c->obj, now);
+		else
+			sip_publisher_tick(c->obj, now);
+	}
 	node_rearm(node);
 }
 
@@ -81,32 +110,39 @@ static void ct_unlink_free(struct evt_ct *c)
 	free(c);
 }
 
-static void notify_resp_h(int err, uint16_t scode,
-			  const struct sip_msg *resp, void *arg)
+static void resp_h(int err, uint16_t scode, const struct sip_msg *resp,
+		   void *arg)
 {
 	struct evt_ct *c = arg;
 	struct sip_evt_node *node = c->node;
-	struct sip_sub *sub = c->sub;
+	enum ct_kind kind = c->kind;
+	void *obj = c->obj;
+	uint64_t now = sip_stack_now(node->st);
 
 	if (!err && scode < 200)
 		return;
 	ct_unlink_free(c); /* the handle is done */
-	sip_sub_notify_result(sub, err, scode, resp, sip_stack_now(node->st));
+	if (kind == CT_NOTIFY)
+		sip_sub_notify_result(obj, err, scode, resp, now);
+	else if (kind == CT_SUBSCRIBER)
+		sip_subscriber_response(obj, err, scode, resp, now);
+	else
+		sip_publisher_response(obj, err, scode, resp, now);
 	node_rearm(node);
 }
 
-static int notify_send_h(const struct sip_req_desc *rd, void *ctx,
-			 void *arg)
+static int send_kind(struct sip_evt_node *node, enum ct_kind kind,
+		     const struct sip_req_desc *rd, void *obj)
 {
-	struct sip_evt_node *node = arg;
 	struct evt_ct *c = calloc(1, sizeof(*c));
 	int err;
 
 	if (!c)
 		return ENOMEM;
 	c->node = node;
-	c->sub = ctx;
-	err = sip_request_send(node->st, rd, notify_resp_h, c, &c->ct);
+	c->kind = kind;
+	c->obj = obj;
+	err = sip_request_send(node->st, rd, resp_h, c, &c->ct);
 	if (err) {
 		free(c);
 		return err;
@@ -116,6 +152,24 @@ static int notify_send_h(const struct sip_req_desc *rd, void *ctx,
 		node->cts->prev = c;
 	node->cts = c;
 	return 0;
+}
+
+static int notify_send_h(const struct sip_req_desc *rd, void *ctx,
+			 void *arg)
+{
+	return send_kind(arg, CT_NOTIFY, rd, ctx);
+}
+
+static int subscriber_send_h(const struct sip_req_desc *rd, void *ctx,
+			     void *arg)
+{
+	return send_kind(arg, CT_SUBSCRIBER, rd, ctx);
+}
+
+static int publisher_send_h(const struct sip_req_desc *rd, void *ctx,
+			    void *arg)
+{
+	return send_kind(arg, CT_PUBLISHER, rd, ctx);
 }
 
 /* Our Contact URI for a request that reached us over fl. */
@@ -158,6 +212,25 @@ static void publish_h(struct sip_strans *t, const struct sip_msg *req,
 	node_rearm(node);
 }
 
+static void notify_h(struct sip_strans *t, const struct sip_msg *req,
+		     void *arg)
+{
+	struct sip_evt_node *node = arg;
+	struct evt_cl *c;
+
+	for (c = node->cls; c; c = c->next) {
+		if (c->kind == CT_SUBSCRIBER &&
+		    sip_subscriber_match(c->obj, req)) {
+			sip_subscriber_notify(c->obj, t, req,
+					      sip_stack_now(node->st));
+			node_rearm(node);
+			return;
+		}
+	}
+	if (sip_reply_status(t, 481, NULL))
+		return; /* the transaction is gone; nothing to undo */
+}
+
 int sip_evt_node_alloc(struct sip_evt_node **np, struct sip_stack *st,
 		       const struct sip_evt_node_conf *conf)
 {
@@ -166,7 +239,8 @@ int sip_evt_node_alloc(struct sip_evt_node **np, struct sip_stack *st,
 	struct sip_evt_node *node;
 	int err;
 
-	if (!np || !st || !conf || (!conf->notifier && !conf->esc))
+	if (!np || !st || !conf ||
+	    (!conf->notifier && !conf->esc && !conf->client))
 		return EINVAL;
 	node = calloc(1, sizeof(*node));
 	if (!node)
@@ -200,6 +274,8 @@ int sip_evt_node_alloc(struct sip_evt_node **np, struct sip_stack *st,
 			err = sip_stack_handler_add(st, "PUBLISH", publish_h,
 						    node);
 	}
+	if (!err && conf->client)
+		err = sip_stack_handler_add(st, "NOTIFY", notify_h, node);
 	if (err) {
 		/* a handler added stays registered: the caller frees st */
 		sip_evt_node_free(node);
@@ -216,6 +292,15 @@ void sip_evt_node_free(struct sip_evt_node *node)
 	while (node->cts) {
 		sip_ctrans_cancel(node->cts->ct);
 		ct_unlink_free(node->cts);
+	}
+	while (node->cls) {
+		struct evt_cl *c = node->cls;
+		node->cls = c->next;
+		if (c->kind == CT_SUBSCRIBER)
+			sip_subscriber_free(c->obj);
+		else
+			sip_publisher_free(c->obj);
+		free(c);
 	}
 	sip_timer_cancel(&node->timer);
 	sip_notifier_free(node->n);
@@ -258,4 +343,116 @@ struct sip_notifier *sip_evt_node_notifier(const struct sip_evt_node *n)
 struct sip_esc *sip_evt_node_esc(const struct sip_evt_node *node)
 {
 	return node ? node->e : NULL;
+}
+
+static int cl_add(struct sip_evt_node *node, enum ct_kind kind, void *obj)
+{
+	struct evt_cl *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return ENOMEM;
+	c->kind = kind;
+	c->obj = obj;
+	c->next = node->cls;
+	node->cls = c;
+	return 0;
+}
+
+/* Forget obj: cancel its transactions, unlink it (not freed here). */
+static bool cl_del(struct sip_evt_node *node, void *obj)
+{
+	struct evt_cl **pc, *c;
+	struct evt_ct *t, *next;
+
+	for (t = node->cts; t; t = next) {
+		next = t->next;
+		if (t->obj == obj) {
+			sip_ctrans_cancel(t->ct);
+			ct_unlink_free(t);
+		}
+	}
+	for (pc = &node->cls; (c = *pc) != NULL; pc = &c->next) {
+		if (c->obj == obj) {
+			*pc = c->next;
+			free(c);
+			return true;
+		}
+	}
+	return false;
+}
+
+int sip_evt_node_subscriber_alloc(struct sip_evt_node *node,
+				  const struct sip_subscriber_conf *conf,
+				  struct sip_subscriber **sp)
+{
+	struct sip_subscriber_conf c;
+	struct sip_subscriber *s = NULL;
+	int err;
+
+	if (!node || !conf || !sp)
+		return EINVAL;
+	c = *conf;
+	c.c.sendh = subscriber_send_h;
+	c.c.replyh = reply_h;
+	c.c.arg = node;
+	err = sip_subscriber_alloc(&s, &c);
+	if (!err)
+		err = cl_add(node, CT_SUBSCRIBER, s);
+	if (err) {
+		sip_subscriber_free(s);
+		return err;
+	}
+	*sp = s;
+	return 0;
+}
+
+void sip_evt_node_subscriber_free(struct sip_evt_node *node,
+				  struct sip_subscriber *s)
+{
+	if (!node || !s)
+		return;
+	if (cl_del(node, s))
+		sip_subscriber_free(s);
+	node_rearm(node);
+}
+
+int sip_evt_node_publisher_alloc(struct sip_evt_node *node,
+				 const struct sip_publisher_conf *conf,
+				 struct sip_publisher **pp)
+{
+	struct sip_publisher_conf c;
+	struct sip_publisher *p = NULL;
+	int err;
+
+	if (!node || !conf || !pp)
+		return EINVAL;
+	c = *conf;
+	c.c.sendh = publisher_send_h;
+	c.c.replyh = reply_h;
+	c.c.arg = node;
+	err = sip_publisher_alloc(&p, &c);
+	if (!err)
+		err = cl_add(node, CT_PUBLISHER, p);
+	if (err) {
+		sip_publisher_free(p);
+		return err;
+	}
+	*pp = p;
+	return 0;
+}
+
+void sip_evt_node_publisher_free(struct sip_evt_node *node,
+				 struct sip_publisher *p)
+{
+	if (!node || !p)
+		return;
+	if (cl_del(node, p))
+		sip_publisher_free(p);
+	node_rearm(node);
+}
+
+void sip_evt_node_kick(struct sip_evt_node *node)
+{
+	if (node)
+		node_rearm(node);
 }

@@ -520,6 +520,7 @@ struct sip_evt_node;
 struct sip_evt_node_conf {
 	bool notifier;              /* handle SUBSCRIBE */
 	bool esc;                   /* handle PUBLISH */
+	bool client;                /* subscribers: handle NOTIFY */
 	size_t max_subs, max_pubs, max_per_entity; /* 0: defaults */
 	const char *contact_user;   /* our Contact user ("locd") */
 	const char *warn_host;      /* Warning agent, NULL: "locd" */
@@ -544,6 +545,30 @@ int sip_evt_node_esc_pkg_add(struct sip_evt_node *node,
 	__attribute__((warn_unused_result));
 struct sip_notifier *sip_evt_node_notifier(const struct sip_evt_node *n);
 struct sip_esc *sip_evt_node_esc(const struct sip_evt_node *node);
+/*
+ * Tools: a subscriber or publisher whose requests go out as client
+ * transactions of the node's stack, NOTIFYs reach it through the node
+ * (client set in the node conf), refreshes run on the node's timer.
+ * The conf's sendh, replyh and arg are replaced by the node's.  After
+ * sip_subscriber_start, _unsubscribe or sip_publisher_* calls, call
+ * sip_evt_node_kick so the timer follows.  Free them through the node
+ * (their transactions in flight are cancelled) or let sip_evt_node_free
+ * do it.  Returns 0, EINVAL or what the _alloc functions return.
+ */
+int sip_evt_node_subscriber_alloc(struct sip_evt_node *node,
+				  const struct sip_subscriber_conf *conf,
+				  struct sip_subscriber **sp)
+	__attribute__((warn_unused_result));
+void sip_evt_node_subscriber_free(struct sip_evt_node *node,
+				  struct sip_subscriber *s);
+int sip_evt_node_publisher_alloc(struct sip_evt_node *node,
+				 const struct sip_publisher_conf *conf,
+				 struct sip_publisher **pp)
+	__attribute__((warn_unused_result));
+void sip_evt_node_publisher_free(struct sip_evt_node *node,
+				 struct sip_publisher *p);
+void sip_evt_node_kick(struct sip_evt_node *node);
+
 /* The stack's clock (ms), the `now` for sip_sub_notify and friends. */
 uint64_t sip_evt_node_now(const struct sip_evt_node *node);
 

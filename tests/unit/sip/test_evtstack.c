@@ -258,6 +258,142 @@ START_TEST(test_evtstack_publish)
 }
 END_TEST
 
+struct clseen {
+	int notifies, closes, results;
+	enum sip_substate st;
+	enum sip_sub_reason reason;
+	uint16_t scode;
+	char body[64];
+};
+
+static void cl_notify(struct sip_subscriber *s, enum sip_substate st,
+		      const struct sip_pl *reason, const struct sip_pl *ctype,
+		      const struct sip_pl *b, void *arg)
+{
+	struct clseen *c = arg;
+
+	(void)s;
+	(void)reason;
+	(void)ctype;
+	c->notifies++;
+	c->st = st;
+	snprintf(c->body, sizeof(c->body), "%.*s", (int)b->l, b->p);
+}
+
+static void cl_close(struct sip_subscriber *s, enum sip_sub_reason r,
+		     uint16_t scode, void *arg)
+{
+	struct clseen *c = arg;
+
+	(void)s;
+	c->closes++;
+	c->reason = r;
+	c->scode = scode;
+}
+
+static void cl_result(struct sip_publisher *p, uint16_t scode,
+		      const char *etag, void *arg)
+{
+	struct clseen *c = arg;
+
+	(void)p;
+	(void)etag;
+	c->results++;
+	c->scode = scode;
+}
+
+/* Feed every message the stack sent back into it (loopback). */
+static void loop_back(struct fake *f, size_t *done)
+{
+	int guard = 0;
+
+	while (*done < f->n) {
+		recv_udp(f, f->v[(*done)++].buf);
+		ck_assert_int_lt(++guard, 40);
+	}
+}
+
+/* Tools on the node: a subscriber and a publisher talk to the node's
+ * own notifier and ESC through the stack (EV-19, EV-23, EV-34). */
+START_TEST(test_evtstack_client)
+{
+	struct fake f;
+	struct pkgseen ps;
+	struct sip_evt_node *node;
+	struct sip_evt_node_conf nc = {
+		.notifier = true, .esc = true, .client = true,
+		.contact_user = "locd"};
+	struct sip_evt_pkg p = {
+		.name = "x-test", .expires_default = 600, .expires_min = 60,
+		.accepth = acc, .bodyh = body, .closeh = closed};
+	struct sip_esc_pkg ep = {
+		.name = "presence", .expires_default = 600,
+		.expires_min = 60, .pubh = pubh};
+	struct clseen cs;
+	struct sip_subscriber_conf sc = {
+		.c = {.target = "sip:alice@127.0.0.1:5060",
+		      .from = "sip:w@127.0.0.1", .contact_user = "w",
+		      .event = "x-test", .expires = 120},
+		.notifyh = cl_notify, .closeh = cl_close, .harg = &cs};
+	struct sip_publisher_conf pc = {
+		.c = {.target = "sip:alice@127.0.0.1:5060",
+		      .from = "sip:alice@127.0.0.1", .event = "presence",
+		      .expires = 120},
+		.resulth = cl_result, .harg = &cs};
+	struct sip_subscriber *s = NULL;
+	struct sip_publisher *pb = NULL;
+	size_t done = 0;
+
+	memset(&ps, 0, sizeof(ps));
+	memset(&cs, 0, sizeof(cs));
+	p.arg = &ps;
+	ep.arg = &ps;
+	fake_init(&f);
+	ck_assert_int_eq(sip_evt_node_alloc(&node, f.st, &nc), 0);
+	ck_assert_int_eq(sip_evt_node_pkg_add(node, &p), 0);
+	ck_assert_int_eq(sip_evt_node_esc_pkg_add(node, &ep), 0);
+	ck_assert_int_eq(sip_evt_node_subscriber_alloc(node, &sc, &s), 0);
+	ck_assert_int_eq(sip_evt_node_publisher_alloc(node, &pc, &pb), 0);
+
+	ck_assert_int_eq(sip_subscriber_start(s, sip_evt_node_now(node)), 0);
+	sip_evt_node_kick(node);
+	loop_back(&f, &done);
+	ck_assert_int_eq(ps.accepts, 1);
+	ck_assert_int_eq(cs.notifies, 1);
+	ck_assert_str_eq(cs.body, "hello");
+	ck_assert_int_eq(sip_subscriber_state(s), SIP_SUBR_ACTIVE);
+
+	ck_assert_int_eq(sip_publisher_publish(pb, "application/pidf+xml",
+					       "<p/>", 4,
+					       sip_evt_node_now(node)), 0);
+	loop_back(&f, &done);
+	ck_assert_int_eq(cs.results, 1);
+	ck_assert_uint_eq(cs.scode, 200);
+	ck_assert_ptr_nonnull(sip_publisher_etag(pb));
+	ck_assert_int_eq(ps.pubs, 1);
+
+	/* the refresh comes from the node's timer, 32 s ahead */
+	fake_advance(&f, 88000 - 10);
+	ck_assert_uint_eq(done, f.n);
+	fake_advance(&f, 20);
+	ck_assert_uint_gt(f.n, done);
+	loop_back(&f, &done);
+	ck_assert_int_eq(cs.notifies, 2);
+	ck_assert_int_eq(ps.pubs, 2); /* the publisher refreshed too */
+
+	ck_assert_int_eq(sip_subscriber_unsubscribe(s,
+		sip_evt_node_now(node)), 0);
+	loop_back(&f, &done);
+	ck_assert_int_eq(cs.closes, 1);
+	ck_assert_int_eq(cs.reason, SIP_SUB_REASON_TIMEOUT);
+	ck_assert_int_eq(ps.closes, 1);
+	sip_evt_node_subscriber_free(node, s);
+	/* the publisher goes with the node */
+	sip_evt_node_free(node);
+	fake_reset(&f);
+}
+END_TEST
+
 TCase *tcase_evtstack(void);
 TCase *tcase_evtstack(void)
 {
@@ -267,5 +403,6 @@ TCase *tcase_evtstack(void)
 	tcase_add_test(tc, test_evtstack_notify_timeout);
 	tcase_add_test(tc, test_evtstack_free_inflight);
 	tcase_add_test(tc, test_evtstack_publish);
+	tcase_add_test(tc, test_evtstack_client);
 	return tc;
 }
