@@ -27,7 +27,7 @@
 #include "sip/sip_stack.h"
 #include "sip/stack_int.h"
 
-#define BEV_OPTS (BEV_OPT_CLOSE_ON_FREE | BEV_OPT_DEFER_CALLBACKS)
+#define BEV_OPTS BEV_OPT_CLOSE_ON_FREE
 
 /* ---- TLS contexts ---- */
 
