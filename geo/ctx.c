@@ -84,6 +84,28 @@ void geo__log(const struct geo_ctx *ctx, int level, const char *fmt, ...)
 	ctx->logh(level, buf, ctx->logarg);
 }
 
+void *geo__grow(void *arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 8;
+	char *na;
+
+	if (need <= *cap && arr)
+		return arr;
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			return NULL;
+		n *= 2;
+	}
+	if (n > SIZE_MAX / elem)
+		return NULL;
+	na = realloc(arr, n * elem);
+	if (!na)
+		return NULL;
+	memset(na + *cap * elem, 0, (n - *cap) * elem);
+	*cap = n;
+	return na;
+}
+
 double geo__lon_norm(double lon)
 {
 	if (lon >= -180.0 && lon <= 180.0)

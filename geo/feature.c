@@ -42,10 +42,13 @@ static int add_shape(struct geo_ctx *ctx, struct geo_feature *f,
 	if (f->nshapes == ctx->lim.max_shapes)
 		return geo__err(err, EOVERFLOW, "feature has more than %zu "
 				"geometries", ctx->lim.max_shapes);
-	if (!f->shapes) {
-		f->shapes = calloc(ctx->lim.max_shapes, sizeof(*f->shapes));
-		if (!f->shapes)
+	{
+		/* a handful of shapes: grow by one */
+		struct geo_shape **ns = realloc(f->shapes, (f->nshapes + 1) *
+						sizeof(*ns));
+		if (!ns)
 			return ENOMEM;
+		f->shapes = ns;
 	}
 	rc = geo_gml_parse(ctx, g, &s, err);
 	if (rc)

@@ -42,6 +42,14 @@ int geo__err_end(struct geo_err *err, int rc);
 void geo__log(const struct geo_ctx *ctx, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * Make room for at least need (>= 1) elements of size elem in arr
+ * (capacity *cap, doubled from 8; new room zeroed): arrays grow with the
+ * input, never sized from a limit or a count in it. Returns the array,
+ * or NULL on ENOMEM (arr is then unchanged and still the caller's).
+ */
+void *geo__grow(void *arr, size_t *cap, size_t need, size_t elem);
+
 /* Normalise a longitude into [-180, 180]. */
 double geo__lon_norm(double lon);
 

@@ -343,7 +343,8 @@ static int read_ring(struct geo_ctx *ctx, const xmlNode *lr, bool lax,
 		     struct geo_ring *r, unsigned *dimp, struct geo_err *err)
 {
 	const struct geo_limits *lim = &ctx->lim;
-	size_t maxnum = (lim->max_vertices + 1) * 3;
+	size_t maxnum = lim->max_vertices < SIZE_MAX / 4 ?
+			(lim->max_vertices + 1) * 3 : SIZE_MAX;
 	const xmlNode *pl = geo__child(lr, GEO_NS_GML, "posList");
 	const xmlNode *c;
 	struct geo_point *pts = NULL;
@@ -541,8 +542,8 @@ int geo__read_polygon(struct geo_ctx *ctx, const struct _xmlNode *poly,
 		      unsigned *dimp, struct geo_err *err)
 {
 	const xmlNode *c;
-	struct geo_ring *rings = NULL;
-	size_t nr = 0, i;
+	struct geo_ring *rings = NULL, *nrings;
+	size_t nr = 0, rcap = 0, i;
 	unsigned dim = 0;
 	int rc = 0;
 
@@ -572,13 +573,12 @@ int geo__read_polygon(struct geo_ctx *ctx, const struct _xmlNode *poly,
 				      ext ? "exterior" : "interior");
 			goto out;
 		}
-		if (!rings) {
-			rings = calloc(ctx->lim.max_rings, sizeof(*rings));
-			if (!rings) {
-				rc = ENOMEM;
-				goto out;
-			}
+		nrings = geo__grow(rings, &rcap, nr + 1, sizeof(*rings));
+		if (!nrings) {
+			rc = ENOMEM;
+			goto out;
 		}
+		rings = nrings;
 		rc = read_ring(ctx, lr, skip_valid, &rings[nr], &d, err);
 		if (rings[nr].pts)
 			nr++;

@@ -24,7 +24,7 @@
 
 struct patches {
 	const xmlNode **v;
-	size_t n;
+	size_t n, cap;
 };
 
 static int collect(struct geo_ctx *ctx, const xmlNode *n, unsigned depth,
@@ -33,7 +33,7 @@ static int collect(struct geo_ctx *ctx, const xmlNode *n, unsigned depth,
 	static const char *const pass[] = { "Surface", "patches",
 		"CompositeSurface", "Shell", "surfaceMember",
 		"polygonPatches", "exterior", NULL };
-	const xmlNode *c;
+	const xmlNode *c, **nv;
 	size_t i;
 	int rc;
 
@@ -50,6 +50,11 @@ static int collect(struct geo_ctx *ctx, const xmlNode *n, unsigned depth,
 				return geo__err(err, EOVERFLOW, "Solid has "
 						"more than %zu patches",
 						ctx->lim.max_patches);
+			nv = geo__grow(ps->v, &ps->cap, ps->n + 1,
+				       sizeof(*ps->v));
+			if (!nv)
+				return ENOMEM;
+			ps->v = nv;
 			ps->v[ps->n++] = c;
 			continue;
 		}
@@ -146,7 +151,7 @@ int geo__solid_parse(struct geo_ctx *ctx, const struct _xmlNode *n,
 		     struct geo_shape **sp, struct geo_err *err)
 {
 	const xmlNode *ext = geo__child(n, GEO_NS_GML, "exterior");
-	struct patches ps = { NULL, 0 };
+	struct patches ps = { NULL, 0, 0 };
 	struct geo_shape *out = NULL, tmp;
 	double floor = INFINITY, roof = -INFINITY, foot_z = INFINITY;
 	double *levels = NULL;
@@ -155,18 +160,19 @@ int geo__solid_parse(struct geo_ctx *ctx, const struct _xmlNode *n,
 
 	if (!ext)
 		return geo__err(err, EBADMSG, "Solid without exterior");
-	ps.v = calloc(ctx->lim.max_patches ? ctx->lim.max_patches : 1,
-		      sizeof(*ps.v));
-	levels = calloc(ctx->lim.max_patches ? ctx->lim.max_patches : 1,
-			sizeof(*levels));
 	out = geo__shape_new(GEO_SHAPE_PRISM);
-	if (!ps.v || !levels || !out) {
+	if (!out) {
 		rc = ENOMEM;
 		goto out;
 	}
 	rc = collect(ctx, ext, geo__node_depth(ext) + 1, &ps, err);
 	if (rc)
 		goto out;
+	levels = calloc(ps.n ? ps.n : 1, sizeof(*levels));
+	if (!levels) {
+		rc = ENOMEM;
+		goto out;
+	}
 	for (i = 0; i < ps.n; i++) {
 		enum patch_kind kind;
 		unsigned dim;

@@ -6,6 +6,7 @@
 #include <check.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -124,6 +125,19 @@ START_TEST(test_limits_and_errors)
 	/* errors without a specific reason still carry one */
 	ck_assert_int_eq(geo_region_alloc(ctx, NULL, 1, &r, &e), EINVAL);
 	ck_assert_str_eq(e.msg, "bad argument");
+	geo_ctx_free(ctx);
+	/* huge limits allocate nothing up front */
+	geo_limits_init(&lim);
+	lim.max_vertices = SIZE_MAX;
+	lim.max_rings = SIZE_MAX;
+	lim.max_patches = SIZE_MAX;
+	lim.max_shapes = SIZE_MAX;
+	ck_assert_int_eq(geo_ctx_alloc(&ctx, &lim), 0);
+	doc = gt_doc(b10);
+	ck_assert_int_eq(geo_gml_parse(ctx, gt_root(doc), &s, &e), 0);
+	ck_assert_uint_eq(s->rings[0].n, 5);
+	geo_shape_free(s);
+	xmlFreeDoc(doc);
 	geo_ctx_free(ctx);
 	geo_ctx_free(NULL);
 	ck_assert_ptr_null(geo_ctx_limits(NULL));
