@@ -8,7 +8,9 @@
 #     terminated;reason=timeout (EV-12, EV-14, EV-19, EV-21, EV-23);
 #   scenarios/event_publish.xml: PUBLISH -> 200 + SIP-ETag, refresh with
 #     SIP-If-Match -> 200, the replaced tag -> 412, no body and no tag ->
-#     400, remove -> 200 (EV-30..EV-34).
+#     400, remove -> 200 (EV-30..EV-34);
+#   scenarios/event_notify_fail.xml: a NOTIFY answered 500 keeps the
+#     subscription, one answered 481 ends it (T12, EV-24, EV-26).
 # Exit 0 pass, 77 skip (sipp not installed), else fail.
 # Environment: TESTBIN (where testnotifier is; default build/tests).
 set -u
@@ -48,6 +50,7 @@ rand_port() {
 start_notifier() {
 	for attempt in 1 2 3 4 5 6 7 8 9 10; do
 		port=$(rand_port)
+		: >"$tmp/notifier.log" # exists before the child opens it
 		"$NOTIFIER" -t 120 "udp:127.0.0.1:$port" \
 			"tcp:127.0.0.1:$port" >"$tmp/notifier.log" 2>&1 &
 		pid=$!
@@ -112,6 +115,11 @@ for tp in u1 t1; do
 	else
 		fail=1
 	fi
+	if run_sipp "$SCENDIR/event_notify_fail.xml" $tp; then
+		echo "PASS: sipp ($tp) NOTIFY 500 keeps, 481 ends (T12)"
+	else
+		fail=1
+	fi
 done
 
 # the notifier saw both unsubscribes end with reason timeout
@@ -120,6 +128,13 @@ if [ "$n" = 2 ]; then
 	echo "PASS: two subscriptions ended with reason timeout"
 else
 	echo "FAIL: expected 2 'close timeout' lines, got $n"
+	fail=1
+fi
+n=$(grep -c '^close failed 481' "$tmp/notifier.log")
+if [ "$n" = 2 ]; then
+	echo "PASS: two subscriptions ended by a NOTIFY answered 481"
+else
+	echo "FAIL: expected 2 'close failed 481' lines, got $n"
 	fail=1
 fi
 if ! kill -0 "$pid" 2>/dev/null; then
