@@ -163,7 +163,8 @@ struct sip_evt_pkg {
 
 struct sip_notifier_conf {
 	size_t max_subs;            /* 0: SIP_EVT_SUBS_MAX; beyond: 503 */
-	const char *contact_user;   /* NOTIFY Contact user (stack adds) */
+	const char *contact_user;   /* NOTIFY Contact user (the stack adds
+				       the Contact); NULL: none, sip:host */
 	const char *warn_host;      /* Warning agent, NULL: "locd" */
 	sip_evt_reply_h *replyh;    /* required */
 	sip_evt_send_h *sendh;      /* required; ctx is the struct sip_sub */
@@ -186,7 +187,10 @@ int sip_notifier_pkg_add(struct sip_notifier *n,
  * Handle a SUBSCRIBE received on server transaction txn from flow (NULL:
  * unknown) at now; contact is our Contact URI for the 2xx (the address
  * the request reached).  Answers exactly once through replyh, then may
- * send NOTIFYs through sendh.  Returns the status answered: 200, 400
+ * send NOTIFYs through sendh.  An in-dialog SUBSCRIBE must match a live
+ * subscription by dialog, package and Event id (a new subscription
+ * inside an existing dialog is not supported: 481).  Returns the status
+ * answered: 200, 400
  * (bad Contact or From tag), 423 (with Min-Expires, EV-13), 481 (unknown
  * dialog, EV-26), 489 (with Allow-Events, EV-3), 500 (CSeq out of order
  * or a package error), 503 (max_subs), or the package's refusal.

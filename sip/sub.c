@@ -99,8 +99,9 @@ int sip_notifier_alloc(struct sip_notifier **np,
 	n->conf = *conf;
 	if (!n->conf.max_subs)
 		n->conf.max_subs = SIP_EVT_SUBS_MAX;
-	err = evt_strdup(&n->contact_user, conf->contact_user,
-			 SIP_EVT_NAME_MAX);
+	/* RFC 6665 §4.2.2: every NOTIFY has a Contact ("" gives sip:host) */
+	err = evt_strdup(&n->contact_user, conf->contact_user ?
+			 conf->contact_user : "", SIP_EVT_NAME_MAX);
 	if (!err)
 		err = evt_strdup(&n->warn_host, conf->warn_host ?
 				 conf->warn_host : "locd", SIP_EVT_NAME_MAX);
