@@ -96,22 +96,6 @@ static bool id_ok(const char *s, size_t n)
 	return true;
 }
 
-static bool aor_ok(const char *s)
-{
-	size_t i, n = strlen(s);
-	const char *at = strchr(s, '@');
-	size_t sl = strncasecmp(s, "sip:", 4) == 0	 ? 4
-		    : strncasecmp(s, "sips:", 5) == 0 ? 5
-						       : 0;
-
-	if (!sl || n > LOCD_AOR_MAX || !at || at == s + sl || !at[1])
-		return false;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f)
-			return false;
-	return true;
-}
-
 static int device_end(struct locd_devices *d, const char **why)
 {
 	struct device *dev;
@@ -185,7 +169,7 @@ static int device_key(struct device *dev, const char *k, const char *v,
 			*why = "key given twice";
 			return EEXIST;
 		}
-		if (!aor_ok(v)) {
+		if (!locd_aor_valid(v)) {
 			*why = "aor is not a sip: or sips: AOR";
 			return EINVAL;
 		}

@@ -284,13 +284,12 @@ static char *str_dup(const char *s)
 
 static size_t scheme_len(const char *s);
 
-/* sip:user@host or sips:user@host, printable, no blanks. */
-static bool aor_ok(const char *s)
+bool locd_aor_valid(const char *s)
 {
-	size_t i, n = strlen(s);
+	size_t i, n;
 	const char *at;
 
-	if (n > LOCD_POLICY_AOR_MAX)
+	if (!s || (n = strlen(s)) > LOCD_POLICY_AOR_MAX)
 		return false;
 	if (!scheme_len(s))
 		return false;
@@ -344,7 +343,7 @@ static int who_set(const char *v, bool subscriber, enum who *kind,
 		*kind = WHO_ANON;
 		return 0;
 	}
-	if (!aor_ok(v)) {
+	if (!locd_aor_valid(v)) {
 		*why = subscriber ? "subscriber is not *, anonymous or a "
 				    "sip:/sips: AOR"
 				  : "target is not * or a sip:/sips: AOR";

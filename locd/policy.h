@@ -103,6 +103,11 @@ int locd_ini_parse(const char *text, size_t len, locd_ini_h *h, void *arg,
 int locd_file_read(const char *path, size_t max, char **bufp, size_t *lenp)
 	__attribute__((warn_unused_result));
 
+/* True for sip:user@host or sips:user@host (scheme any case), at most
+ * LOCD_POLICY_AOR_MAX bytes, no blanks or control bytes, one '@', a
+ * non-empty user and host. */
+bool locd_aor_valid(const char *s);
+
 /* --- Policy. */
 
 enum locd_precision {

@@ -327,12 +327,28 @@ START_TEST(test_http_roundtrip)
 			 200);
 	ck_assert_int_eq(fx.ingested, 2);
 	ck_assert(fx.fix.pos.lat == 47.38);
-	/* the same fix again: 200, not ingested twice */
+	/* POST with the parameters in the query and no body */
+	ck_assert_int_eq(fx_req(&fx, EVHTTP_REQ_POST,
+				"/?id=bob-phone&lat=-1.25&lon=2.5"
+				"&timestamp=2023-11-14T22:13:00Z"
+				"&token=demo-bob-51d2e8",
+				NULL, NULL, 0, NULL, &r),
+			 200);
+	ck_assert_str_eq(fx.aor, "sip:bob@localhost");
+	ck_assert(fx.fix.pos.lon == 2.5 && fx.fix.time == NOW - 20);
+	ck_assert_int_eq(fx.ingested, 3);
+	/* alice's fix again: fx_last remembers only bob's AOR now, so it
+	 * is taken; sent once more it is a duplicate: 200, not ingested */
+	ck_assert_int_eq(fx_req(&fx, EVHTTP_REQ_POST, "/", FORM, body,
+				strlen(body), "Bearer demo-alice-7f3c9a", &r),
+			 200);
+	ck_assert_str_eq(r.body, "ok\n");
+	ck_assert_int_eq(fx.ingested, 4);
 	ck_assert_int_eq(fx_req(&fx, EVHTTP_REQ_POST, "/", FORM, body,
 				strlen(body), "Bearer demo-alice-7f3c9a", &r),
 			 200);
 	ck_assert_str_eq(r.body, "duplicate\n");
-	ck_assert_int_eq(fx.ingested, 2);
+	ck_assert_int_eq(fx.ingested, 4);
 	/* older than the last fix */
 	ck_assert_int_eq(fx_req(&fx, EVHTTP_REQ_GET,
 				"/?id=alice-phone&lat=1&lon=2"
@@ -381,7 +397,7 @@ START_TEST(test_http_roundtrip)
 				"Basic YTpi", &r),
 			 400);
 	ck_assert_str_eq(r.body, "Authorization is not a Bearer token\n");
-	ck_assert_int_eq(fx.ingested, 2);
+	ck_assert_int_eq(fx.ingested, 4);
 	/* unmapped device without required tokens: sip:ID@domain */
 	ck_assert_int_eq(fx_req(&fx, EVHTTP_REQ_GET,
 				"/?id=zed&lat=-1&lon=-2", NULL, NULL, 0, NULL,
@@ -411,6 +427,10 @@ START_TEST(test_http_roundtrip)
 				0, NULL, &r),
 			 200);
 	ck_assert_str_eq(r.body, "ok\n");
+	ck_assert_int_eq(fx_req(&fx, EVHTTP_REQ_HEAD, "/healthz", NULL, NULL,
+				0, NULL, &r),
+			 200);
+	ck_assert_str_eq(r.body, "");
 	ck_assert_int_eq(fx_req(&fx, EVHTTP_REQ_GET, "/nope", NULL, NULL, 0,
 				NULL, &r),
 			 404);
@@ -428,7 +448,7 @@ START_TEST(test_http_roundtrip)
 			 200);
 	ck_assert_str_eq(r.ctype, LOCD_METRICS_CONTENT_TYPE);
 	ck_assert_ptr_nonnull(strstr(
-		r.body, "locd_updates_ingested_total{source=\"http\"} 3\n"));
+		r.body, "locd_updates_ingested_total{source=\"http\"} 5\n"));
 	ck_assert_ptr_nonnull(strstr(r.body,
 				     "locd_updates_refused_total{source=\""
 				     "http\",reason=\"auth\"} 4\n"));
