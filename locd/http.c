@@ -115,7 +115,7 @@ static int device_start(struct locd_devices *d, const char *sec,
 			unsigned line, const char **why)
 {
 	const char *id;
-	size_t i, n;
+	size_t n;
 	struct device *dev;
 
 	if (strncmp(sec, "device", 6) != 0 ||
@@ -131,12 +131,6 @@ static int device_start(struct locd_devices *d, const char *sec,
 			       : "device id has a character outside "
 				 "[A-Za-z0-9._-]";
 		return n > LOCD_DEVICE_ID_MAX ? EOVERFLOW : EINVAL;
-	}
-	for (i = 0; i < d->n; i++) {
-		if (strcmp(d->d[i].id, id) == 0) {
-			*why = "device given twice";
-			return EEXIST;
-		}
 	}
 	if (d->n >= DEVICES_MAX) {
 		*why = "too many devices";
@@ -224,6 +218,32 @@ static int devices_item(const struct locd_ini_item *it, void *arg,
 	}
 }
 
+static int device_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct device *)a)->id,
+		      ((const struct device *)b)->id);
+}
+
+/* Sort by id for bsearch; a duplicate is blamed on its later section. */
+static int devices_sort(struct locd_devices *d, unsigned *line,
+			const char **why)
+{
+	size_t i;
+
+	if (d->n > 1)
+		qsort(d->d, d->n, sizeof(*d->d), device_cmp);
+	for (i = 1; i < d->n; i++) {
+		if (strcmp(d->d[i - 1].id, d->d[i].id) == 0) {
+			*line = d->d[i - 1].line > d->d[i].line
+					? d->d[i - 1].line
+					: d->d[i].line;
+			*why = "device given twice";
+			return EEXIST;
+		}
+	}
+	return 0;
+}
+
 int locd_devices_parse(struct locd_devices **dp, const char *text,
 		       size_t len, unsigned *linep, const char **reason)
 {
@@ -251,6 +271,8 @@ int locd_devices_parse(struct locd_devices **dp, const char *text,
 	err = locd_ini_parse(text, len, devices_item, d, &line, &why);
 	if (err && d->blame_section)
 		line = d->d[d->n - 1].line;
+	if (!err)
+		err = devices_sort(d, &line, &why);
 	if (err) {
 		locd_devices_free(d);
 		goto out;
@@ -294,15 +316,18 @@ int locd_devices_auth(const struct locd_devices *d, const char *id,
 	const struct device *dev = NULL;
 	unsigned char digest[32];
 	bool has = token && *token;
-	size_t i, n;
+	size_t n;
 	int err;
 
 	if (!id || !res || !aor || !domain || !*domain)
 		return EINVAL;
-	for (i = 0; d && i < d->n; i++) {
-		if (strcmp(d->d[i].id, id) == 0) {
-			dev = &d->d[i];
-			break;
+	if (d && d->n) {
+		struct device key;
+		size_t kl = strlen(id);
+		if (kl <= LOCD_DEVICE_ID_MAX) {
+			memcpy(key.id, id, kl + 1);
+			dev = bsearch(&key, d->d, d->n, sizeof(*d->d),
+				      device_cmp);
 		}
 	}
 	if (dev && dev->has_token) {

@@ -85,8 +85,9 @@ static const struct {
 	{"[device a]\ntoken = 12345678\n", ENOENT, 1, "device without aor"},
 	{"[device a]\naor = sip:a@h\n\n[device b]\n[device c]\naor=sip:c@h\n",
 	 ENOENT, 4, "device without aor"},
-	{"[device a]\naor = sip:a@h\n[device a]\n", EEXIST, 3,
-	 "device given twice"},
+	{"[device a]\naor = sip:a@h\n[device b]\naor = sip:b@h\n"
+	 "[device a]\naor = sip:c@h\n",
+	 EEXIST, 5, "device given twice"},
 	{"[phone a]\n", ENOENT, 1, "section is not [device ID]"},
 	{"[device a/b]\n", EINVAL, 1,
 	 "device id has a character outside [A-Za-z0-9._-]"},
