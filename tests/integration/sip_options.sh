@@ -5,6 +5,9 @@
 # 200); sipp runs tests/integration/scenarios/sip_options_invite.xml over
 # UDP and TCP: OPTIONS -> 200 with Allow/Allow-Events/received, INVITE ->
 # 405 with Allow + ACK, OPTIONS with Require: tdialog -> 420 Unsupported.
+# With the openssl command, sipecho also listens on TLS (certificate made
+# here) and `openssl s_client` sends an OPTIONS over it (sipsak 0.9.8's
+# TLS client fails on TLS 1.3, so it is not used for TLS).
 # Exit 0 pass, 77 skip (neither sipsak nor sipp installed), else fail.
 # Environment: TESTBIN (where sipecho is; default build/tests).
 set -u
@@ -45,17 +48,37 @@ rand_port() {
 	echo $((2000 + n % 8000))
 }
 
-# Start sipecho on a free port: retry when the port is taken (exit 2);
-# wait at most 5 s for its two "ready" lines.
+# A self-signed certificate for the TLS listener, if openssl is there.
+tls=0
+if command -v openssl >/dev/null 2>&1 &&
+	timeout 20 openssl req -x509 -newkey ec \
+		-pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$tmp/key.pem" -out "$tmp/cert.pem" -days 1 \
+		-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+		>"$tmp/openssl.log" 2>&1; then
+	tls=1
+fi
+
+# Start sipecho on a free port (TLS on the next one): retry when a port
+# is taken (exit 2); wait at most 5 s for its "ready" lines.
 start_echo() {
 	for attempt in 1 2 3 4 5 6 7 8 9 10; do
 		port=$(rand_port)
+		want=2
+		if [ $tls = 1 ]; then
+			want=3
+			set -- -c "$tmp/cert.pem" -k "$tmp/key.pem" \
+				"tls:127.0.0.1:$((port + 1))"
+		else
+			set --
+		fi
 		"$ECHO" -t 120 "udp:127.0.0.1:$port" "tcp:127.0.0.1:$port" \
-			>"$tmp/echo.log" 2>&1 &
+			"$@" >"$tmp/echo.log" 2>&1 &
 		pid=$!
 		i=0
 		while [ $i -lt 50 ]; do
-			if [ "$(grep -c '^ready' "$tmp/echo.log")" = 2 ]; then
+			if [ "$(grep -c '^ready' "$tmp/echo.log")" = $want ]
+			then
 				return 0
 			fi
 			if ! kill -0 "$pid" 2>/dev/null; then
@@ -75,7 +98,7 @@ start_echo() {
 
 fail=0
 start_echo || { echo "FAIL: sipecho did not start"; exit 1; }
-echo "sipecho listening on UDP and TCP 127.0.0.1:$port"
+echo "sipecho listening on UDP and TCP 127.0.0.1:$port (TLS: $tls)"
 
 if [ $have_sipsak = 1 ]; then
 	for tp in udp tcp; do
@@ -124,6 +147,33 @@ if [ $have_sipp = 1 ]; then
 	done
 else
 	echo "note: sipp not installed, its checks skipped"
+fi
+
+if [ $tls = 1 ]; then
+	# RFC 3261 §26.2 / SEC-3, SEC-4: an OPTIONS over TLS
+	req="OPTIONS sip:echo@127.0.0.1:$((port + 1)) SIP/2.0\r
+Via: SIP/2.0/TLS 127.0.0.1:5999;branch=z9hG4bKtls1;rport\r
+From: <sip:probe@127.0.0.1>;tag=t1\r
+To: <sip:echo@127.0.0.1>\r
+Call-ID: tls-probe-1\r
+CSeq: 1 OPTIONS\r
+Max-Forwards: 70\r
+Content-Length: 0\r
+\r
+"
+	(printf "$req"; sleep 1) | timeout 10 openssl s_client -quiet \
+		-connect "127.0.0.1:$((port + 1))" -CAfile "$tmp/cert.pem" \
+		-verify_return_error >"$tmp/tls.out" 2>"$tmp/tls.err"
+	if head -n 1 "$tmp/tls.out" | grep -q '^SIP/2.0 200 OK' &&
+		grep -q '^Allow: ' "$tmp/tls.out"; then
+		echo "PASS: openssl s_client OPTIONS over TLS -> 200"
+	else
+		echo "FAIL: OPTIONS over TLS"
+		cat "$tmp/tls.out" "$tmp/tls.err" | tail -n 20
+		fail=1
+	fi
+else
+	echo "note: openssl command missing, TLS check skipped"
 fi
 
 if ! kill -0 "$pid" 2>/dev/null; then
