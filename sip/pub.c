@@ -377,6 +377,50 @@ uint16_t sip_esc_publish(struct sip_esc *e, void *txn,
 	return publish_new(e, txn, i, entity, req, expires, now);
 }
 
+int sip_esc_restore(struct sip_esc *e, const char *entity,
+		    const char *event, const char *etag, uint32_t remaining,
+		    uint64_t now)
+{
+	struct sip_pl tag;
+	struct pub *p;
+	size_t pkg;
+
+	if (!e || !entity || !event || !etag)
+		return EINVAL;
+	sip_pl_set_str(&tag, etag);
+	if (!evt_is_token(&tag))
+		return EINVAL;
+	if (tag.l >= ETAG_MAX || strlen(entity) > ENTITY_MAX)
+		return EOVERFLOW;
+	for (pkg = 0; pkg < e->pkgc; pkg++)
+		if (strcmp(e->pkgv[pkg].name, event) == 0)
+			break;
+	if (pkg == e->pkgc || !remaining)
+		return ENOENT;
+	for (p = e->head; p; p = p->next)
+		if (strcmp(p->etag, etag) == 0)
+			return EEXIST;
+	if (e->count >= e->conf.max_pubs ||
+	    pub_count_entity(e, entity) >= e->conf.max_per_entity)
+		return EOVERFLOW;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return ENOMEM;
+	if (evt_strdup(&p->entity, entity, ENTITY_MAX)) {
+		free(p);
+		return ENOMEM;
+	}
+	memcpy(p->etag, etag, tag.l + 1);
+	p->pkg = pkg;
+	p->expires_at = now + (uint64_t)remaining * 1000;
+	p->next = e->head;
+	if (e->head)
+		e->head->prev = p;
+	e->head = p;
+	e->count++;
+	return 0;
+}
+
 void sip_esc_tick(struct sip_esc *e, uint64_t now)
 {
 	struct sip_pub_event ev;

@@ -362,6 +362,17 @@ int sip_esc_pkg_add(struct sip_esc *e, const struct sip_esc_pkg *pkg)
  */
 uint16_t sip_esc_publish(struct sip_esc *e, void *txn,
 			 const struct sip_msg *req, uint64_t now);
+/*
+ * Persistence: the package sees every change (entity, event, etag,
+ * expires) through its callback and may store them; after a restart it
+ * gives each live one back here: the tag stays valid for `remaining`
+ * seconds after now (no callback).  Returns 0, EINVAL (not a token),
+ * ENOENT (package not registered, remaining 0), EEXIST (tag live),
+ * EOVERFLOW (caps, lengths), ENOMEM.
+ */
+int sip_esc_restore(struct sip_esc *e, const char *entity,
+		    const char *event, const char *etag, uint32_t remaining,
+		    uint64_t now) __attribute__((warn_unused_result));
 /* Expire publications (SIP_PUB_EXPIRE). */
 void sip_esc_tick(struct sip_esc *e, uint64_t now);
 uint64_t sip_esc_next_due(const struct sip_esc *e);

@@ -347,6 +347,38 @@ START_TEST(test_pub_unique)
 }
 END_TEST
 
+/* Restart: restored tags answer refreshes; others still 412. */
+START_TEST(test_pub_restore)
+{
+	struct fake f;
+	struct sip_esc *e = mk(&f, 0);
+
+	ck_assert_int_eq(sip_esc_restore(e, "sip:alice@example.com",
+					 "presence", "oldtag1", 300, 1000), 0);
+	ck_assert_int_eq(sip_esc_restore(e, "sip:alice@example.com",
+					 "presence", "oldtag1", 300, 1000),
+			 EEXIST);
+	ck_assert_int_eq(sip_esc_restore(e, "sip:alice@example.com",
+					 "nosuch", "t2", 300, 1000), ENOENT);
+	ck_assert_int_eq(sip_esc_restore(e, "sip:alice@example.com",
+					 "presence", "t2", 0, 1000), ENOENT);
+	ck_assert_int_eq(sip_esc_restore(e, "sip:alice@example.com",
+					 "presence", "a b", 300, 1000),
+			 EINVAL);
+	ck_assert_uint_eq(sip_esc_count(e), 1);
+	ck_assert_int_eq(f.calls, 0);
+	ck_assert_uint_eq(sip_esc_next_due(e), 301000);
+	ck_assert_uint_eq(pub(e, "presence", "oldtag1", 600, NULL, 2000),
+			  200);
+	ck_assert_int_eq(f.op, SIP_PUB_REFRESH);
+	ck_assert_str_eq(f.ev_old, "oldtag1");
+	ck_assert_str_ne(f.etag, "oldtag1");
+	ck_assert_uint_eq(pub(e, "presence", "oldtag1", 600, NULL, 2000),
+			  412);
+	sip_esc_free(e);
+}
+END_TEST
+
 TCase *tcase_pub(void);
 TCase *tcase_pub(void)
 {
@@ -358,5 +390,6 @@ TCase *tcase_pub(void)
 	tcase_add_test(tc, test_pub_refuse);
 	tcase_add_test(tc, test_pub_expiry);
 	tcase_add_test(tc, test_pub_unique);
+	tcase_add_test(tc, test_pub_restore);
 	return tc;
 }
