@@ -15,6 +15,7 @@ struct user_entry {
 	enum sip_auth_hash hash;
 	char ha1[SIP_AUTH_HEX_MAX + 1];		/* lowercase */
 	char userhash[SIP_AUTH_HEX_MAX + 1];	/* H(user:realm), lowercase */
+	unsigned line;
 };
 
 struct locd_users {
@@ -106,7 +107,7 @@ static int entries_grow(struct locd_users *u)
 
 /* Parse one non-comment line (without its end of line). */
 static int line_parse(struct locd_users *u, const char *p, size_t n,
-		      const char **reason)
+		      unsigned line, const char **reason)
 {
 	const char *f[4];
 	size_t fl[4], i, k = 0, start = 0, hexlen;
@@ -155,16 +156,6 @@ static int line_parse(struct locd_users *u, const char *p, size_t n,
 				  : "HA1 is not 64 hex digits (SHA-256)";
 		return EBADMSG;
 	}
-	for (i = 0; i < u->n; i++) {
-		struct user_entry *o = &u->e[i];
-		if (o->hash == ent.hash && strlen(o->user) == fl[0] &&
-		    memcmp(o->user, f[0], fl[0]) == 0 &&
-		    strlen(o->realm) == fl[1] &&
-		    memcmp(o->realm, f[1], fl[1]) == 0) {
-			*reason = "duplicate user, realm and algorithm";
-			return EEXIST;
-		}
-	}
 	upl = (struct sip_pl){f[0], fl[0]};
 	rpl = (struct sip_pl){f[1], fl[1]};
 	if (sip_auth_userhash(ent.hash, &upl, &rpl, ent.userhash)) {
@@ -184,7 +175,56 @@ static int line_parse(struct locd_users *u, const char *p, size_t n,
 		*reason = "out of memory";
 		return ENOMEM;
 	}
+	ent.line = line;
 	u->e[u->n++] = ent;
+	return 0;
+}
+
+/* Order: user, realm, hash; lookups by name use bsearch. */
+struct user_key {
+	const char *user;
+	const char *realm;
+	enum sip_auth_hash hash;
+};
+
+static int key_cmp(const void *k, const void *e)
+{
+	const struct user_key *x = k;
+	const struct user_entry *y = e;
+	int c = strcmp(x->user, y->user);
+
+	if (!c)
+		c = strcmp(x->realm, y->realm);
+	if (!c)
+		c = (int)x->hash - (int)y->hash;
+	return c;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct user_entry *x = a;
+	struct user_key k = {x->user, x->realm, x->hash};
+
+	return key_cmp(&k, b);
+}
+
+/* Sort; a duplicate is blamed on its later line. */
+static int entries_sort(struct locd_users *u, unsigned *line,
+			const char **reason)
+{
+	size_t i;
+
+	if (u->n > 1)
+		qsort(u->e, u->n, sizeof(*u->e), entry_cmp);
+	for (i = 1; i < u->n; i++) {
+		if (entry_cmp(&u->e[i - 1], &u->e[i]) == 0) {
+			*line = u->e[i - 1].line > u->e[i].line
+					? u->e[i - 1].line
+					: u->e[i].line;
+			*reason = "duplicate user, realm and algorithm";
+			return EEXIST;
+		}
+	}
 	return 0;
 }
 
@@ -224,12 +264,12 @@ static int text_parse(struct locd_users *u, const char *text, size_t len,
 			*reason = "NUL byte in line";
 			return EBADMSG;
 		}
-		err = line_parse(u, p + b, n - b, reason);
+		err = line_parse(u, p + b, n - b, *line, reason);
 		if (err)
 			return err;
 	}
 	*line = 0;
-	return 0;
+	return entries_sort(u, line, reason);
 }
 
 int locd_users_parse(struct locd_users **up, const char *text, size_t len,
@@ -316,44 +356,41 @@ int locd_users_load(struct locd_users **up, const char *path,
 int locd_users_lookup(const struct locd_users *u, const char *user,
 		      const char *realm, enum sip_auth_hash hash, char *ha1)
 {
-	size_t i;
+	struct user_key key = {user, realm, hash};
+	const struct user_entry *e;
 
 	if (!u || !user || !realm || !ha1 || sip_auth_hash_hexlen(hash) == 0)
 		return EINVAL;
-	for (i = 0; i < u->n; i++) {
-		const struct user_entry *e = &u->e[i];
-		if (e->hash == hash && strcmp(e->user, user) == 0 &&
-		    strcmp(e->realm, realm) == 0) {
-			memcpy(ha1, e->ha1, strlen(e->ha1) + 1);
-			return 0;
-		}
-	}
-	return ENOENT;
+	e = u->n ? bsearch(&key, u->e, u->n, sizeof(*u->e), key_cmp) : NULL;
+	if (!e)
+		return ENOENT;
+	memcpy(ha1, e->ha1, strlen(e->ha1) + 1);
+	return 0;
 }
 
 int locd_users_ha1_h(const struct sip_pl *user, bool userhash,
 		     enum sip_auth_hash hash, char *ha1, void *arg)
 {
 	const struct locd_users *u = arg;
+	char name[SIP_AUTH_USER_MAX + 1];
 	size_t i;
 
 	if (!u || !user || !ha1 || sip_auth_hash_hexlen(hash) == 0)
 		return EINVAL;
-	if (!user->p || user->l == 0)
+	if (!user->p || user->l == 0 || user->l > SIP_AUTH_USER_MAX ||
+	    memchr(user->p, '\0', user->l))
 		return ENOENT;
+	if (!userhash) {
+		memcpy(name, user->p, user->l);
+		name[user->l] = '\0';
+		return locd_users_lookup(u, name, u->realm, hash, ha1);
+	}
+	/* userhash: rare, and a hash has no order to search by */
 	for (i = 0; i < u->n; i++) {
 		const struct user_entry *e = &u->e[i];
-		bool match;
-		if (e->hash != hash || strcmp(e->realm, u->realm) != 0)
-			continue;
-		if (userhash)
-			match = user->l == strlen(e->userhash) &&
-				strncasecmp(user->p, e->userhash, user->l) ==
-					0;
-		else
-			match = user->l == strlen(e->user) &&
-				memcmp(user->p, e->user, user->l) == 0;
-		if (match) {
+		if (e->hash == hash && strcmp(e->realm, u->realm) == 0 &&
+		    user->l == strlen(e->userhash) &&
+		    strncasecmp(user->p, e->userhash, user->l) == 0) {
 			memcpy(ha1, e->ha1, strlen(e->ha1) + 1);
 			return 0;
 		}
