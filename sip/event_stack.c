@@ -34,6 +34,7 @@ struct sip_evt_node {
 	struct sip_notifier *n;
 	struct sip_esc *e;
 	char *contact_user;
+	char *contact_host;
 	struct sip_timer timer;
 	struct evt_ct *cts;
 	struct evt_cl *cls;
@@ -178,7 +179,9 @@ static void contact_of(const struct sip_evt_node *node,
 {
 	char addr[SIP_SA_STRMAX];
 
-	if (sip_sa_print(&fl->local, addr, sizeof(addr))) {
+	if (node->contact_host) {
+		snprintf(addr, sizeof(addr), "%s", node->contact_host);
+	} else if (sip_sa_print(&fl->local, addr, sizeof(addr))) {
 		buf[0] = '\0';
 		return;
 	}
@@ -249,6 +252,9 @@ int sip_evt_node_alloc(struct sip_evt_node **np, struct sip_stack *st,
 	sip_timer_init(&node->timer);
 	err = evt_strdup(&node->contact_user, conf->contact_user,
 			 SIP_EVT_NAME_MAX);
+	if (!err)
+		err = evt_strdup(&node->contact_host, conf->contact_host,
+				 SIP_SA_STRMAX - 1);
 	if (!err && conf->notifier) {
 		memset(&nc, 0, sizeof(nc));
 		nc.max_subs = conf->max_subs;
@@ -306,6 +312,7 @@ void sip_evt_node_free(struct sip_evt_node *node)
 	sip_notifier_free(node->n);
 	sip_esc_free(node->e);
 	free(node->contact_user);
+	free(node->contact_host);
 	free(node);
 }
 

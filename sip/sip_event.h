@@ -538,6 +538,9 @@ struct sip_evt_node_conf {
 	bool client;                /* subscribers: handle NOTIFY */
 	size_t max_subs, max_pubs, max_per_entity; /* 0: defaults */
 	const char *contact_user;   /* our Contact user ("locd") */
+	const char *contact_host;   /* "host[:port]" for the 2xx Contact;
+				       NULL: the address the request
+				       reached (wrong for 0.0.0.0) */
 	const char *warn_host;      /* Warning agent, NULL: "locd" */
 };
 

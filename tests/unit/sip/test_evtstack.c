@@ -171,6 +171,33 @@ START_TEST(test_evtstack_subscribe)
 }
 END_TEST
 
+/* A configured Contact host wins over the (maybe wildcard) local one. */
+START_TEST(test_evtstack_contact_host)
+{
+	struct fake f;
+	struct pkgseen ps;
+	struct sip_evt_node_conf nc = {
+		.notifier = true, .contact_user = "locd",
+		.contact_host = "locd.example.com:5070"};
+	struct sip_evt_pkg p = {
+		.name = "x-test", .expires_default = 600, .expires_min = 60,
+		.accepth = acc, .bodyh = body, .closeh = closed, .arg = &ps};
+	struct sip_evt_node *node = NULL;
+	char v[256];
+
+	memset(&ps, 0, sizeof(ps));
+	fake_init(&f);
+	ck_assert_int_eq(sip_evt_node_alloc(&node, f.st, &nc), 0);
+	ck_assert_int_eq(sip_evt_node_pkg_add(node, &p), 0);
+	ck_assert_ptr_null(sip_evt_node_esc(node));
+	recv_udp(&f, subscribe);
+	fake_hdr(&f, 0, "Contact", v, sizeof(v));
+	ck_assert_str_eq(v, "<sip:locd@locd.example.com:5070>");
+	sip_evt_node_free(node);
+	fake_reset(&f);
+}
+END_TEST
+
 /* EV-24: the NOTIFY times out (Timer F, 64*T1): subscription dropped. */
 START_TEST(test_evtstack_notify_timeout)
 {
@@ -404,5 +431,6 @@ TCase *tcase_evtstack(void)
 	tcase_add_test(tc, test_evtstack_free_inflight);
 	tcase_add_test(tc, test_evtstack_publish);
 	tcase_add_test(tc, test_evtstack_client);
+	tcase_add_test(tc, test_evtstack_contact_host);
 	return tc;
 }
