@@ -10,7 +10,10 @@
 #     SIP-If-Match -> 200, the replaced tag -> 412, no body and no tag ->
 #     400, remove -> 200 (EV-30..EV-34);
 #   scenarios/event_notify_fail.xml: a NOTIFY answered 500 keeps the
-#     subscription, one answered 481 ends it (T12, EV-24, EV-26).
+#     subscription, one answered 481 ends it (T12, EV-24, EV-26);
+#   scenarios/event_errors.xml: 489 + Allow-Events, 423 + Min-Expires,
+#     481 for an unknown dialog, fetch -> 200 + final NOTIFY (EV-3,
+#     EV-13, EV-23, EV-26).
 # Exit 0 pass, 77 skip (sipp not installed), else fail.
 # Environment: TESTBIN (where testnotifier is; default build/tests).
 set -u
@@ -115,6 +118,11 @@ for tp in u1 t1; do
 	else
 		fail=1
 	fi
+	if run_sipp "$SCENDIR/event_errors.xml" $tp; then
+		echo "PASS: sipp ($tp) 489, 423, 481, fetch"
+	else
+		fail=1
+	fi
 	if run_sipp "$SCENDIR/event_notify_fail.xml" $tp; then
 		echo "PASS: sipp ($tp) NOTIFY 500 keeps, 481 ends (T12)"
 	else
@@ -122,12 +130,12 @@ for tp in u1 t1; do
 	fi
 done
 
-# the notifier saw both unsubscribes end with reason timeout
+# the notifier saw unsubscribes and fetches end with reason timeout
 n=$(grep -c '^close timeout 0' "$tmp/notifier.log")
-if [ "$n" = 2 ]; then
-	echo "PASS: two subscriptions ended with reason timeout"
+if [ "$n" = 4 ]; then
+	echo "PASS: four subscriptions ended with reason timeout"
 else
-	echo "FAIL: expected 2 'close timeout' lines, got $n"
+	echo "FAIL: expected 4 'close timeout' lines, got $n"
 	fail=1
 fi
 n=$(grep -c '^close failed 481' "$tmp/notifier.log")
