@@ -244,7 +244,7 @@ static int target(const struct sip_req_desc *rd, struct sip_peer *dst)
 	struct sip_pl pl, tp;
 	uint16_t port;
 
-	if (rd->routec) {
+	if (rd->routec && !rd->to_ruri) {
 		sip_pl_set_str(&pl, rd->routev[0]);
 		if (sip_addr_parse(&a, &pl))
 			return EINVAL;

@@ -119,6 +119,20 @@ struct sip_flow {
 	uint64_t conn_id; /* TCP/TLS connection, 0 for UDP or unset */
 };
 
+/*
+ * A flow as a printable token to store with a dialog (RFC 5626 flow
+ * token; our own format "TP;LOCAL;PEER;CONN-ID", e.g.
+ * "UDP;192.0.2.5:5060;[2001:db8::7]:40000;0"), and back.  After a
+ * restart a TCP/TLS token names no connection (ENOTCONN on use); a UDP
+ * one still reaches the NAT binding.  Print: 0, EINVAL, EOVERFLOW (sz
+ * below SIP_FLOW_TOKEN_MAX may be too small).  Parse: 0 or EINVAL.
+ */
+#define SIP_FLOW_TOKEN_MAX 160
+int sip_flow_token_print(const struct sip_flow *fl, char *buf, size_t sz)
+	__attribute__((warn_unused_result));
+int sip_flow_token_parse(struct sip_flow *fl, const char *tok)
+	__attribute__((warn_unused_result));
+
 /* True when a TCP/TLS flow's connection is still open (UDP: true). */
 bool sip_flow_alive(const struct sip_stack *st, const struct sip_flow *fl);
 
@@ -347,7 +361,7 @@ bool sip_strans_flow_reuse(const struct sip_strans *t);
  * User-Agent and Content-Length; Contact when contact_user is set
  * (sip:user@our-address, transport of the chosen path).
  * Destination: the flow when given (RFC 5626 flow reuse); else the first
- * Route when it is a loose router (";lr"), else the Request-URI; its
+ * Route (unless to_ruri), else the Request-URI; its
  * numeric host, port (default 5060, 5061 for sips) and transport
  * (";transport=", sips: always TLS, else UDP).  An open connection to
  * the same peer and transport is reused.
@@ -368,6 +382,9 @@ struct sip_req_desc {
 	const void *body;
 	size_t body_len;
 	const struct sip_flow *flow;  /* NULL: by target */
+	bool to_ruri;                 /* send to the Request-URI even with
+					 a route set: a strict router's
+					 request (RFC 3261 §8.1.2, §12.2.1.1) */
 };
 
 /*

@@ -369,14 +369,13 @@ fail:
 	return err;
 }
 
+static int hostport_sa(struct sip_pl s, struct sip_sa *sa);
+
 /* "udp:HOST:PORT", HOST numeric, IPv6 in brackets. */
 static int spec_parse(const char *spec, enum sip_transp *tp,
 		      struct sip_sa *sa)
 {
-	struct sip_pl s, host;
-	const char *c;
-	uint32_t port;
-	size_t i;
+	struct sip_pl s;
 
 	sip_pl_set_str(&s, spec);
 	if (s.l > 4 && !strncmp(spec, "udp:", 4))
@@ -388,6 +387,19 @@ static int spec_parse(const char *spec, enum sip_transp *tp,
 	else
 		return EINVAL;
 	sip_pl_advance(&s, 4);
+	return hostport_sa(s, sa);
+}
+
+/* "1.2.3.4:5060", "[::1]:5060" (or "::1:5060") to an address. */
+static int hostport_sa(struct sip_pl s, struct sip_sa *sa)
+{
+	struct sip_pl host;
+	const char *c;
+	uint32_t port;
+	size_t i;
+
+	if (!s.l)
+		return EINVAL;
 	if (s.p[0] == '[') {
 		i = sip_pl_chr(&s, ']');
 		if (i == s.l || i + 1 >= s.l || s.p[i + 1] != ':')
@@ -426,6 +438,63 @@ int sip_stack_listen(struct sip_stack *st, const char *spec)
 	if (err)
 		sip_stack_log(st, LOG_ERR, "listen %s: error %d", spec, err);
 	return err;
+}
+
+/* ---- flow tokens ---- */
+
+int sip_flow_token_print(const struct sip_flow *fl, char *buf, size_t sz)
+{
+	char l[SIP_SA_STRMAX], p[SIP_SA_STRMAX];
+	int n;
+
+	if (!fl || !buf || fl->tp < SIP_TRANSP_UDP ||
+	    fl->tp > SIP_TRANSP_TLS || sip_sa_print(&fl->peer, p, sizeof(p)))
+		return EINVAL;
+	if (!fl->local.len)
+		memcpy(l, "-", 2);
+	else if (sip_sa_print(&fl->local, l, sizeof(l)))
+		return EINVAL;
+	n = snprintf(buf, sz, "%s;%s;%s;%llu", sip_transp_name(fl->tp), l, p,
+		     (unsigned long long)fl->conn_id);
+	return n < 0 || (size_t)n >= sz ? EOVERFLOW : 0;
+}
+
+int sip_flow_token_parse(struct sip_flow *fl, const char *tok)
+{
+	struct sip_pl f[4], s;
+	struct sip_flow out;
+	uint64_t id;
+	size_t i, k;
+
+	if (!fl || !tok)
+		return EINVAL;
+	sip_pl_set_str(&s, tok);
+	if (s.l >= SIP_FLOW_TOKEN_MAX)
+		return EINVAL;
+	for (i = 0; i < 4; i++) {
+		k = sip_pl_chr(&s, ';');
+		if ((i < 3) == (k == s.l))
+			return EINVAL;
+		f[i].p = s.p;
+		f[i].l = k;
+		sip_pl_advance(&s, k < s.l ? k + 1 : k);
+	}
+	memset(&out, 0, sizeof(out));
+	if (sip_pl_eq_str(&f[0], "UDP"))
+		out.tp = SIP_TRANSP_UDP;
+	else if (sip_pl_eq_str(&f[0], "TCP"))
+		out.tp = SIP_TRANSP_TCP;
+	else if (sip_pl_eq_str(&f[0], "TLS"))
+		out.tp = SIP_TRANSP_TLS;
+	else
+		return EINVAL;
+	if (!sip_pl_eq_str(&f[1], "-") && hostport_sa(f[1], &out.local))
+		return EINVAL;
+	if (hostport_sa(f[2], &out.peer) || sip_pl_u64(&f[3], &id))
+		return EINVAL;
+	out.conn_id = id;
+	*fl = out;
+	return 0;
 }
 
 /* ---- paths and sending ---- */

@@ -355,6 +355,44 @@ START_TEST(sa_helpers)
 }
 END_TEST
 
+START_TEST(flow_token)
+{
+	/* RFC 5626 flow token kept with a dialog: round trip */
+	struct sip_flow a, b;
+	char tok[SIP_FLOW_TOKEN_MAX];
+
+	memset(&a, 0, sizeof(a));
+	a.tp = SIP_TRANSP_UDP;
+	ck_assert_int_eq(sip_sa_set(&a.local, "192.0.2.5", 5060), 0);
+	ck_assert_int_eq(sip_sa_set(&a.peer, "2001:db8::7", 40000), 0);
+	ck_assert_int_eq(sip_flow_token_print(&a, tok, sizeof(tok)), 0);
+	ck_assert_str_eq(tok, "UDP;192.0.2.5:5060;[2001:db8::7]:40000;0");
+	ck_assert_int_eq(sip_flow_token_parse(&b, tok), 0);
+	ck_assert_int_eq(b.tp, SIP_TRANSP_UDP);
+	ck_assert(sip_sa_eq(&a.local, &b.local));
+	ck_assert(sip_sa_eq(&a.peer, &b.peer));
+	ck_assert_uint_eq(b.conn_id, 0);
+	a.tp = SIP_TRANSP_TLS;
+	a.conn_id = 1234567890123ull;
+	memset(&a.local, 0, sizeof(a.local));
+	ck_assert_int_eq(sip_flow_token_print(&a, tok, sizeof(tok)), 0);
+	ck_assert_str_eq(tok, "TLS;-;[2001:db8::7]:40000;1234567890123");
+	ck_assert_int_eq(sip_flow_token_parse(&b, tok), 0);
+	ck_assert_int_eq(b.tp, SIP_TRANSP_TLS);
+	ck_assert_uint_eq(b.local.len, 0);
+	ck_assert_uint_eq(b.conn_id, 1234567890123ull);
+	ck_assert_int_eq(sip_flow_token_print(&a, tok, 10), EOVERFLOW);
+	ck_assert_int_eq(sip_flow_token_parse(&b, "SCTP;-;1.2.3.4:5;0"),
+			 EINVAL);
+	ck_assert_int_eq(sip_flow_token_parse(&b, "UDP;-;1.2.3.4:5"), EINVAL);
+	ck_assert_int_eq(sip_flow_token_parse(&b, "UDP;-;1.2.3.4:5;0;1"),
+			 EINVAL);
+	ck_assert_int_eq(sip_flow_token_parse(&b, "UDP;-;host:5;0"), EINVAL);
+	ck_assert_int_eq(sip_flow_token_parse(&b, "UDP;-;1.2.3.4:5;x"),
+			 EINVAL);
+}
+END_TEST
+
 START_TEST(listen_bad_spec)
 {
 	struct event_base *base = event_base_new();
@@ -704,6 +742,7 @@ TCase *tcase_transp(void)
 	tcase_add_test(tc, listen_bad_spec);
 	tcase_add_test(tc, tcp_refused_503);
 	tcase_add_test(tc, sa_helpers);
+	tcase_add_test(tc, flow_token);
 	tcase_add_test(tc, tcp_ping_and_caps);
 	tcase_add_test(tc, tcp_idle_and_max_conns);
 	tcase_add_test(tc, loop_tls);

@@ -279,6 +279,14 @@ START_TEST(ctrans_flow_and_route)
 	ck_assert_str_eq(val, "<sip:192.0.2.9:5080;lr>");
 	fake_hdr_id(&f, 1, SIP_HDR_CONTACT, val, sizeof(val));
 	ck_assert_str_eq(val, "<sip:loc@invalid>");
+
+	/* strict router first (§12.2.1.1): to the Request-URI */
+	notify_desc(&rd, "sip:192.0.2.77:5090");
+	rd.routev = route;
+	rd.routec = 1;
+	rd.to_ruri = true;
+	ck_assert_int_eq(sip_request_send(f.st, &rd, resp_h, &r, NULL), 0);
+	ck_assert_uint_eq(sip_sa_port(&f.v[2].dst.sa), 5090);
 	fake_reset(&f);
 }
 END_TEST
