@@ -382,9 +382,9 @@ struct sip_req_desc {
 	const void *body;
 	size_t body_len;
 	const struct sip_flow *flow;  /* NULL: by target */
-	bool to_ruri;                 /* send to the Request-URI even with
-					 a route set: a strict router's
-					 request (RFC 3261 §8.1.2, §12.2.1.1) */
+	/* send to the Request-URI even with a route set: a request for a
+	 * strict router (RFC 3261 §8.1.2, §12.2.1.1) */
+	bool to_ruri;
 };
 
 /*
