@@ -170,3 +170,72 @@ clean:
 	rm -rf build build-san
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------------
+# Fuzzing (STYLE.md 2.11), kept out of `make check`: fuzzing is not a
+# test.  `make fuzz` builds every tests/fuzz/NAME.c into
+# $(FUZZ_BUILD)/fuzz/NAME with clang's libFuzzer, linked against the
+# module libraries compiled again with the same flags plus
+# -fsanitize=fuzzer-no-link,address,undefined; `make fuzz-run
+# FUZZ_SECONDS=60` runs each target in turn (one core) for that long over
+# tests/fuzz/corpus/NAME/ (read only; new inputs go to
+# $(FUZZ_BUILD)/fuzz/corpus/NAME/, crashes to .../crashes/NAME/), with
+# tests/fuzz/NAME.dict when present.  `make fuzz-run FUZZ_TARGETS=x` runs
+# one.  See tests/fuzz/README.md.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS ?= -timeout=25 -rss_limit_mb=2048
+FUZZ_DIR := $(FUZZ_BUILD)/fuzz
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-missing-field-initializers -O1 -g -D_DEFAULT_SOURCE \
+	-D_GNU_SOURCE -DGEOS_USE_ONLY_R_API -I. $(FUZZ_SAN)
+FUZZ_SRC := $(wildcard tests/fuzz/*.c)
+FUZZ_TARGETS ?= $(basename $(notdir $(FUZZ_SRC)))
+FUZZ_LIBS := $(foreach m,$(MODULES),$(FUZZ_DIR)/lib/lib$(m).a)
+
+.PHONY: fuzz fuzz-run
+.SECONDARY: $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_SRC))
+fuzz: deps $(foreach t,$(FUZZ_TARGETS),$(FUZZ_DIR)/$(t))
+
+$(FUZZ_DIR)/obj/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) \
+		-MMD -MP -c $< -o $@
+
+define fuzz_lib_rules
+$(FUZZ_DIR)/lib/lib$(1).a: $$(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$$($(1)_SRC))
+	@mkdir -p $$(dir $$@)
+	@rm -f $$@
+	$$(AR) rcs $$@ $$^
+endef
+$(foreach m,$(MODULES),$(eval $(call fuzz_lib_rules,$(m))))
+
+$(FUZZ_DIR)/%: $(FUZZ_DIR)/obj/tests/fuzz/%.o $(FUZZ_LIBS)
+	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< $(FUZZ_LIBS) \
+		$(LDLIBS)
+
+fuzz-run: fuzz
+	@fail=""; for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/crashes/$$t; \
+		seeds=tests/fuzz/corpus/$$t; [ -d $$seeds ] || seeds=; \
+		dict=tests/fuzz/$$t.dict; \
+		[ -f $$dict ] && dict=-dict=$$dict || dict=; \
+		echo "== $$t ($(FUZZ_SECONDS) s)"; \
+		./$(FUZZ_DIR)/$$t -max_total_time=$(FUZZ_SECONDS) \
+			-print_final_stats=1 $$dict $(FUZZ_FLAGS) \
+			-artifact_prefix=$(FUZZ_DIR)/crashes/$$t/ \
+			$(FUZZ_DIR)/corpus/$$t $$seeds \
+			> $(FUZZ_DIR)/$$t.log 2>&1 || fail="$$fail $$t"; \
+		grep -E '^#[0-9]+.*(DONE|pulse)|^stat::(number_of_executed|average_exec)' \
+			$(FUZZ_DIR)/$$t.log | tail -3; \
+	done; \
+	if [ -n "$$fail" ]; then \
+		echo "fuzz-run: failed:$$fail (see $(FUZZ_DIR)/*.log)"; \
+		exit 1; \
+	fi
+
+-include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)

@@ -1,12 +1,10 @@
 /*
  * sip_msg_fuzz.c: libFuzzer target for the SIP message parser, stream
- * framer and printer (STYLE.md 2.11; SEC-19).  Not built by the Makefile:
+ * framer and printer (STYLE.md 2.11; SEC-19).  Built by `make fuzz`
+ * (tests/fuzz/README.md), run by hand as
  *
- *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -I. \
- *     -D_DEFAULT_SOURCE -D_GNU_SOURCE tests/fuzz/sip_msg_fuzz.c \
- *     sip/pl.c sip/chr.c sip/param.c sip/uri.c sip/addr.c sip/hdr.c \
- *     sip/msg.c sip/frame.c sip/buf.c sip/print.c -o sip_msg_fuzz
- *   ./sip_msg_fuzz -max_len=70000 ../shared/rfc4475/msgs
+ *   ./build-fuzz/fuzz/sip_msg_fuzz -max_len=70000 \
+ *     tests/fuzz/corpus/sip_msg_fuzz ../shared/rfc4475/msgs
  *
  * Property checked besides memory safety: a message that parses prints
  * and parses back with the same header count, Call-ID, tags and body, and
