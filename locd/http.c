@@ -4,7 +4,8 @@
  *
  * Order of checks for an ingest request: path (404), method (405), sizes
  * (431 headers, 414 query, 413 body; evhttp itself answers 413 for a
- * body and 400 for headers over twice the cap), content type (415),
+ * body and 400 for headers over twice the cap), content type (415: a
+ * form or Traccar Client JSON),
  * parameters (400), token (401/403),
  * plausibility (400; a same-time resend is 200), then the ingest callback
  * (200, or 503 when it fails). Every refusal after the size checks bumps
@@ -462,10 +463,20 @@ static const char *bearer(struct evhttp_request *req, bool *bad)
 	return *bad ? NULL : v;
 }
 
-/* The parameters: query, or form body. On refusal the reply is sent and
- * an errno returned. */
+static bool ctype_is(const char *ct, const char *type)
+{
+	size_t n = strlen(type);
+
+	return ct && strncasecmp(ct, type, n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* The parameters: query, or form body, or JSON body (*json; then *q is
+ * the query, for a token). On refusal the reply is sent and an errno
+ * returned. */
 static int params_get(struct locd_http *h, struct evhttp_request *req,
-		      const char **p, size_t *len)
+		      const char **p, size_t *len, bool *json,
+		      const char **qp)
 {
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
 	const char *q = uri ? evhttp_uri_get_query(uri) : NULL;
@@ -483,22 +494,23 @@ static int params_get(struct locd_http *h, struct evhttp_request *req,
 		       "body too large");
 		return EOVERFLOW;
 	}
+	*json = false;
+	*qp = q ? q : "";
 	if (bl == 0) {
-		*p = q ? q : "";
+		*p = *qp;
 		*len = ql;
 		return 0;
 	}
 	ct = evhttp_find_header(evhttp_request_get_input_headers(req),
 				"Content-Type");
-	if (!ct ||
-	    strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0 ||
-	    (ct[33] && ct[33] != ';' && ct[33] != ' ')) {
+	*json = ctype_is(ct, "application/json");
+	if (!*json && !ctype_is(ct, "application/x-www-form-urlencoded")) {
 		refuse(h, req, LOCD_REFUSE_MALFORMED, 415,
 		       "Unsupported Media Type",
-		       "body is not application/x-www-form-urlencoded");
+		       "body is neither a form nor JSON");
 		return EPROTO;
 	}
-	if (ql) {
+	if (ql && !*json) {
 		refuse(h, req, LOCD_REFUSE_MALFORMED, 400, "Bad Request",
 		       "parameters in both the query and the body");
 		return EBADMSG;
@@ -550,8 +562,9 @@ static void serve_ingest(struct locd_http *h, struct evhttp_request *req)
 	enum locd_refuse why;
 	struct locd_fix fix;
 	char aor[LOCD_AOR_MAX + 1];
-	const char *p = NULL, *reason = NULL, *tok;
-	bool bad;
+	const char *p = NULL, *q = NULL, *reason = NULL, *tok;
+	char qtok[LOCD_TOKEN_MAX + 1];
+	bool bad, json = false;
 	size_t len = 0;
 	int err;
 
@@ -560,10 +573,24 @@ static void serve_ingest(struct locd_http *h, struct evhttp_request *req)
 		       "Request Header Fields Too Large", "headers too large");
 		return;
 	}
-	if (params_get(h, req, &p, &len))
+	if (params_get(h, req, &p, &len, &json, &q))
 		return;
 	chk.now = now_get(h);
-	err = locd_osmand_parse(p, len, &lim, chk.now, &fix, &why, &reason);
+	if (json) {
+		err = locd_osmand_query_token(q, strlen(q), qtok, &reason);
+		if (err) {
+			refuse(h, req, LOCD_REFUSE_MALFORMED, 400,
+			       "Bad Request", reason);
+			return;
+		}
+		err = locd_osmand_parse_json(p, len, &lim, chk.now, &fix,
+					     &why, &reason);
+		if (!err)
+			memcpy(fix.token, qtok, strlen(qtok) + 1);
+	} else {
+		err = locd_osmand_parse(p, len, &lim, chk.now, &fix, &why,
+					&reason);
+	}
 	if (err) {
 		refuse(h, req, why, 400, "Bad Request", reason);
 		return;

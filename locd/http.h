@@ -91,6 +91,35 @@ int locd_osmand_parse(const char *q, size_t len,
 		      struct locd_fix *fix, enum locd_refuse *why,
 		      const char **reason) __attribute__((warn_unused_result));
 
+/*
+ * Parse a Traccar Client JSON body (Traccar Client 9 and later):
+ *   {"device_id": "ID",
+ *    "location": {"timestamp": "2023-11-14T22:13:20.000Z",
+ *                 "coords": {"latitude": .., "longitude": ..,
+ *                            "accuracy": m, "speed": m/s,
+ *                            "heading": deg, "altitude": m}, ...}}
+ * timestamp may also be a number (UNIX seconds, or milliseconds above
+ * 1e12). Speed is m/s here (no knots). A negative speed, heading or
+ * accuracy is the clients' "not available" and leaves that field absent.
+ * Other members are ignored; duplicate keys are refused. Same limits,
+ * codes, refusal classes and argument rules as locd_osmand_parse.
+ */
+int locd_osmand_parse_json(const char *body, size_t len,
+			   const struct locd_osmand_limits *lim, double now,
+			   struct locd_fix *fix, enum locd_refuse *why,
+			   const char **reason)
+	__attribute__((warn_unused_result));
+
+/*
+ * The query string that may come with a JSON body: nothing, or token=
+ * alone. Decodes the token into out (LOCD_TOKEN_MAX + 1 bytes; "" when
+ * absent). Returns 0, EBADMSG (another parameter, bad encoding or bytes),
+ * EOVERFLOW (token too long), EINVAL; *reason as above.
+ */
+int locd_osmand_query_token(const char *q, size_t len, char *out,
+			    const char **reason)
+	__attribute__((warn_unused_result));
+
 /* What a fix is checked against. */
 struct locd_fix_check {
 	double now;		/* UNIX seconds */
@@ -212,13 +241,16 @@ struct locd_http_conf {
 
 /*
  * Serve on base:
- *   GET|POST /?id=..   OsmAnd ingest; 200 "ok", 400 with the reason, 401
+ *   GET|POST /?id=..   OsmAnd ingest (query or form body; or a Traccar
+ *                      Client JSON body, with at most ?token= in the
+ *                      query); 200 "ok", 400 with the reason, 401
  *                      (no token; WWW-Authenticate: Bearer), 403 (wrong
  *                      token or unknown device), 413 body too large, 414
- *                      query too large, 415 body not a form, 431 header
- *                      fields over headers_max (evhttp drops blocks over
- *                      twice that with a 400), 503 when ingesth fails; a
- *                      same-time resend is 200 and not ingested again.
+ *                      query too large, 415 body not a form or JSON, 431
+ *                      header fields over headers_max (evhttp drops
+ *                      blocks over twice that with a 400), 503 when
+ *                      ingesth fails; a same-time resend is 200 and not
+ *                      ingested again.
  *   GET /healthz       200 "ok"
  *   GET /metrics       Prometheus text from conf->metrics
  *   other paths 404, other methods 405 (with Allow).

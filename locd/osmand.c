@@ -8,6 +8,7 @@
  * are only counted against the parameter limit.
  */
 #include <errno.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -380,12 +381,21 @@ static int pairs_parse(const char *q, size_t len, size_t params_max,
 	return 0;
 }
 
+static size_t qmax_get(const struct locd_osmand_limits *lim)
+{
+	if (lim && lim->query_max)
+		return lim->query_max < LOCD_OSMAND_QUERY_CAP
+			       ? lim->query_max
+			       : LOCD_OSMAND_QUERY_CAP;
+	return LOCD_OSMAND_QUERY_MAX;
+}
+
 int locd_osmand_parse(const char *q, size_t len,
 		      const struct locd_osmand_limits *lim, double now,
 		      struct locd_fix *fix, enum locd_refuse *why,
 		      const char **reason)
 {
-	size_t qmax = LOCD_OSMAND_QUERY_MAX, pmax = LOCD_OSMAND_PARAMS_MAX;
+	size_t qmax = qmax_get(lim), pmax = LOCD_OSMAND_PARAMS_MAX;
 	struct perr e = {0, LOCD_REFUSE_MALFORMED, NULL};
 	struct locd_fix f;
 
@@ -393,10 +403,6 @@ int locd_osmand_parse(const char *q, size_t len,
 		fail(&e, EINVAL, LOCD_REFUSE_MALFORMED, "bad argument");
 		goto out;
 	}
-	if (lim && lim->query_max)
-		qmax = lim->query_max < LOCD_OSMAND_QUERY_CAP
-			       ? lim->query_max
-			       : LOCD_OSMAND_QUERY_CAP;
 	if (lim && lim->params_max)
 		pmax = lim->params_max;
 	if (len > qmax) {
@@ -414,6 +420,209 @@ out:
 		if (reason)
 			*reason = e.reason;
 	}
+	return e.err;
+}
+
+/* --- Traccar Client JSON. */
+
+/* An optional number member: absent or null leaves *has false. */
+static int json_num(json_t *obj, const char *key, enum param p,
+		    double *out, bool *has, struct perr *e)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*has = false;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_number(v))
+		return fail(e, EBADMSG, LOCD_REFUSE_MALFORMED, msg_num[p]);
+	*out = json_number_value(v);
+	if (!isfinite(*out))
+		return fail(e, ERANGE, LOCD_REFUSE_NAN, msg_nan[p]);
+	*has = true;
+	return 0;
+}
+
+/* Range check of an optional value; negative means "not available"
+ * where neg_absent. */
+static int json_opt(json_t *c, const char *key, enum param p, double hi,
+		    bool neg_absent, double *out, bool *has, struct perr *e)
+{
+	if (json_num(c, key, p, out, has, e))
+		return e->err;
+	if (*has && *out < 0 && neg_absent)
+		*has = false;
+	else if (*has && (*out < 0 || *out > hi))
+		return fail(e, ERANGE, LOCD_REFUSE_RANGE, msg_range[p]);
+	return 0;
+}
+
+static int json_time(json_t *loc, struct locd_fix *f, struct perr *e)
+{
+	json_t *t = json_object_get(loc, "timestamp");
+	char buf[VALUE_MAX + 1];
+	size_t n;
+
+	if (!t || json_is_null(t))
+		return 0;
+	f->has_time = true;
+	if (json_is_number(t)) {
+		double v = json_number_value(t);
+		if (v > TIME_MS_ABOVE)
+			v /= 1000.0;
+		if (!(v >= 0 && v <= TIME_MAX))
+			return fail(e, ERANGE, LOCD_REFUSE_RANGE,
+				    "timestamp out of range");
+		f->time = v;
+		return 0;
+	}
+	if (!json_is_string(t))
+		return fail(e, EBADMSG, LOCD_REFUSE_MALFORMED,
+			    "timestamp is not UNIX time or ISO 8601");
+	n = json_string_length(t);
+	if (n > VALUE_MAX)
+		return fail(e, EOVERFLOW, LOCD_REFUSE_LIMIT,
+			    msg_long[P_TIME]);
+	memcpy(buf, json_string_value(t), n);
+	buf[n] = '\0';
+	if (n == 0 || memchr(buf, '\0', n))
+		return fail(e, EBADMSG, LOCD_REFUSE_MALFORMED,
+			    "timestamp is not UNIX time or ISO 8601");
+	return time_parse(buf, n, &f->time, e);
+}
+
+static int json_fix(json_t *root, struct locd_fix *f, struct perr *e)
+{
+	json_t *id, *loc, *c;
+	bool has_lat, has_lon, has;
+	size_t n;
+
+	if (!json_is_object(root))
+		return fail(e, EBADMSG, LOCD_REFUSE_MALFORMED,
+			    "body is not a JSON object");
+	id = json_object_get(root, "device_id");
+	if (!id)
+		return fail(e, EBADMSG, LOCD_REFUSE_MALFORMED, "id missing");
+	if (!json_is_string(id) || (n = json_string_length(id)) == 0)
+		return fail(e, EBADMSG, LOCD_REFUSE_MALFORMED,
+			    msg_empty[P_ID]);
+	if (n > LOCD_DEVICE_ID_MAX)
+		return fail(e, EOVERFLOW, LOCD_REFUSE_LIMIT, msg_long[P_ID]);
+	if (value_set(f, P_ID, json_string_value(id), n, &has, e))
+		return e->err;
+	loc = json_object_get(root, "location");
+	if (!json_is_object(loc))
+		return fail(e, EBADMSG, LOCD_REFUSE_MALFORMED,
+			    "location is not an object");
+	c = json_object_get(loc, "coords");
+	if (!json_is_object(c))
+		return fail(e, EBADMSG, LOCD_REFUSE_MALFORMED,
+			    "coords is not an object");
+	if (json_num(c, "latitude", P_LAT, &f->pos.lat, &has_lat, e) ||
+	    json_num(c, "longitude", P_LON, &f->pos.lon, &has_lon, e))
+		return e->err;
+	if (!has_lat)
+		return fail(e, EBADMSG, LOCD_REFUSE_MALFORMED, "lat missing");
+	if (!has_lon)
+		return fail(e, EBADMSG, LOCD_REFUSE_MALFORMED, "lon missing");
+	if (f->pos.lat < -90 || f->pos.lat > 90)
+		return fail(e, ERANGE, LOCD_REFUSE_RANGE, msg_range[P_LAT]);
+	if (f->pos.lon < -180 || f->pos.lon > 180)
+		return fail(e, ERANGE, LOCD_REFUSE_RANGE, msg_range[P_LON]);
+	if (json_opt(c, "speed", P_SPEED, SPEED_MAX, true, &f->speed,
+		     &f->has_speed, e) ||
+	    json_opt(c, "heading", P_BEARING, 360, true, &f->bearing,
+		     &f->has_bearing, e) ||
+	    json_opt(c, "accuracy", P_ACC, ACCURACY_MAX, true, &f->accuracy,
+		     &f->has_accuracy, e) ||
+	    json_num(c, "altitude", P_ALT, &f->pos.alt, &f->pos.has_alt, e))
+		return e->err;
+	if (f->pos.has_alt && (f->pos.alt < ALT_MIN || f->pos.alt > ALT_MAX))
+		return fail(e, ERANGE, LOCD_REFUSE_RANGE, msg_range[P_ALT]);
+	return json_time(loc, f, e);
+}
+
+int locd_osmand_parse_json(const char *body, size_t len,
+			   const struct locd_osmand_limits *lim, double now,
+			   struct locd_fix *fix, enum locd_refuse *why,
+			   const char **reason)
+{
+	struct perr e = {0, LOCD_REFUSE_MALFORMED, NULL};
+	json_error_t jerr;
+	struct locd_fix f;
+	json_t *root;
+
+	if (!body || !fix || !isfinite(now)) {
+		fail(&e, EINVAL, LOCD_REFUSE_MALFORMED, "bad argument");
+		goto out;
+	}
+	if (len > qmax_get(lim)) {
+		fail(&e, EOVERFLOW, LOCD_REFUSE_LIMIT, "request too large");
+		goto out;
+	}
+	/* the size cap bounds the nesting depth too */
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		fail(&e, EBADMSG, LOCD_REFUSE_MALFORMED, "body is not JSON");
+		goto out;
+	}
+	memset(&f, 0, sizeof(f));
+	f.time = now;
+	if (json_fix(root, &f, &e) == 0)
+		*fix = f;
+	json_decref(root);
+out:
+	if (e.err) {
+		if (why)
+			*why = e.why;
+		if (reason)
+			*reason = e.reason;
+	}
+	return e.err;
+}
+
+int locd_osmand_query_token(const char *q, size_t len, char *out,
+			    const char **reason)
+{
+	struct perr e = {0, LOCD_REFUSE_MALFORMED, NULL};
+	struct locd_fix f;
+	size_t pos = 0, n, vl;
+	bool seen = false, valid;
+
+	if ((!q && len) || !out)
+		return EINVAL;
+	out[0] = '\0';
+	while (pos < len && !e.err) {
+		const char *p = q + pos, *amp = memchr(p, '&', len - pos);
+		char val[VALUE_MAX + 1];
+		int err;
+
+		n = amp ? (size_t)(amp - p) : len - pos;
+		pos += n + 1;
+		if (n == 0)
+			continue;
+		if (n < 6 || param_lookup(p, 5) != P_TOKEN || p[5] != '=' ||
+		    seen) {
+			fail(&e, EBADMSG, LOCD_REFUSE_MALFORMED,
+			     "only token= may come with a JSON body");
+			break;
+		}
+		seen = true;
+		err = pct_decode(p + 6, n - 6, val, VALUE_MAX, &vl);
+		if (err == EOVERFLOW || vl > LOCD_TOKEN_MAX)
+			fail(&e, EOVERFLOW, LOCD_REFUSE_LIMIT,
+			     msg_long[P_TOKEN]);
+		else if (err)
+			fail(&e, EBADMSG, LOCD_REFUSE_MALFORMED,
+			     "bad percent-encoding");
+		else if (vl == 0)
+			fail(&e, EBADMSG, LOCD_REFUSE_MALFORMED,
+			     msg_empty[P_TOKEN]);
+		else if (value_set(&f, P_TOKEN, val, vl, &valid, &e) == 0)
+			memcpy(out, f.token, vl + 1);
+	}
+	if (e.err && reason)
+		*reason = e.reason;
 	return e.err;
 }
 

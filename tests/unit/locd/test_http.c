@@ -408,9 +408,33 @@ START_TEST(test_http_roundtrip)
 	ck_assert(!fx.fix.has_time && fx.fix.time == NOW);
 	/* body of another type; parameters in both places */
 	body = "id=zed&lat=1&lon=1";
+	ck_assert_int_eq(fx_req(&fx, EVHTTP_REQ_POST, "/", "text/plain", body,
+				strlen(body), NULL, &r),
+			 415);
+	ck_assert_str_eq(r.body, "body is neither a form nor JSON\n");
+	/* Traccar Client JSON, the token in the query */
+	body = "{\"device_id\": \"carol-tracker\", \"location\": {"
+	       "\"timestamp\": \"2023-11-14T22:13:19.500Z\", \"coords\": {"
+	       "\"latitude\": 48.85, \"longitude\": 2.35, \"speed\": 1.5,"
+	       "\"heading\": -1, \"accuracy\": 8, \"altitude\": 35}},"
+	       "\"is_moving\": true, \"battery\": {\"level\": 0.5}}";
+	ck_assert_int_eq(fx_req(&fx, EVHTTP_REQ_POST,
+				"/?token=demo-carol-c0ffee",
+				"application/json; charset=utf-8", body,
+				strlen(body), NULL, &r),
+			 200);
+	ck_assert_str_eq(fx.aor, "sip:carol@localhost");
+	ck_assert(fx.fix.speed == 1.5 && !fx.fix.has_bearing);
+	ck_assert(fx.fix.time == NOW - 0.5 && fx.fix.accuracy == 8);
+	ck_assert_int_eq(fx.ingested, 6);
+	ck_assert_int_eq(fx_req(&fx, EVHTTP_REQ_POST, "/?id=zed",
+				"application/json", body, strlen(body), NULL,
+				&r),
+			 400);
+	ck_assert_str_eq(r.body, "only token= may come with a JSON body\n");
 	ck_assert_int_eq(fx_req(&fx, EVHTTP_REQ_POST, "/", "application/json",
 				body, strlen(body), NULL, &r),
-			 415);
+			 401);
 	ck_assert_int_eq(fx_req(&fx, EVHTTP_REQ_POST, "/?id=zed", FORM, body,
 				strlen(body), NULL, &r),
 			 400);
@@ -419,7 +443,7 @@ START_TEST(test_http_roundtrip)
 	/* the ingest callback failing */
 	fx.fail = 1;
 	ck_assert_int_eq(fx_req(&fx, EVHTTP_REQ_GET,
-				"/?id=zed&lat=1&lon=1&timestamp=1700000001",
+				"/?id=zed&lat=1&lon=1&timestamp=1700000002",
 				NULL, NULL, 0, NULL, &r),
 			 503);
 	fx.fail = 0;
@@ -449,10 +473,10 @@ START_TEST(test_http_roundtrip)
 			 200);
 	ck_assert_str_eq(r.ctype, LOCD_METRICS_CONTENT_TYPE);
 	ck_assert_ptr_nonnull(strstr(
-		r.body, "locd_updates_ingested_total{source=\"http\"} 5\n"));
+		r.body, "locd_updates_ingested_total{source=\"http\"} 6\n"));
 	ck_assert_ptr_nonnull(strstr(r.body,
 				     "locd_updates_refused_total{source=\""
-				     "http\",reason=\"auth\"} 4\n"));
+				     "http\",reason=\"auth\"} 5\n"));
 	ck_assert_ptr_nonnull(strstr(r.body,
 				     "locd_updates_refused_total{source=\""
 				     "http\",reason=\"order\"} 2\n"));
@@ -464,7 +488,7 @@ START_TEST(test_http_roundtrip)
 				     "http\",reason=\"range\"} 1\n"));
 	ck_assert_ptr_nonnull(strstr(r.body,
 				     "locd_updates_refused_total{source=\""
-				     "http\",reason=\"malformed\"} 3\n"));
+				     "http\",reason=\"malformed\"} 4\n"));
 	ck_assert_ptr_nonnull(strstr(r.body, "# TYPE locd_evaluation_seconds "
 					     "histogram\n"));
 	fx_close(&fx);

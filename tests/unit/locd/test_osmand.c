@@ -450,6 +450,169 @@ START_TEST(test_osmand_mutate)
 }
 END_TEST
 
+/* Traccar Client JSON: valid forms (speed stays m/s; -1 means absent). */
+START_TEST(test_osmand_json_good)
+{
+	const char *b =
+		"{\"location\":{\"timestamp\":\"2023-11-14T22:13:20.000Z\","
+		"\"coords\":{\"latitude\":52.5,\"longitude\":13.4,"
+		"\"accuracy\":5,\"speed\":3.25,\"heading\":180,"
+		"\"altitude\":40.5},\"is_moving\":true,\"odometer\":12,"
+		"\"event\":\"motionchange\",\"battery\":{\"level\":1,"
+		"\"is_charging\":false},\"activity\":{\"type\":\"still\"},"
+		"\"extras\":{}},\"device_id\":\"48241179\"}";
+	const char *b2 = "{\"device_id\":\"a\",\"location\":{"
+			 "\"timestamp\":1700000000123,\"coords\":{"
+			 "\"latitude\":-1,\"longitude\":-2,\"speed\":-1,"
+			 "\"heading\":-1,\"accuracy\":-1,\"altitude\":null}}}";
+	const char *b3 = "{\"device_id\":\"a\",\"location\":{"
+			 "\"coords\":{\"latitude\":0,\"longitude\":180}}}";
+	struct locd_fix f;
+
+	ck_assert_int_eq(locd_osmand_parse_json(b, strlen(b), NULL, 0, &f,
+						NULL, NULL),
+			 0);
+	ck_assert_str_eq(f.device, "48241179");
+	ck_assert(f.pos.lat == 52.5 && f.pos.lon == 13.4);
+	ck_assert(f.has_time && f.time == NOW);
+	ck_assert(f.has_speed && f.speed == 3.25);	/* m/s, no knots */
+	ck_assert(f.has_bearing && f.bearing == 180);
+	ck_assert(f.has_accuracy && f.accuracy == 5);
+	ck_assert(f.pos.has_alt && f.pos.alt == 40.5);
+	ck_assert_str_eq(f.token, "");
+	ck_assert_int_eq(locd_osmand_parse_json(b2, strlen(b2), NULL, 0, &f,
+						NULL, NULL),
+			 0);
+	ck_assert(near(f.time, NOW + 0.123));
+	ck_assert(!f.has_speed && !f.has_bearing && !f.has_accuracy &&
+		  !f.pos.has_alt);
+	ck_assert_int_eq(locd_osmand_parse_json(b3, strlen(b3), NULL, NOW,
+						&f, NULL, NULL),
+			 0);
+	ck_assert(!f.has_time && f.time == NOW);
+}
+END_TEST
+
+static const struct {
+	const char *body;
+	int err;
+	enum locd_refuse why;
+	const char *reason;
+} bad_json[] = {
+	{"", EBADMSG, LOCD_REFUSE_MALFORMED, "body is not JSON"},
+	{"{\"device_id\":\"a\",", EBADMSG, LOCD_REFUSE_MALFORMED,
+	 "body is not JSON"},
+	{"{\"device_id\":\"a\",\"device_id\":\"b\"}", EBADMSG,
+	 LOCD_REFUSE_MALFORMED, "body is not JSON"},
+	{"[1,2]", EBADMSG, LOCD_REFUSE_MALFORMED,
+	 "body is not a JSON object"},
+	{"{}", EBADMSG, LOCD_REFUSE_MALFORMED, "id missing"},
+	{"{\"device_id\":7}", EBADMSG, LOCD_REFUSE_MALFORMED, "id is empty"},
+	{"{\"device_id\":\"a b\"}", EBADMSG, LOCD_REFUSE_MALFORMED,
+	 "id has a character outside [A-Za-z0-9._-]"},
+	/* jansson refuses NUL in strings (no JSON_ALLOW_NUL) */
+	{"{\"device_id\":\"a\\u0000b\"}", EBADMSG, LOCD_REFUSE_MALFORMED,
+	 "body is not JSON"},
+	{"{\"device_id\":\"a\"}", EBADMSG, LOCD_REFUSE_MALFORMED,
+	 "location is not an object"},
+	{"{\"device_id\":\"a\",\"location\":[]}", EBADMSG,
+	 LOCD_REFUSE_MALFORMED, "location is not an object"},
+	{"{\"device_id\":\"a\",\"location\":{}}", EBADMSG,
+	 LOCD_REFUSE_MALFORMED, "coords is not an object"},
+	{"{\"device_id\":\"a\",\"location\":{\"coords\":{"
+	 "\"longitude\":1}}}",
+	 EBADMSG, LOCD_REFUSE_MALFORMED, "lat missing"},
+	{"{\"device_id\":\"a\",\"location\":{\"coords\":{"
+	 "\"latitude\":\"1\",\"longitude\":1}}}",
+	 EBADMSG, LOCD_REFUSE_MALFORMED, "lat is not a number"},
+	{"{\"device_id\":\"a\",\"location\":{\"coords\":{"
+	 "\"latitude\":1}}}",
+	 EBADMSG, LOCD_REFUSE_MALFORMED, "lon missing"},
+	{"{\"device_id\":\"a\",\"location\":{\"coords\":{"
+	 "\"latitude\":90.5,\"longitude\":1}}}",
+	 ERANGE, LOCD_REFUSE_RANGE, "lat out of range"},
+	{"{\"device_id\":\"a\",\"location\":{\"coords\":{"
+	 "\"latitude\":1,\"longitude\":1e400}}}",
+	 EBADMSG, LOCD_REFUSE_MALFORMED, "body is not JSON"},
+	{"{\"device_id\":\"a\",\"location\":{\"coords\":{"
+	 "\"latitude\":1,\"longitude\":1,\"speed\":5000}}}",
+	 ERANGE, LOCD_REFUSE_RANGE, "speed out of range"},
+	{"{\"device_id\":\"a\",\"location\":{\"coords\":{"
+	 "\"latitude\":1,\"longitude\":1,\"heading\":400}}}",
+	 ERANGE, LOCD_REFUSE_RANGE, "bearing out of range"},
+	{"{\"device_id\":\"a\",\"location\":{\"coords\":{"
+	 "\"latitude\":1,\"longitude\":1,\"altitude\":-20000}}}",
+	 ERANGE, LOCD_REFUSE_RANGE, "altitude out of range"},
+	{"{\"device_id\":\"a\",\"location\":{\"coords\":{"
+	 "\"latitude\":1,\"longitude\":1,\"accuracy\":true}}}",
+	 EBADMSG, LOCD_REFUSE_MALFORMED, "accuracy is not a number"},
+	{"{\"device_id\":\"a\",\"location\":{\"timestamp\":\"now\","
+	 "\"coords\":{\"latitude\":1,\"longitude\":1}}}",
+	 EBADMSG, LOCD_REFUSE_MALFORMED,
+	 "timestamp is not UNIX time or ISO 8601"},
+	{"{\"device_id\":\"a\",\"location\":{\"timestamp\":-1,"
+	 "\"coords\":{\"latitude\":1,\"longitude\":1}}}",
+	 ERANGE, LOCD_REFUSE_RANGE, "timestamp out of range"},
+	{"{\"device_id\":\"a\",\"location\":{\"timestamp\":[],"
+	 "\"coords\":{\"latitude\":1,\"longitude\":1}}}",
+	 EBADMSG, LOCD_REFUSE_MALFORMED,
+	 "timestamp is not UNIX time or ISO 8601"},
+};
+
+START_TEST(test_osmand_json_bad)
+{
+	struct locd_fix f;
+	enum locd_refuse why = LOCD_REFUSE_AUTH;
+	const char *reason = NULL;
+	int err;
+
+	err = locd_osmand_parse_json(bad_json[_i].body,
+				     strlen(bad_json[_i].body), NULL, NOW, &f,
+				     &why, &reason);
+	ck_assert_msg(err == bad_json[_i].err, "case %d: %d (%s)", _i, err,
+		      reason);
+	ck_assert_int_eq(why, bad_json[_i].why);
+	ck_assert_str_eq(reason, bad_json[_i].reason);
+}
+END_TEST
+
+/* Size limit and the query that may come with a JSON body. */
+START_TEST(test_osmand_json_limits)
+{
+	static char big[LOCD_OSMAND_QUERY_MAX + 2];
+	char tok[LOCD_TOKEN_MAX + 1];
+	const char *reason = NULL;
+	struct locd_fix f;
+
+	memset(big, ' ', sizeof(big) - 1);
+	ck_assert_int_eq(locd_osmand_parse_json(big, sizeof(big) - 1, NULL,
+						NOW, &f, NULL, &reason),
+			 EOVERFLOW);
+	ck_assert_str_eq(reason, "request too large");
+	ck_assert_int_eq(locd_osmand_query_token("", 0, tok, &reason), 0);
+	ck_assert_str_eq(tok, "");
+	ck_assert_int_eq(locd_osmand_query_token("token=ab%2Dcd&", 14, tok,
+						 &reason),
+			 0);
+	ck_assert_str_eq(tok, "ab-cd");
+	ck_assert_int_eq(locd_osmand_query_token("token=a&token=b", 15, tok,
+						 &reason),
+			 EBADMSG);
+	ck_assert_str_eq(reason, "only token= may come with a JSON body");
+	ck_assert_int_eq(locd_osmand_query_token("id=x", 4, tok, &reason),
+			 EBADMSG);
+	ck_assert_int_eq(locd_osmand_query_token("token=", 6, tok, &reason),
+			 EBADMSG);
+	ck_assert_str_eq(reason, "token is empty");
+	ck_assert_int_eq(locd_osmand_query_token("token=a%20b", 11, tok,
+						 &reason),
+			 EBADMSG);
+	ck_assert_str_eq(reason, "token has a space or control byte");
+	ck_assert_int_eq(locd_osmand_query_token(NULL, 1, tok, &reason),
+			 EINVAL);
+}
+END_TEST
+
 TCase *tcase_osmand(void);
 TCase *tcase_osmand(void)
 {
@@ -463,5 +626,9 @@ TCase *tcase_osmand(void)
 	tcase_add_test(tc, test_osmand_iso8601);
 	tcase_add_test(tc, test_osmand_check);
 	tcase_add_test(tc, test_osmand_mutate);
+	tcase_add_test(tc, test_osmand_json_good);
+	tcase_add_loop_test(tc, test_osmand_json_bad, 0,
+			    (int)(sizeof(bad_json) / sizeof(bad_json[0])));
+	tcase_add_test(tc, test_osmand_json_limits);
 	return tc;
 }
