@@ -7,16 +7,15 @@
  *   &accuracy=..&bearing=..&hdop=..
  * (query string or application/x-www-form-urlencoded body), or the JSON
  * body of Traccar Client 9+, into a struct locd_fix, with explicit
- * limits, percent-decoding and range checks, and
- * checks a fix for plausibility against the clock and the device's last
- * fix. http.c maps device ids to AORs (devices.ini), checks per-device
+ * limits, percent-decoding and range checks, and checks a fix for
+ * plausibility against the clock and the device's last fix. http.c maps device ids to AORs (devices.ini), checks per-device
  * tokens in constant time, and serves all of it with libevent's evhttp.
  * What it does not do: store positions, evaluate filters or build PIDF-LO;
  * an accepted fix goes to the caller's ingest callback.
  * Units: speed arrives in knots in the query form (Traccar's OsmAnd
  * decoder reads it so, convertSpeed(value, "kn")) and in m/s in JSON;
- * it leaves in m/s; altitude and accuracy in
- * metres; bearing in degrees; times are UNIX seconds (UTC, fractional).
+ * it leaves in m/s; altitude and accuracy in metres; bearing in degrees;
+ * times are UNIX seconds (UTC, fractional).
  * Ownership: structs locd_devices and locd_http are heap (x_alloc/x_free);
  * a struct locd_fix is plain data.
  * Threads: the server runs on the caller's event_base thread.
