@@ -13,7 +13,9 @@
 #     subscription, one answered 481 ends it (T12, EV-24, EV-26);
 #   scenarios/event_errors.xml: 489 + Allow-Events, 423 + Min-Expires,
 #     481 for an unknown dialog, fetch -> 200 + final NOTIFY (EV-3,
-#     EV-13, EV-23, EV-26).
+#     EV-13, EV-23, EV-26);
+#   scenarios/event_publish_notify.xml: a PUBLISH body reaches the
+#     subscriber in the next NOTIFY (EV-20, EV-35).
 # Exit 0 pass, 77 skip (sipp not installed), else fail.
 # Environment: TESTBIN (where testnotifier is; default build/tests).
 set -u
@@ -123,6 +125,11 @@ for tp in u1 t1; do
 	else
 		fail=1
 	fi
+	if run_sipp "$SCENDIR/event_publish_notify.xml" $tp; then
+		echo "PASS: sipp ($tp) PUBLISH body reaches the subscriber"
+	else
+		fail=1
+	fi
 	if run_sipp "$SCENDIR/event_notify_fail.xml" $tp; then
 		echo "PASS: sipp ($tp) NOTIFY 500 keeps, 481 ends (T12)"
 	else
@@ -132,10 +139,10 @@ done
 
 # the notifier saw unsubscribes and fetches end with reason timeout
 n=$(grep -c '^close timeout 0' "$tmp/notifier.log")
-if [ "$n" = 4 ]; then
-	echo "PASS: four subscriptions ended with reason timeout"
+if [ "$n" = 6 ]; then
+	echo "PASS: six subscriptions ended with reason timeout"
 else
-	echo "FAIL: expected 4 'close timeout' lines, got $n"
+	echo "FAIL: expected 6 'close timeout' lines, got $n"
 	fail=1
 fi
 n=$(grep -c '^close failed 481' "$tmp/notifier.log")

@@ -4,8 +4,8 @@
  * with any body is accepted (Expires default 600, minimum -m, maximum
  * 7200); NOTIFY bodies are "x-test <n> <last published body>" as
  * text/plain; PUBLISH of x-test with any body is accepted and notified
- * to every subscription; with -n SECONDS every subscription is notified
- * on that period as well.
+ * to every subscription (right after the 200 to the PUBLISH); with -n
+ * SECONDS every subscription is notified on that period as well.
  *
  *   testnotifier [-t SECONDS] [-m MIN_EXPIRES] [-n SECONDS] SPEC...
  *
@@ -32,6 +32,7 @@
 #define STATE_MAX 512
 
 struct app {
+	struct event_base *base;
 	struct sip_evt_node *node;
 	struct sip_sub *subs[SUBS_MAX];
 	size_t nsubs;
@@ -113,6 +114,13 @@ static void notify_all(struct app *a)
 	}
 }
 
+static void later_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	notify_all(arg);
+}
+
 static uint16_t pub_h(const struct sip_pub_event *ev, const char **warning,
 		      void *arg)
 {
@@ -130,7 +138,9 @@ static uint16_t pub_h(const struct sip_pub_event *ev, const char **warning,
 		a->state[l] = (c >= 0x20 && c < 0x7f) ? c : '.';
 	}
 	a->state[l] = '\0';
-	notify_all(a);
+	/* notify once the PUBLISH has its 200 (easier for SIPp to follow) */
+	if (event_base_once(a->base, -1, EV_TIMEOUT, later_cb, a, NULL))
+		notify_all(a);
 	return 200;
 }
 
@@ -233,6 +243,7 @@ int main(int argc, char **argv)
 	base = event_base_new();
 	if (!base)
 		goto out;
+	app.base = base;
 	err = sip_stack_alloc(&st, base, &conf);
 	if (err) {
 		fprintf(stderr, "testnotifier: stack: %s\n", strerror(err));
