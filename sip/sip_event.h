@@ -129,7 +129,8 @@ struct sip_sub_answer {
  * after a refresh, the final one on unsubscribe, fetch or expiry with
  * reason TIMEOUT, or sip_sub_activate / sip_sub_terminate): append it to
  * body and set *ctype (copied at once); leave body empty for none.
- * Return 0 or an errno (the NOTIFY is then sent without body).
+ * Return 0 or an errno (the NOTIFY is then sent without body).  The
+ * body callback must not call sip_sub_notify / _activate / _terminate.
  * close: the subscription ended (reason; scode is the NOTIFY response or
  * 408 that ended it, else 0); sub and state are the package's no more.
  * rates: the subscriber changed the rates in a 2xx to NOTIFY (RC-16);

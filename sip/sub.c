@@ -50,6 +50,9 @@ struct sip_notifier {
 	size_t pkgc;
 	struct sip_sub *head;
 	size_t live;
+	/* scratch for building NOTIFYs: no allocation per NOTIFY */
+	struct sip_dialog_req req_st;
+	struct sip_buf ss, ev, body;
 };
 
 const char *sip_sub_state_name(enum sip_sub_state st)
@@ -97,6 +100,9 @@ int sip_notifier_alloc(struct sip_notifier **np,
 	if (!n)
 		return ENOMEM;
 	n->conf = *conf;
+	sip_buf_init(&n->ss, SUBSTATE_MAX);
+	sip_buf_init(&n->ev, SIP_EVT_NAME_MAX + SIP_EVT_ID_MAX + 8);
+	sip_buf_init(&n->body, SIP_EVT_BODY_MAX);
 	if (!n->conf.max_subs)
 		n->conf.max_subs = SIP_EVT_SUBS_MAX;
 	/* RFC 6665 §4.2.2: every NOTIFY has a Contact ("" gives sip:host) */
@@ -147,6 +153,9 @@ void sip_notifier_free(struct sip_notifier *n)
 		sub_unlink(s);
 		sub_destroy(s);
 	}
+	sip_buf_reset(&n->ss);
+	sip_buf_reset(&n->ev);
+	sip_buf_reset(&n->body);
 	free(n->contact_user);
 	free(n->warn_host);
 	free(n);
@@ -239,34 +248,30 @@ static int notify_send(struct sip_sub *s, const void *body, size_t len,
 		       uint64_t now)
 {
 	struct sip_notifier *n = s->n;
-	struct sip_dialog_req *st;
+	struct sip_buf *ss = &n->ss, *ev = &n->ev;
 	struct sip_req_desc rd;
 	struct sip_hdr_out hv[2];
-	struct sip_buf ss, ev;
 	int err;
 
-	st = malloc(sizeof(*st));
-	if (!st)
-		return ENOMEM;
-	sip_buf_init(&ss, SUBSTATE_MAX);
-	sip_buf_init(&ev, SIP_EVT_NAME_MAX + SIP_EVT_ID_MAX + 8);
-	err = substate_print(s, final, reason, retry, now, &ss);
+	sip_buf_clear(ss);
+	sip_buf_clear(ev);
+	err = substate_print(s, final, reason, retry, now, ss);
 	if (!err)
-		err = sip_buf_append_str(&ev, sub_pkg(s)->name);
+		err = sip_buf_append_str(ev, sub_pkg(s)->name);
 	if (!err && s->event_id)
-		err = sip_buf_printf(&ev, ";id=%s", s->event_id);
+		err = sip_buf_printf(ev, ";id=%s", s->event_id);
 	if (!err)
-		err = sip_dialog_req_fill(&s->dlg, "NOTIFY", st, &rd);
+		err = sip_dialog_req_fill(&s->dlg, "NOTIFY", &n->req_st, &rd);
 	if (err)
-		goto out;
+		return err;
 	hv[0].id = SIP_HDR_EVENT;
 	hv[0].name = NULL;
-	hv[0].val.p = ev.p;
-	hv[0].val.l = ev.len;
+	hv[0].val.p = ev->p;
+	hv[0].val.l = ev->len;
 	hv[1].id = SIP_HDR_SUBSCRIPTION_STATE;
 	hv[1].name = NULL;
-	hv[1].val.p = ss.p;
-	hv[1].val.l = ss.len - 1;
+	hv[1].val.p = ss->p;
+	hv[1].val.l = ss->len - 1;
 	rd.hdrv = hv;
 	rd.hdrc = 2;
 	rd.contact_user = n->contact_user;
@@ -285,10 +290,6 @@ static int notify_send(struct sip_sub *s, const void *body, size_t len,
 	}
 	if (!err)
 		s->busy = true;
-out:
-	sip_buf_reset(&ss);
-	sip_buf_reset(&ev);
-	free(st);
 	return err;
 }
 
@@ -330,18 +331,16 @@ static int notify_pkg(struct sip_sub *s, bool final, uint32_t retry,
 		      uint64_t now)
 {
 	const struct sip_evt_pkg *p = sub_pkg(s);
-	struct sip_buf body;
+	struct sip_buf *body = &s->n->body;
 	const char *ctype = NULL;
 	int err;
 
-	sip_buf_init(&body, SIP_EVT_BODY_MAX);
+	sip_buf_clear(body);
 	err = p->bodyh(s, s->pstate, final ? s->reason : SIP_SUB_REASON_NONE,
-		       &body, &ctype, p->arg);
+		       body, &ctype, p->arg);
 	if (err || !ctype)
-		body.len = 0;
-	err = notify(s, body.p, body.len, ctype, final, retry, now);
-	sip_buf_reset(&body);
-	return err;
+		body->len = 0;
+	return notify(s, body->p, body->len, ctype, final, retry, now);
 }
 
 static void sub_maybe_free(struct sip_sub *s)
