@@ -4,11 +4,18 @@
  * (T2 once a provisional came), timer F (64*T1) times out with 408,
  * timer K (T4 over UDP, 0 over TCP/TLS) absorbs late and forked finals.
  * Responses match by the top Via branch and the CSeq method (§17.1.3).
+ * A target host that is a name is resolved first (A/AAAA through evdns,
+ * /etc/hosts included; no NAPTR/SRV): the request is printed without
+ * its Via and Contact, which need the path, and completed once the
+ * address is known.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+
+#include <event2/dns.h>
+#include <event2/util.h>
 
 #include "sip/sip.h"
 #include "sip/sip_int.h"
@@ -16,7 +23,8 @@
 #include "sip/stack_int.h"
 
 enum ctrans_state {
-	CTRANS_TRYING = 0,
+	CTRANS_RESOLVING = 0,          /* waiting for DNS; nothing sent */
+	CTRANS_TRYING,
 	CTRANS_PROCEEDING,
 	CTRANS_COMPLETED,
 	CTRANS_TERMINATED
@@ -41,6 +49,12 @@ struct sip_ctrans {
 	sip_resp_h *h;
 	void *arg;
 	int fail_err;                  /* connection failure to report */
+	/* until sent: the request without Via and Contact */
+	char *parts;                   /* head | mid | tail */
+	size_t off_mid, off_tail, partslen;
+	char *contact_user;
+	struct sip_peer dst;           /* resolved target */
+	struct evdns_getaddrinfo_request *dnsreq;
 };
 
 static void ctrans_destroy(struct sip_ctrans *ct)
@@ -56,7 +70,14 @@ static void ctrans_destroy(struct sip_ctrans *ct)
 	sip_timer_cancel(&ct->te);
 	sip_timer_cancel(&ct->tf);
 	sip_timer_cancel(&ct->tk);
+	if (ct->dnsreq) {
+		struct evdns_getaddrinfo_request *r = ct->dnsreq;
+		ct->dnsreq = NULL;
+		evdns_getaddrinfo_cancel(r); /* its callback sees CANCEL */
+	}
 	free(ct->req);
+	free(ct->parts);
+	free(ct->contact_user);
 	free(ct);
 }
 
@@ -158,6 +179,10 @@ void sip_ctrans_recv(struct sip_stack *st, const struct sip_msg *resp)
 		st->stats.rx_dropped++;
 		return;
 	}
+	if (ct->state == CTRANS_RESOLVING) {
+		st->stats.rx_dropped++; /* nothing was sent yet */
+		return;
+	}
 	if (ct->state >= CTRANS_COMPLETED) {
 		/* retransmitted or forked final: absorbed (timer K) */
 		st->stats.retrans_absorbed++;
@@ -235,14 +260,18 @@ void sip_ctrans_conn_closed(struct sip_stack *st, uint64_t conn_id,
 
 /* ---- building ---- */
 
-/* The URI a request goes to: the first Route's, else the Request-URI.
- * Numeric hosts only; transport from the scheme or ;transport=. */
-static int target(const struct sip_req_desc *rd, struct sip_peer *dst)
+/*
+ * The URI a request goes to: the first Route's (unless to_ruri), else
+ * the Request-URI; transport from the scheme or ;transport=.  host is
+ * set to the URI's host; dst->sa is set when it is numeric (*name
+ * false), else *name is true and only dst->tp and *port are set.
+ */
+static int target(const struct sip_req_desc *rd, struct sip_peer *dst,
+		  struct sip_pl *host, uint16_t *port, bool *name)
 {
 	struct sip_addr a;
 	struct sip_uri u;
 	struct sip_pl pl, tp;
-	uint16_t port;
 
 	if (rd->routec && !rd->to_ruri) {
 		sip_pl_set_str(&pl, rd->routev[0]);
@@ -268,8 +297,12 @@ static int target(const struct sip_req_desc *rd, struct sip_peer *dst)
 	/* SEC-4: sips: only ever over TLS */
 	if (u.scheme == SIP_SCHEME_SIPS)
 		dst->tp = SIP_TRANSP_TLS;
-	port = u.port ? u.port : (dst->tp == SIP_TRANSP_TLS ? 5061 : 5060);
-	return sip_sa_set_pl(&dst->sa, &u.host, port);
+	*port = u.port ? u.port : (dst->tp == SIP_TRANSP_TLS ? 5061 : 5060);
+	*host = u.host;
+	*name = sip_sa_set_pl(&dst->sa, &u.host, *port) != 0;
+	if (*name && (u.host_v6 || !u.host.l || u.host.l > 253))
+		return EINVAL;
+	return 0;
 }
 
 static bool hdrs_have(const struct sip_req_desc *rd, enum sip_hdr_id id)
@@ -290,72 +323,110 @@ static int str_hdr(struct sip_buf *b, enum sip_hdr_id id, const char *v)
 	return sip_print_hdr(b, id, NULL, &pl);
 }
 
-static int req_print(struct sip_stack *st, struct sip_buf *b,
-		     const struct sip_req_desc *rd,
-		     const struct sip_flow *path, const char *branch)
+/*
+ * Print what does not depend on the path: head (request line), mid
+ * (Max-Forwards, Route, From, To, Call-ID, CSeq, User-Agent, extra
+ * headers) and tail (Content-Type, Content-Length, body) into ct->parts.
+ */
+static int parts_print(struct sip_stack *st, struct sip_ctrans *ct,
+		       const struct sip_req_desc *rd)
 {
 	struct sip_pl meth, ruri;
-	char sentby[SIP_SA_STRMAX];
+	struct sip_buf b;
 	size_t i;
 	int err;
 
+	sip_buf_init(&b, st->conf.lim.max_msg);
 	sip_pl_set_str(&meth, rd->method);
 	sip_pl_set_str(&ruri, rd->ruri);
-	err = sip_transp_sentby(path, sentby, sizeof(sentby));
-	if (!err)
-		err = sip_print_request_line(b, &meth, &ruri);
-	if (!err)
-		err = sip_buf_printf(b,
-				     "Via: SIP/2.0/%s %s;branch=%s;rport\r\n",
-				     sip_transp_name(path->tp), sentby,
-				     branch);
+	err = sip_print_request_line(&b, &meth, &ruri);
+	ct->off_mid = b.len;
 	if (!err && !hdrs_have(rd, SIP_HDR_MAX_FORWARDS))
-		err = sip_print_hdr_u32(b, SIP_HDR_MAX_FORWARDS, 70);
+		err = sip_print_hdr_u32(&b, SIP_HDR_MAX_FORWARDS, 70);
 	for (i = 0; !err && i < rd->routec; i++)
-		err = str_hdr(b, SIP_HDR_ROUTE, rd->routev[i]);
+		err = str_hdr(&b, SIP_HDR_ROUTE, rd->routev[i]);
 	if (!err)
-		err = str_hdr(b, SIP_HDR_FROM, rd->from);
+		err = str_hdr(&b, SIP_HDR_FROM, rd->from);
 	if (!err)
-		err = str_hdr(b, SIP_HDR_TO, rd->to);
+		err = str_hdr(&b, SIP_HDR_TO, rd->to);
 	if (!err)
-		err = str_hdr(b, SIP_HDR_CALL_ID, rd->callid);
+		err = str_hdr(&b, SIP_HDR_CALL_ID, rd->callid);
 	if (!err)
-		err = sip_buf_printf(b, "CSeq: %u %s\r\n", (unsigned)rd->cseq,
+		err = sip_buf_printf(&b, "CSeq: %u %s\r\n", (unsigned)rd->cseq,
 				     rd->method);
-	if (!err && rd->contact_user) {
-		struct sip_pl u;
-		sip_pl_set_str(&u, rd->contact_user);
-		if (!sip_pl_all(&u, SIP_C_UNRES | SIP_C_USER, true))
-			return EINVAL;
-		if (path->tp == SIP_TRANSP_TLS)
-			err = sip_buf_printf(b, "Contact: <sips:%s%s%s>\r\n",
-					     rd->contact_user,
-					     u.l ? "@" : "", sentby);
-		else
-			err = sip_buf_printf(b, "Contact: <sip:%s%s%s%s>\r\n",
-					     rd->contact_user,
-					     u.l ? "@" : "", sentby,
-					     path->tp == SIP_TRANSP_TCP
-						     ? ";transport=tcp"
-						     : "");
-	}
 	if (!err && st->user_agent)
-		err = str_hdr(b, SIP_HDR_USER_AGENT, st->user_agent);
+		err = str_hdr(&b, SIP_HDR_USER_AGENT, st->user_agent);
 	for (i = 0; !err && i < rd->hdrc; i++) {
 		const struct sip_hdr_out *h = &rd->hdrv[i];
 		if (h->id == SIP_HDR_CONTENT_LENGTH || h->id == SIP_HDR_VIA ||
 		    (h->id == SIP_HDR_OTHER && !h->name))
-			return EINVAL;
-		err = sip_print_hdr(b, h->id, h->name, &h->val);
+			err = EINVAL;
+		else
+			err = sip_print_hdr(&b, h->id, h->name, &h->val);
 	}
+	ct->off_tail = b.len;
 	if (!err && rd->ctype) {
-		struct sip_pl ct;
-		sip_pl_set_str(&ct, rd->ctype);
-		err = sip_print_body(b, &ct, rd->body, rd->body_len);
+		struct sip_pl ctp;
+		sip_pl_set_str(&ctp, rd->ctype);
+		err = sip_print_body(&b, &ctp, rd->body, rd->body_len);
 	} else if (!err) {
-		err = sip_print_end(b);
+		err = sip_print_end(&b);
 	}
-	return err;
+	if (err) {
+		sip_buf_reset(&b);
+		return err;
+	}
+	ct->parts = b.p;
+	ct->partslen = b.len;
+	return 0;
+}
+
+/* head + Via + mid + Contact + tail, for path, into ct->req. */
+static int assemble(struct sip_stack *st, struct sip_ctrans *ct)
+{
+	const struct sip_flow *path = &ct->path;
+	char sentby[SIP_SA_STRMAX];
+	struct sip_buf b;
+	int err;
+
+	sip_buf_init(&b, st->conf.lim.max_msg);
+	err = sip_transp_sentby(path, sentby, sizeof(sentby));
+	if (!err)
+		err = sip_buf_append(&b, ct->parts, ct->off_mid);
+	if (!err)
+		err = sip_buf_printf(&b,
+				     "Via: SIP/2.0/%s %s;branch=%s;rport\r\n",
+				     sip_transp_name(path->tp), sentby,
+				     ct->branch);
+	if (!err)
+		err = sip_buf_append(&b, ct->parts + ct->off_mid,
+				     ct->off_tail - ct->off_mid);
+	if (!err && ct->contact_user) {
+		bool at = ct->contact_user[0] != '\0';
+		if (path->tp == SIP_TRANSP_TLS)
+			err = sip_buf_printf(&b, "Contact: <sips:%s%s%s>\r\n",
+					     ct->contact_user, at ? "@" : "",
+					     sentby);
+		else
+			err = sip_buf_printf(&b, "Contact: <sip:%s%s%s%s>\r\n",
+					     ct->contact_user, at ? "@" : "",
+					     sentby,
+					     path->tp == SIP_TRANSP_TCP
+						     ? ";transport=tcp"
+						     : "");
+	}
+	if (!err)
+		err = sip_buf_append(&b, ct->parts + ct->off_tail,
+				     ct->partslen - ct->off_tail);
+	if (err) {
+		sip_buf_reset(&b);
+		return err;
+	}
+	ct->req = b.p;
+	ct->reqlen = b.len;
+	free(ct->parts);
+	ct->parts = NULL;
+	return 0;
 }
 
 static bool desc_ok(const struct sip_req_desc *rd)
@@ -369,81 +440,224 @@ static bool desc_ok(const struct sip_req_desc *rd)
 	sip_pl_set_str(&m, rd->method);
 	if (!m.l || m.l >= METHOD_MAX || !sip_pl_is_token(&m))
 		return false;
+	if (rd->contact_user) {
+		struct sip_pl u;
+		sip_pl_set_str(&u, rd->contact_user);
+		if (u.l && !sip_pl_all(&u, SIP_C_UNRES | SIP_C_USER, true))
+			return false;
+	}
 	return strcmp(rd->method, "INVITE") && strcmp(rd->method, "ACK") &&
 	       strcmp(rd->method, "CANCEL");
+}
+
+/* Path, full message, first send, timer E over UDP. */
+static int launch(struct sip_stack *st, struct sip_ctrans *ct,
+		  const struct sip_flow *flow)
+{
+	int err;
+
+	err = sip_transp_path(st, &ct->dst, flow, &ct->path);
+	if (!err)
+		err = assemble(st, ct);
+	if (!err)
+		err = sip_transp_send(st, &ct->path, ct->req, ct->reqlen);
+	if (err)
+		return err;
+	st->stats.tx_msgs++;
+	ct->state = CTRANS_TRYING;
+	if (!sip_transp_reliable(ct->path.tp))
+		err = sip_timer_start(st, &ct->te, ct->e_ms, tmr_e, ct);
+	return err;
+}
+
+/* Report err as a 503 from the loop (never from sip_request_send). */
+static void fail_later(struct sip_ctrans *ct, int err)
+{
+	ct->state = CTRANS_TERMINATED;
+	ct->fail_err = err;
+	sip_timer_cancel(&ct->te);
+	sip_timer_cancel(&ct->tf);
+	if (sip_timer_start(ct->st, &ct->tk, 0, tmr_fail, ct))
+		sip_stack_log(ct->st, LOG_ERR, "ctrans: timer: no memory");
+}
+
+/* An address of a family we can send from (UDP needs a listener). */
+static const struct evutil_addrinfo *
+pick_addr(struct sip_stack *st, enum sip_transp tp,
+	  const struct evutil_addrinfo *ai)
+{
+	const struct evutil_addrinfo *a;
+	struct sip_sa sa;
+
+	for (a = ai; a; a = a->ai_next) {
+		if ((a->ai_family != AF_INET && a->ai_family != AF_INET6) ||
+		    a->ai_addrlen > sizeof(sa.u.ss))
+			continue;
+		if (tp != SIP_TRANSP_UDP || st->conf.send_h ||
+		    !sip_stack_laddr(st, SIP_TRANSP_UDP, a->ai_family, &sa))
+			return a;
+	}
+	return NULL;
+}
+
+static void dns_cb(int result, struct evutil_addrinfo *res, void *arg)
+{
+	struct sip_ctrans *ct = arg;
+	const struct evutil_addrinfo *a;
+	uint16_t port;
+	int err;
+
+	if (result == EVUTIL_EAI_CANCEL) {
+		if (res)
+			evutil_freeaddrinfo(res);
+		return; /* ct is being destroyed */
+	}
+	ct->dnsreq = NULL;
+	if (ct->state != CTRANS_RESOLVING) {
+		if (res)
+			evutil_freeaddrinfo(res);
+		return;
+	}
+	a = result ? NULL : pick_addr(ct->st, ct->dst.tp, res);
+	if (!a) {
+		sip_stack_log(ct->st, LOG_NOTICE, "ctrans: DNS: %s",
+			      result ? evutil_gai_strerror(result)
+				     : "no usable address");
+		if (res)
+			evutil_freeaddrinfo(res);
+		fail_later(ct, EHOSTUNREACH);
+		return;
+	}
+	port = sip_sa_port(&ct->dst.sa);
+	memset(&ct->dst.sa, 0, sizeof(ct->dst.sa));
+	memcpy(&ct->dst.sa.u.ss, a->ai_addr, a->ai_addrlen);
+	ct->dst.sa.len = (socklen_t)a->ai_addrlen;
+	if (a->ai_family == AF_INET)
+		ct->dst.sa.u.in.sin_port = htons(port);
+	else
+		ct->dst.sa.u.in6.sin6_port = htons(port);
+	evutil_freeaddrinfo(res);
+	err = launch(ct->st, ct, NULL);
+	if (err)
+		fail_later(ct, err);
+}
+
+/* Start resolving host; dns_cb may run before this returns. */
+static int resolve(struct sip_stack *st, struct sip_ctrans *ct,
+		   const struct sip_pl *host, uint16_t port)
+{
+	struct evutil_addrinfo hints;
+	struct evdns_getaddrinfo_request *r;
+	char name[256];
+
+	if (!st->base)
+		return EINVAL; /* no loop, no DNS */
+	if (sip_pl_strcpy(host, name, sizeof(name)))
+		return EINVAL;
+	if (!st->dns) {
+		st->dns = evdns_base_new(st->base,
+					 EVDNS_BASE_INITIALIZE_NAMESERVERS |
+					 EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+		if (!st->dns)
+			return ENOMEM;
+	}
+	/* the port travels in dst until the answer comes */
+	memset(&ct->dst.sa, 0, sizeof(ct->dst.sa));
+	ct->dst.sa.u.in.sin_family = AF_INET;
+	ct->dst.sa.u.in.sin_port = htons(port);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = ct->dst.tp == SIP_TRANSP_UDP ? SOCK_DGRAM
+							 : SOCK_STREAM;
+	ct->state = CTRANS_RESOLVING;
+	r = evdns_getaddrinfo(st->dns, name, NULL, &hints, dns_cb, ct);
+	if (r && ct->state == CTRANS_RESOLVING)
+		ct->dnsreq = r;
+	return 0;
 }
 
 int sip_request_send(struct sip_stack *st, const struct sip_req_desc *rd,
 		     sip_resp_h *resph, void *arg, struct sip_ctrans **ctp)
 {
 	struct sip_ctrans *ct = NULL;
-	struct sip_peer dst;
-	struct sip_buf b;
-	struct sip_pl bp;
+	struct sip_pl host = {NULL, 0}, bp;
+	uint16_t port = 0;
+	bool name = false;
 	int err;
 
 	if (!st || !rd || !resph || !desc_ok(rd))
 		return EINVAL;
 	if (st->nctrans >= st->conf.max_trans)
 		return ENOBUFS;
-	memset(&dst, 0, sizeof(dst));
-	if (!rd->flow) {
-		err = target(rd, &dst);
-		if (err)
-			return err;
-	}
 	ct = calloc(1, sizeof(*ct));
 	if (!ct)
 		return ENOMEM;
-	sip_buf_init(&b, st->conf.lim.max_msg);
-	memcpy(ct->branch, "z9hG4bK", 7);
-	err = sip_stack_token(st, ct->branch + 7, sizeof(ct->branch) - 7, 16);
-	if (err)
-		goto out;
-	ct->branchlen = strlen(ct->branch);
-	err = sip_transp_path(st, &dst, rd->flow, &ct->path);
-	if (err)
-		goto out;
-	err = req_print(st, &b, rd, &ct->path, ct->branch);
-	if (err)
-		goto out;
-	err = sip_transp_send(st, &ct->path, b.p, b.len);
-	if (err)
-		goto out;
-	st->stats.tx_msgs++;
 	ct->st = st;
-	ct->req = b.p;
-	ct->reqlen = b.len;
-	b.p = NULL;
-	memcpy(ct->method, rd->method, strlen(rd->method) + 1);
-	bp.p = ct->branch;
-	bp.l = ct->branchlen;
-	ct->hash = sip_hash_pl(&bp);
-	ct->h = resph;
-	ct->arg = arg;
-	ct->state = CTRANS_TRYING;
 	sip_timer_init(&ct->te);
 	sip_timer_init(&ct->tf);
 	sip_timer_init(&ct->tk);
 	ct->e_ms = st->conf.t1_ms;
+	ct->h = resph;
+	ct->arg = arg;
+	memcpy(ct->method, rd->method, strlen(rd->method) + 1);
+	if (!rd->flow) {
+		err = target(rd, &ct->dst, &host, &port, &name);
+		if (err)
+			goto fail;
+		if (name && !st->base) {
+			err = EINVAL; /* no loop, no DNS */
+			goto fail;
+		}
+	}
+	memcpy(ct->branch, "z9hG4bK", 7);
+	err = sip_stack_token(st, ct->branch + 7, sizeof(ct->branch) - 7,
+			      16);
+	if (!err && rd->contact_user) {
+		size_t l = strlen(rd->contact_user);
+		ct->contact_user = malloc(l + 1);
+		if (!ct->contact_user)
+			err = ENOMEM;
+		else
+			memcpy(ct->contact_user, rd->contact_user, l + 1);
+	}
+	if (!err)
+		err = parts_print(st, ct, rd);
+	if (err)
+		goto fail;
+	ct->branchlen = strlen(ct->branch);
+	bp.p = ct->branch;
+	bp.l = ct->branchlen;
+	ct->hash = sip_hash_pl(&bp);
+	if (!name) {
+		err = launch(st, ct, rd->flow);
+		if (err)
+			goto fail;
+	}
 	err = sip_timer_start(st, &ct->tf, 64u * (uint64_t)st->conf.t1_ms,
 			      tmr_f, ct);
-	if (!err && !sip_transp_reliable(ct->path.tp))
-		err = sip_timer_start(st, &ct->te, ct->e_ms, tmr_e, ct);
-	if (err) {
-		sip_timer_cancel(&ct->tf);
-		free(ct->req);
-		goto out;
-	}
+	if (err)
+		goto fail;
 	ct->next = st->cbuck[ct->hash & (st->ncbuck - 1)];
 	st->cbuck[ct->hash & (st->ncbuck - 1)] = ct;
 	st->nctrans++;
 	grow(st);
+	if (name) {
+		/* in the table first: dns_cb may run inside resolve() */
+		err = resolve(st, ct, &host, port);
+		if (err) {
+			ctrans_destroy(ct);
+			return err;
+		}
+	}
 	if (ctp)
 		*ctp = ct;
-	ct = NULL;
-out:
-	sip_buf_reset(&b);
+	return 0;
+fail:
+	sip_timer_cancel(&ct->te);
+	sip_timer_cancel(&ct->tf);
+	free(ct->req);
+	free(ct->parts);
+	free(ct->contact_user);
 	free(ct);
 	return err;
 }

@@ -14,8 +14,9 @@
  * method.  RFC 5626: answers CRLFCRLF pings, and a struct sip_flow names
  * the connection (or UDP 5-tuple) a request came over so later requests
  * (NOTIFY) can go back over it.
- * What it does not do: dialogs, subscriptions, Digest, DNS (targets must
- * be numeric IP addresses), INVITE client transactions, proxying.
+ * What it does not do: dialogs, subscriptions, Digest, RFC 3263 NAPTR/SRV
+ * (a host name target is resolved to A/AAAA only, through evdns and
+ * /etc/hosts), INVITE client transactions, proxying.
  * Loop/threads: single-threaded, on the event_base the caller passes in
  * (the daemon owns it); every callback runs from that loop.  Tests may
  * pass base NULL with a send hook and manual timers (struct
@@ -361,10 +362,11 @@ bool sip_strans_flow_reuse(const struct sip_strans *t);
  * User-Agent and Content-Length; Contact when contact_user is set
  * (sip:user@our-address, transport of the chosen path).
  * Destination: the flow when given (RFC 5626 flow reuse); else the first
- * Route (unless to_ruri), else the Request-URI; its
- * numeric host, port (default 5060, 5061 for sips) and transport
- * (";transport=", sips: always TLS, else UDP).  An open connection to
- * the same peer and transport is reused.
+ * Route (unless to_ruri), else the Request-URI; its host (numeric, or a
+ * name resolved to A/AAAA first: a failed lookup is reported as 503),
+ * port (default 5060, 5061 for sips) and transport (";transport=",
+ * sips: always TLS, else UDP).  An open connection to the same peer and
+ * transport is reused.
  */
 struct sip_req_desc {
 	const char *method;           /* not INVITE, ACK or CANCEL */

@@ -14,6 +14,7 @@
 
 struct event;
 struct evconnlistener;
+struct evdns_base;
 struct bufferevent;
 struct ssl_ctx_st;
 
@@ -90,6 +91,7 @@ struct sip_stack {
 	size_t nconns;
 	uint64_t next_conn_id;
 	char *rxbuf;                   /* UDP receive, max_msg + 1 */
+	struct evdns_base *dns;        /* made on first need */
 	struct ssl_ctx_st *tls_srv, *tls_cli;
 
 	struct sip_stack_stats stats;

@@ -11,6 +11,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include <event2/dns.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 
@@ -617,4 +618,7 @@ void sip_transp_close(struct sip_stack *st)
 	}
 	free(st->rxbuf);
 	st->rxbuf = NULL;
+	if (st->dns)
+		evdns_base_free(st->dns, 0);
+	st->dns = NULL;
 }

@@ -72,6 +72,7 @@ start_echo() {
 		else
 			set --
 		fi
+		: >"$tmp/echo.log"
 		"$ECHO" -t 120 "udp:127.0.0.1:$port" "tcp:127.0.0.1:$port" \
 			"$@" >"$tmp/echo.log" 2>&1 &
 		pid=$!

@@ -329,6 +329,62 @@ START_TEST(tcp_refused_503)
 }
 END_TEST
 
+START_TEST(dns_localhost)
+{
+	/* a name as target: resolved (A/AAAA, /etc/hosts) then sent */
+	struct event_base *base = event_base_new();
+	struct sip_req_desc rd;
+	struct waiter w = {0};
+	struct node srv, cli;
+	struct sip_sa sa;
+	struct sip_ctrans *ct = NULL;
+	char ruri[128];
+
+	w.base = base;
+	node_init(&srv, base, NULL);
+	node_init(&cli, base, NULL);
+	ck_assert_int_eq(sip_stack_listen(srv.st, "udp:127.0.0.1:0"), 0);
+	ck_assert_int_eq(sip_stack_listen(srv.st, "tcp:127.0.0.1:0"), 0);
+	ck_assert_int_eq(sip_stack_listen(cli.st, "udp:127.0.0.1:0"), 0);
+	ck_assert_int_eq(sip_stack_laddr(srv.st, SIP_TRANSP_UDP, AF_INET,
+					 &sa), 0);
+	snprintf(ruri, sizeof(ruri), "sip:x@localhost:%u",
+		 (unsigned)sip_sa_port(&sa));
+	desc(&rd, "SUBSCRIBE", ruri);
+	rd.contact_user = "cli";
+	ck_assert_int_eq(sip_request_send(cli.st, &rd, resp_h, &w, NULL), 0);
+	run(base, WAIT_MS);
+	ck_assert_int_eq(w.n, 1);
+	ck_assert_uint_eq(w.scode, 200);
+	ck_assert_int_eq(srv.src.tp, SIP_TRANSP_UDP);
+	ck_assert_ptr_nonnull(strstr(srv.via, "SIP/2.0/UDP 127.0.0.1:"));
+	/* over TCP too */
+	ck_assert_int_eq(sip_stack_laddr(srv.st, SIP_TRANSP_TCP, AF_INET,
+					 &sa), 0);
+	snprintf(ruri, sizeof(ruri), "sip:x@localhost:%u;transport=tcp",
+		 (unsigned)sip_sa_port(&sa));
+	desc(&rd, "SUBSCRIBE", ruri);
+	w.n = 0;
+	ck_assert_int_eq(sip_request_send(cli.st, &rd, resp_h, &w, NULL), 0);
+	run(base, WAIT_MS);
+	ck_assert_int_eq(w.n, 1);
+	ck_assert_uint_eq(w.scode, 200);
+	ck_assert_int_eq(srv.src.tp, SIP_TRANSP_TCP);
+	/* a lookup still running when the transaction is cancelled and
+	 * the stack freed: nothing reported, nothing leaked */
+	desc(&rd, "SUBSCRIBE", "sip:x@unresolvable.invalid");
+	w.n = 0;
+	ck_assert_int_eq(sip_request_send(cli.st, &rd, resp_h, &w, &ct), 0);
+	sip_ctrans_cancel(ct);
+	ck_assert_int_eq(sip_request_send(cli.st, &rd, resp_h, &w, NULL), 0);
+	sip_stack_free(cli.st);
+	run(base, 50);
+	ck_assert_int_eq(w.n, 0);
+	sip_stack_free(srv.st);
+	event_base_free(base);
+}
+END_TEST
+
 START_TEST(sa_helpers)
 {
 	struct sip_sa a, b;
@@ -741,6 +797,7 @@ TCase *tcase_transp(void)
 	tcase_add_test(tc, loop_wildcard);
 	tcase_add_test(tc, listen_bad_spec);
 	tcase_add_test(tc, tcp_refused_503);
+	tcase_add_test(tc, dns_localhost);
 	tcase_add_test(tc, sa_helpers);
 	tcase_add_test(tc, flow_token);
 	tcase_add_test(tc, tcp_ping_and_caps);
