@@ -36,6 +36,7 @@ struct sip_sub {
 	struct sip_buf qbody;
 	char qctype[CTYPE_MAX];
 	bool linked;
+	bool hold;                 /* a callback runs: do not free yet */
 };
 
 struct notifier_pkg {
@@ -345,7 +346,8 @@ static int notify_pkg(struct sip_sub *s, bool final, uint32_t retry,
 
 static void sub_maybe_free(struct sip_sub *s)
 {
-	if (s->state != SIP_SUB_TERMINATED || s->busy || s->queued)
+	if (s->state != SIP_SUB_TERMINATED || s->busy || s->queued ||
+	    s->hold)
 		return;
 	sub_unlink(s);
 	sub_destroy(s);
@@ -438,8 +440,10 @@ void sip_sub_notify_result(struct sip_sub *sub, int err, uint16_t scode,
 		    sip_pl_eq_str(&resp->event.package, p->name) &&
 		    p->ratesh) {
 			/* RC-16: the 2xx lists every rate it wants */
+			sub->hold = true;
 			p->ratesh(sub, sub->pstate, &resp->event.rates,
 				  p->arg);
+			sub->hold = false;
 		}
 	}
 	if (sub->queued && !sub->busy) {

@@ -43,6 +43,7 @@ struct fake {
 	uint16_t close_scode;
 	struct sip_sub *sub;
 	int state_tok;
+	bool end_in_rates;    /* rates callback terminates */
 };
 
 static int fake_reply(void *txn, const struct sip_reply_desc *rd,
@@ -156,10 +157,12 @@ static void pkg_rates(struct sip_sub *sub, void *state,
 {
 	struct fake *f = arg;
 
-	(void)sub;
 	(void)state;
 	f->rates_calls++;
 	f->rc16 = *r;
+	if (f->end_in_rates)
+		ck_assert_int_eq(sip_sub_terminate(sub,
+			SIP_SUB_REASON_REJECTED, 0, 0), 0);
 }
 
 static struct sip_notifier *mk(struct fake *f, size_t max_subs)
@@ -803,6 +806,25 @@ START_TEST(test_sub_restore)
 }
 END_TEST
 
+/* A rates callback may end the subscription, even when the final
+ * NOTIFY cannot be sent (the subscription is freed after it returns). */
+START_TEST(test_sub_end_in_callback)
+{
+	struct fake f;
+	struct sip_notifier *n = mk(&f, 0);
+
+	ck_assert_uint_eq(run(n, NULL, NULL, 1, 600, "x-test", 0), 200);
+	f.end_in_rates = true;
+	f.send_err = EIO;
+	answer(n, &f, 200, "x-test;max-rate=2", 10);
+	ck_assert_int_eq(f.rates_calls, 1);
+	ck_assert_int_eq(f.closes, 1);
+	ck_assert_int_eq(f.close_reason, SIP_SUB_REASON_REJECTED);
+	ck_assert_uint_eq(sip_notifier_count(n), 0);
+	sip_notifier_free(n);
+}
+END_TEST
+
 TCase *tcase_sub(void);
 TCase *tcase_sub(void)
 {
@@ -824,5 +846,6 @@ TCase *tcase_sub(void)
 	tcase_add_test(tc, test_sub_flow_gone);
 	tcase_add_test(tc, test_sub_rc9);
 	tcase_add_test(tc, test_sub_restore);
+	tcase_add_test(tc, test_sub_end_in_callback);
 	return tc;
 }
