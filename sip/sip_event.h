@@ -416,7 +416,8 @@ struct sip_subscriber;
  * notify: a NOTIFY arrived (already answered 200): its state, reason
  * (may be empty), body and content type.  close: the subscription ended:
  * the NOTIFY's reason or SIP_SUB_REASON_FAILED with scode (the SUBSCRIBE
- * failure, 408 for a timeout, 481 for a lost dialog).
+ * failure, 408 for a timeout, 481 for a lost dialog).  Neither callback
+ * may free the subscriber (free it later, from the loop).
  */
 typedef void (sip_subr_notify_h)(struct sip_subscriber *s,
 				 enum sip_substate st,
@@ -483,7 +484,8 @@ struct sip_publisher;
 
 /*
  * result: a PUBLISH finished: scode (200 with the tag now valid, or the
- * failure), etag NULL when none is held any more.
+ * failure), etag NULL when none is held any more.  It may start the
+ * next PUBLISH; it may not free the publisher.
  */
 typedef void (sip_publisher_h)(struct sip_publisher *p, uint16_t scode,
 			       const char *etag, void *arg);
