@@ -26,9 +26,13 @@ struct pub {
 	uint64_t expires_at;
 };
 
+/* Accept value kept for 415 answers. */
+#define ACCEPT_MAX 255
+
 struct esc_pkg {
 	struct sip_esc_pkg p;
 	char name[SIP_EVT_NAME_MAX + 1];
+	char accept[ACCEPT_MAX + 1];
 };
 
 struct sip_esc {
@@ -121,6 +125,9 @@ int sip_esc_pkg_add(struct sip_esc *e, const struct sip_esc_pkg *pkg)
 	sip_pl_set_str(&name, pkg->name);
 	if (name.l > SIP_EVT_NAME_MAX || !evt_is_token(&name))
 		return EINVAL;
+	if (pkg->accept && (strlen(pkg->accept) > ACCEPT_MAX ||
+			    strpbrk(pkg->accept, "\r\n")))
+		return EINVAL;
 	for (i = 0; i < e->pkgc; i++)
 		if (strcmp(e->pkgv[i].name, pkg->name) == 0)
 			return EEXIST;
@@ -130,6 +137,10 @@ int sip_esc_pkg_add(struct sip_esc *e, const struct sip_esc_pkg *pkg)
 	ep->p = *pkg;
 	memcpy(ep->name, name.p, name.l + 1);
 	ep->p.name = ep->name;
+	ep->accept[0] = '\0';
+	if (pkg->accept)
+		memcpy(ep->accept, pkg->accept, strlen(pkg->accept) + 1);
+	ep->p.accept = ep->accept[0] ? ep->accept : NULL;
 	return 0;
 }
 
@@ -243,11 +254,19 @@ static uint16_t pkg_judge(struct sip_esc *e, void *txn,
 	const char *warning = NULL;
 	uint16_t sc = pk->p.pubh(ev, &warning, pk->p.arg);
 
+	struct evt_reply r;
+
 	if (sc >= 200 && sc < 300)
 		return 0;
 	if (sc < 300 || sc > 699)
 		sc = 500;
-	return reply_simple(e, txn, sc, warning);
+	evt_reply_init(&r, sc);
+	if (warning)
+		evt_reply_warning(&r, e->warn_host, warning);
+	if (sc == 415 && pk->p.accept) /* EV-32, LOCATION.md 5.4 */
+		evt_reply_hdr(&r, SIP_HDR_ACCEPT, NULL, pk->p.accept);
+	reply(e, txn, &r);
+	return sc;
 }
 
 /* Initial PUBLISH (no SIP-If-Match). */

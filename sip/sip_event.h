@@ -333,6 +333,8 @@ struct sip_esc_pkg {
 	uint32_t expires_default;   /* no Expires (3903: package default) */
 	uint32_t expires_min;       /* 423 + Min-Expires below it */
 	uint32_t expires_max;       /* shortened to it (0: no cap) */
+	const char *accept;         /* Accept value for 415 answers (copied,
+				       up to 255 bytes), NULL: none */
 	sip_pub_h *pubh;            /* required */
 	void *arg;
 };

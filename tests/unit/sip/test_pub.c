@@ -83,7 +83,8 @@ static struct sip_esc *mk(struct fake *f, size_t per_entity)
 		.arg = f};
 	struct sip_esc_pkg p = {
 		.name = "presence", .expires_default = 3600,
-		.expires_min = 60, .expires_max = 7200, .pubh = pkg_pub,
+		.expires_min = 60, .expires_max = 7200,
+		.accept = "application/pidf+xml", .pubh = pkg_pub,
 		.arg = f};
 	struct sip_esc *e = NULL;
 
@@ -272,7 +273,8 @@ START_TEST(test_pub_refuse)
 
 	f.answer = 415;
 	ck_assert_uint_eq(pub(e, "presence", NULL, 600, "<a/>", 0), 415);
-	ck_assert_str_eq(f.hdrs, "Warning: 399 locd \"not PIDF\"\n");
+	ck_assert_str_eq(f.hdrs, "Warning: 399 locd \"not PIDF\"\n"
+				 "Accept: application/pidf+xml\n");
 	ck_assert_uint_eq(sip_esc_count(e), 0);
 	f.answer = 404;
 	ck_assert_uint_eq(pub(e, "presence", NULL, 600, "<a/>", 0), 404);
