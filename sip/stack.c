@@ -1,7 +1,8 @@
 /*
  * stack.c: the SIP stack object, its configuration and request dispatch:
  * what the stack answers itself (RFC 3261 §8.2: 405/501 method
- * inspection, 420 Require, 483 Max-Forwards, OPTIONS 200 per §11.2, 481
+ * inspection, 416 URI scheme, 420 Require, 483 Max-Forwards, OPTIONS 200
+ * per §11.2, 481
  * CANCEL, stateless 400 for malformed requests) and what goes to the
  * handlers registered per method.
  */
@@ -147,7 +148,8 @@ const char *sip_reason_phrase(uint16_t scode)
 		"Proxy Authentication Required"}, {408, "Request Timeout"},
 		{412, "Conditional Request Failed"},
 		{413, "Request Entity Too Large"},
-		{415, "Unsupported Media Type"}, {420, "Bad Extension"},
+		{415, "Unsupported Media Type"},
+		{416, "Unsupported URI Scheme"}, {420, "Bad Extension"},
 		{423, "Interval Too Brief"}, {430, "Flow Failed"},
 		{481, "Call/Transaction Does Not Exist"},
 		{482, "Loop Detected"}, {483, "Too Many Hops"},
@@ -630,6 +632,12 @@ static void recv_request(struct sip_stack *st, struct sip_msg *m,
 			answer_allow(st, t, 405);
 		else
 			answer(st, t, 501, NULL, 0);
+		return;
+	}
+	/* §8.2.2.1: a Request-URI we cannot serve */
+	if (m->ruri.scheme != SIP_SCHEME_SIP &&
+	    m->ruri.scheme != SIP_SCHEME_SIPS) {
+		answer(st, t, 416, NULL, 0);
 		return;
 	}
 	if (check_require(st, t, m))

@@ -582,6 +582,28 @@ START_TEST(options_nothing_registered)
 }
 END_TEST
 
+START_TEST(uri_scheme_416)
+{
+	static const char tel[] =
+		"SUBSCRIBE tel:+15551234567 SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bKtel\r\n"
+		"Max-Forwards: 70\r\n"
+		"From: <sip:a@example.com>;tag=1\r\n"
+		"To: <tel:+15551234567>\r\n"
+		"Call-ID: tel1\r\nCSeq: 1 SUBSCRIBE\r\n"
+		"Event: presence\r\nContent-Length: 0\r\n\r\n";
+	struct fake f;
+	struct srec r;
+
+	setup(&f, &r);
+	ck_assert_int_eq(fake_recv(&f, SIP_TRANSP_UDP, "10.0.0.1", 5070, tel),
+			 0);
+	ck_assert_int_eq(r.n, 0);
+	ck_assert_uint_eq(fake_scode(&f, 0), 416);
+	fake_reset(&f);
+}
+END_TEST
+
 START_TEST(many_transactions)
 {
 	/* 5,000 live transactions: the table grows; matching still holds */
@@ -651,6 +673,7 @@ TCase *tcase_tsx_server(void)
 	tcase_add_test(tc, max_trans_503);
 	tcase_add_test(tc, flow_reuse_ob);
 	tcase_add_test(tc, options_nothing_registered);
+	tcase_add_test(tc, uri_scheme_416);
 	tcase_add_test(tc, many_transactions);
 	tcase_add_test(tc, stack_bad_args);
 	return tc;
