@@ -377,6 +377,53 @@ START_TEST(ctrans_cancel_silent)
 }
 END_TEST
 
+START_TEST(ctrans_mutated_responses)
+{
+	/* SEC-19: 5,000 mutated copies of the right 200: never more than
+	 * one final reaches the TU, and only a well-formed one */
+	struct sip_req_desc rd;
+	struct rec r = {0};
+	struct sip_msg *m;
+	struct sip_buf b;
+	struct sip_peer src;
+	struct fake f;
+	uint32_t seed = 777;
+	char buf[2048];
+	int round;
+
+	fake_init(&f);
+	notify_desc(&rd, "sip:bob@192.0.2.1");
+	ck_assert_int_eq(sip_request_send(f.st, &rd, resp_h, &r, NULL), 0);
+	m = fake_msg(&f, 0);
+	sip_buf_init(&b, sizeof(buf));
+	ck_assert_int_eq(sip_print_response(&b, m, 200, "OK",
+					    &SIP_PL("t9")), 0);
+	ck_assert_int_eq(sip_print_end(&b), 0);
+	sip_msg_free(m);
+	src = f.v[0].dst;
+	for (round = 0; round < 5000; round++) {
+		size_t len = b.len, i;
+		memcpy(buf, b.p, b.len);
+		seed ^= seed << 13;
+		seed ^= seed >> 17;
+		seed ^= seed << 5;
+		i = seed % len;
+		buf[i] = (char)(seed >> 8);
+		if (seed % 5 == 0)
+			len = i;
+		(void)sip_stack_recv(f.st, &src, NULL, buf, len);
+		ck_assert_int_le(r.n, 1);
+	}
+	/* the intact one still completes it if no mutant did */
+	(void)sip_stack_recv(f.st, &src, NULL, b.p, b.len);
+	ck_assert_int_eq(r.n, 1);
+	ck_assert_int_eq(r.err[0], 0);
+	ck_assert_uint_ge(r.scode[0], 200);
+	sip_buf_reset(&b);
+	fake_reset(&f);
+}
+END_TEST
+
 /* ---- timers ---- */
 
 struct tlog {
@@ -456,6 +503,7 @@ TCase *tcase_tsx_client(void)
 	tcase_add_test(tc, ctrans_bad_args);
 	tcase_add_test(tc, ctrans_retrans_error_503);
 	tcase_add_test(tc, ctrans_cancel_silent);
+	tcase_add_test(tc, ctrans_mutated_responses);
 	tcase_add_test(tc, timer_heap);
 	return tc;
 }

@@ -604,6 +604,81 @@ START_TEST(uri_scheme_416)
 }
 END_TEST
 
+/* Small deterministic generator (xorshift32) for the mutation test. */
+static uint32_t xs(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+START_TEST(mutated_requests)
+{
+	/* SEC-19: 20,000 byte-mutated or truncated requests: each gets at
+	 * most one answer, and every answer is a SIP response */
+	static const char base[] =
+		"SUBSCRIBE sip:loc@192.0.2.10:5060 SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 10.0.0.1:5070;branch=z9hG4bKmut;rport\r\n"
+		"Max-Forwards: 70\r\n"
+		"From: <sip:alice@example.com>;tag=f1\r\n"
+		"To: <sip:loc@example.com>\r\n"
+		"Call-ID: mut@10.0.0.1\r\n"
+		"CSeq: 1 SUBSCRIBE\r\n"
+		"Event: presence\r\n"
+		"Require: path\r\n"
+		"Content-Length: 0\r\n\r\n";
+	static const char alphabet[] = " :;,<>\"\r\n=@[]0aZ\t%";
+	struct sip_stack_stats s;
+	struct sip_peer src;
+	struct fake f;
+	struct srec r;
+	char buf[sizeof(base)];
+	uint32_t seed = 12345;
+	size_t len, i, k, answered = 0;
+	int round;
+
+	setup(&f, &r);
+	src.tp = SIP_TRANSP_UDP;
+	ck_assert_int_eq(sip_sa_set(&src.sa, "10.0.0.1", 5070), 0);
+	for (round = 0; round < 20000; round++) {
+		memcpy(buf, base, sizeof(base));
+		len = sizeof(base) - 1;
+		for (k = 0; len && k < 1 + xs(&seed) % 3; k++) {
+			i = xs(&seed) % len;
+			if (xs(&seed) % 4 == 0)
+				len = i; /* truncate */
+			else
+				buf[i] = alphabet[xs(&seed) %
+						  (sizeof(alphabet) - 1)];
+		}
+		/* a fresh branch each round so none is a retransmission */
+		{
+			char *b = memmem(buf, len, "z9hG4bKmut", 10);
+			if (b && len - (size_t)(b - buf) > 13) {
+				b[10] = (char)('a' + round % 26);
+				b[11] = (char)('a' + round / 26 % 26);
+				b[12] = (char)('a' + round / 676 % 26);
+			}
+		}
+		(void)sip_stack_recv(f.st, &src, NULL, buf, len);
+		ck_assert_uint_le(f.n, 1);
+		if (f.n) {
+			ck_assert(!strncmp(f.v[0].buf, "SIP/2.0 ", 8));
+			answered++;
+		}
+		fake_clear(&f);
+		if (round % 1000 == 999)
+			fake_advance(&f, 40000); /* let J free them */
+	}
+	sip_stack_stats_get(f.st, &s);
+	ck_assert_uint_eq(s.rx_msgs, 20000);
+	ck_assert_uint_gt(answered, 1000);
+	ck_assert_uint_gt(s.rx_bad, 1000);
+	fake_reset(&f);
+}
+END_TEST
+
 START_TEST(many_transactions)
 {
 	/* 5,000 live transactions: the table grows; matching still holds */
@@ -674,6 +749,7 @@ TCase *tcase_tsx_server(void)
 	tcase_add_test(tc, flow_reuse_ob);
 	tcase_add_test(tc, options_nothing_registered);
 	tcase_add_test(tc, uri_scheme_416);
+	tcase_add_test(tc, mutated_requests);
 	tcase_add_test(tc, many_transactions);
 	tcase_add_test(tc, stack_bad_args);
 	return tc;
