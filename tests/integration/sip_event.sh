@@ -16,18 +16,25 @@
 #     EV-13, EV-23, EV-26);
 #   scenarios/event_publish_notify.xml: a PUBLISH body reaches the
 #     subscriber in the next NOTIFY (EV-20, EV-35).
+# Then tests/progs/testsubscriber (the subscriber and publisher of
+# sip/sip_event.h on the stack) runs the same story against it over UDP
+# and TCP: subscribe, publish, NOTIFY with the published body,
+# unsubscribe, remove.
 # Exit 0 pass, 77 skip (sipp not installed), else fail.
 # Environment: TESTBIN (where testnotifier is; default build/tests).
 set -u
 
 TESTBIN=${TESTBIN:-build/tests}
 NOTIFIER=$TESTBIN/testnotifier
+SUBSCRIBER=$TESTBIN/testsubscriber
 SCENDIR=$(pwd)/tests/integration/scenarios
 
-if [ ! -x "$NOTIFIER" ]; then
-	echo "FAIL: $NOTIFIER not built"
-	exit 1
-fi
+for prog in "$NOTIFIER" "$SUBSCRIBER"; do
+	if [ ! -x "$prog" ]; then
+		echo "FAIL: $prog not built"
+		exit 1
+	fi
+done
 if ! command -v sipp >/dev/null 2>&1; then
 	echo "skipped: sipp (sip-tester) not installed"
 	exit 77
@@ -137,12 +144,26 @@ for tp in u1 t1; do
 	fi
 done
 
+for tp in udp tcp; do
+	uri="sip:alice@127.0.0.1:$port"
+	[ $tp = tcp ] && uri="$uri;transport=tcp"
+	if timeout 30 "$SUBSCRIBER" -t 20 udp:127.0.0.1:0 tcp:127.0.0.1:0 \
+		"$uri" >"$tmp/subscriber.$tp" 2>&1; then
+		echo "PASS: testsubscriber ($tp) subscribe, publish," \
+			"notify, unsubscribe, remove"
+	else
+		echo "FAIL: testsubscriber ($tp)"
+		cat "$tmp/subscriber.$tp"
+		fail=1
+	fi
+done
+
 # the notifier saw unsubscribes and fetches end with reason timeout
 n=$(grep -c '^close timeout 0' "$tmp/notifier.log")
-if [ "$n" = 6 ]; then
-	echo "PASS: six subscriptions ended with reason timeout"
+if [ "$n" = 8 ]; then
+	echo "PASS: eight subscriptions ended with reason timeout"
 else
-	echo "FAIL: expected 6 'close timeout' lines, got $n"
+	echo "FAIL: expected 8 'close timeout' lines, got $n"
 	fail=1
 fi
 n=$(grep -c '^close failed 481' "$tmp/notifier.log")
