@@ -19,10 +19,12 @@
  * Ownership: notifier, subscriptions, ESC, subscriber and publisher are
  * heap objects of this module; callbacks get views valid during the call.
  * A struct sip_sub stays valid from its accept callback until its close
- * callback returns (later NOTIFY results for it are handled internally).
+ * callback returns (later NOTIFY results for it are handled internally);
+ * one the package refuses, only during the accept callback.
  * Threads: single-threaded, like the stack; no global state.
  * Limits: subscriptions and publications (conf, 503 beyond), Event id and
- * ETag lengths, NOTIFY body SIP_EVT_BODY_MAX.
+ * ETag lengths, NOTIFY body SIP_EVT_BODY_MAX.  Lookups and the next
+ * deadline are linear scans: fine for the default caps (10,000).
  * Errors: 0 or a positive errno (EINVAL, ENOMEM, ENOENT, EEXIST,
  * EOVERFLOW, EALREADY); SIP answers carry a one-line Warning where
  * helpful.
