@@ -60,6 +60,33 @@ void sip_stack_log(const struct sip_stack *st, int level, const char *fmt,
 	st->conf.log_h(level, line, st->conf.log_arg);
 }
 
+/* At most one malformed-input warning per this many ms. */
+#define BAD_LOG_MS 1000u
+
+void sip_stack_bad(struct sip_stack *st, const struct sip_sa *from,
+		   const char *reason)
+{
+	char peer[SIP_SA_STRMAX];
+	uint64_t now;
+
+	st->stats.rx_bad++;
+	if (!st->conf.log_h)
+		return;
+	now = sip_stack_now(st);
+	if (st->bad_log_at && now - st->bad_log_at < BAD_LOG_MS) {
+		st->bad_log_quiet++;
+		return;
+	}
+	if (!from || sip_sa_print(from, peer, sizeof(peer)))
+		memcpy(peer, "?", 2);
+	sip_stack_log(st, LOG_WARNING,
+		      "bad message from %s: %s (%llu more suppressed)", peer,
+		      reason && *reason ? reason : "malformed",
+		      (unsigned long long)st->bad_log_quiet);
+	st->bad_log_at = now ? now : 1;
+	st->bad_log_quiet = 0;
+}
+
 uint32_t sip_hash_pl(const struct sip_pl *pl)
 {
 	uint32_t h = 2166136261u;
@@ -559,7 +586,7 @@ static void recv_bad_request(struct sip_stack *st,
 	struct sip_via via;
 	char warn[SIP_REASON_MAX + 80], tag[17];
 
-	st->stats.rx_bad++;
+	sip_stack_bad(st, &src->sa, e->reason);
 	if (!e->status || (len >= 4 && !memcmp(buf, "ACK ", 4)) ||
 	    sip_resp_src_scan(&rs, buf, len, &src->sa) ||
 	    sip_via_parse(&via, &rs.via[0])) {
@@ -673,7 +700,7 @@ int sip_stack_recv(struct sip_stack *st, const struct sip_peer *src,
 			    &st->conf.lim, &e);
 	if (err) {
 		if (len >= 4 && !memcmp(buf, "SIP/", 4)) {
-			st->stats.rx_bad++;
+			sip_stack_bad(st, &src->sa, e.reason);
 			st->stats.rx_dropped++;
 		} else {
 			recv_bad_request(st, src, fl, buf, len, &e);

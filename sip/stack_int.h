@@ -95,11 +95,20 @@ struct sip_stack {
 	struct ssl_ctx_st *tls_srv, *tls_cli;
 
 	struct sip_stack_stats stats;
+	uint64_t bad_log_at;           /* last malformed-input warning */
+	uint64_t bad_log_quiet;        /* warnings suppressed since */
 };
 
 /* log.c-less logging: formats only when a sink is set. */
 void sip_stack_log(const struct sip_stack *st, int level, const char *fmt,
 		   ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * Count malformed input and warn about it at most once a second (STYLE
+ * 2.7): "bad message from PEER: REASON (N more suppressed)".
+ */
+void sip_stack_bad(struct sip_stack *st, const struct sip_sa *from,
+		   const char *reason);
 
 uint32_t sip_hash_pl(const struct sip_pl *pl);
 int sip_strv_add(struct sip_strv *sv, const char *s);

@@ -298,7 +298,7 @@ static void udp_cb(evutil_socket_t fd, short what, void *arg)
 		if ((mh.msg_flags & MSG_TRUNC) ||
 		    (size_t)n > st->conf.lim.max_msg) {
 			/* SEC-19: over the message cap (truncated) */
-			st->stats.rx_bad++;
+			sip_stack_bad(st, &src.sa, "datagram too large");
 			st->stats.rx_dropped++;
 			continue;
 		}

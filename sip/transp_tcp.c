@@ -235,16 +235,15 @@ static void read_cb(struct bufferevent *bev, void *arg)
 				continue;
 			}
 			if (len > st->conf.lim.max_msg) {
-				st->stats.rx_bad++;
+				sip_stack_bad(st, &c->peer,
+					      "message too large");
 				conn_close(c, EOVERFLOW);
 			}
 			break;
 		}
 		if (err) {
 			/* SEC-19: framing error or over the cap: close */
-			sip_stack_log(st, LOG_NOTICE, "conn %llu: %s",
-				      (unsigned long long)c->id, e.reason);
-			st->stats.rx_bad++;
+			sip_stack_bad(st, &c->peer, e.reason);
 			conn_close(c, err);
 			break;
 		}

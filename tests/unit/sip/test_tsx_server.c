@@ -679,6 +679,54 @@ START_TEST(mutated_requests)
 }
 END_TEST
 
+struct logrec {
+	int n;
+	int level;
+	char last[256];
+};
+
+static void log_h(int level, const char *msg, void *arg)
+{
+	struct logrec *l = arg;
+
+	l->n++;
+	l->level = level;
+	snprintf(l->last, sizeof(l->last), "%s", msg);
+}
+
+START_TEST(bad_input_log_rate)
+{
+	/* STYLE 2.7: malformed input is a counter and at most one
+	 * warning a second */
+	struct sip_stack_conf c;
+	struct sip_stack_stats s;
+	struct logrec lr = {0};
+	struct fake f;
+	int i;
+
+	memset(&f, 0, sizeof(f));
+	f.now = 5000;
+	fake_conf(&f, &c);
+	c.log_h = log_h;
+	c.log_arg = &lr;
+	ck_assert_int_eq(sip_stack_alloc(&f.st, NULL, &c), 0);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_ne(fake_recv(&f, SIP_TRANSP_UDP, "10.0.0.9",
+					   5060, "junk\r\n\r\n"), 0);
+	ck_assert_int_eq(lr.n, 1);
+	ck_assert_int_eq(lr.level, 4 /* LOG_WARNING */);
+	ck_assert_ptr_nonnull(strstr(lr.last, "from 10.0.0.9:5060"));
+	fake_advance(&f, 1000);
+	ck_assert_int_ne(fake_recv(&f, SIP_TRANSP_UDP, "10.0.0.9", 5060,
+				   "SIP/2.0 200 OK\r\n\r\n"), 0);
+	ck_assert_int_eq(lr.n, 2);
+	ck_assert_ptr_nonnull(strstr(lr.last, "(2 more suppressed)"));
+	sip_stack_stats_get(f.st, &s);
+	ck_assert_uint_eq(s.rx_bad, 4);
+	fake_reset(&f);
+}
+END_TEST
+
 START_TEST(many_transactions)
 {
 	/* 5,000 live transactions: the table grows; matching still holds */
@@ -750,6 +798,7 @@ TCase *tcase_tsx_server(void)
 	tcase_add_test(tc, options_nothing_registered);
 	tcase_add_test(tc, uri_scheme_416);
 	tcase_add_test(tc, mutated_requests);
+	tcase_add_test(tc, bad_input_log_rate);
 	tcase_add_test(tc, many_transactions);
 	tcase_add_test(tc, stack_bad_args);
 	return tc;
