@@ -6,10 +6,15 @@
  * transactions per second, i.e. the NOTIFY send rate with the full
  * transaction machinery (build, send, parse, match, timers) on both
  * sides.  A program, not a test; bounded by -n and a 60 s cap.
+ * With -s (send only) the receiver is a bare UDP socket that never
+ * answers: the sender calls sip_request_send COUNT times in a row
+ * (build, branch, client transaction with timers E/F, sendto) and the
+ * rate of that is printed.
  *
- *   sip_udp_bench [-n COUNT] [-w WINDOW]   (defaults 20000, 32)
+ *   sip_udp_bench [-s] [-n COUNT] [-w WINDOW]   (defaults 20000, 32)
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +138,49 @@ static int parse_ul(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
+/* -s: COUNT sends to a socket that never answers. */
+static int send_only(struct bench *b)
+{
+	struct sip_stack_conf conf;
+	struct sip_sa sa;
+	char hp[SIP_SA_STRMAX];
+	int fd, rc = 1;
+	double t0, c0, dt, dc;
+	unsigned long i, fails = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0 || sip_sa_set(&sa, "127.0.0.1", 0) ||
+	    bind(fd, &sa.u.sa, sa.len))
+		goto out;
+	sa.len = sizeof(sa.u.ss);
+	if (getsockname(fd, &sa.u.sa, &sa.len) ||
+	    sip_sa_print(&sa, hp, sizeof(hp)))
+		goto out;
+	snprintf(b->ruri, sizeof(b->ruri), "sip:watcher@%s", hp);
+	sip_stack_conf_init(&conf);
+	conf.max_trans = b->count + 16;
+	if (sip_stack_alloc(&b->tx, b->base, &conf) ||
+	    sip_stack_listen(b->tx, "udp:127.0.0.1:0"))
+		goto out;
+	t0 = now_s();
+	c0 = cpu_s();
+	for (i = 0; i < b->count; i++)
+		if (send_one(b))
+			fails++;
+	dt = now_s() - t0;
+	dc = cpu_s() - c0;
+	printf("sip_udp_bench -s: %lu NOTIFY (%d-byte body) sent, %lu "
+	       "failed: %.3f s wall, %.3f s CPU; %.0f sends/s wall, %.0f "
+	       "per CPU second\n", b->sent, BODY_LEN, fails, dt, dc,
+	       dt > 0 ? (double)b->sent / dt : 0.0,
+	       dc > 0 ? (double)b->sent / dc : 0.0);
+	rc = fails ? 1 : 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct sip_stack_conf conf;
@@ -144,20 +192,29 @@ int main(int argc, char **argv)
 	unsigned long window = 32, i;
 	double t0, dt, c0, dc;
 	int opt, rc = 1;
+	bool sonly = false;
 
 	memset(&b, 0, sizeof(b));
 	b.count = 20000;
-	while ((opt = getopt(argc, argv, "n:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "sn:w:")) != -1) {
+		if (opt == 's') {
+			sonly = true;
+			continue;
+		}
 		if (opt == 'n' && !parse_ul(optarg, 10000000, &b.count))
 			continue;
 		if (opt == 'w' && !parse_ul(optarg, 4096, &window))
 			continue;
 		fprintf(stderr,
-			"usage: sip_udp_bench [-n COUNT] [-w WINDOW]\n");
+			"usage: sip_udp_bench [-s] [-n COUNT] [-w WINDOW]\n");
 		return 1;
 	}
 	memset(b.body, 'x', sizeof(b.body));
 	b.base = event_base_new();
+	if (sonly) {
+		rc = b.base ? send_only(&b) : 1;
+		goto out;
+	}
 	sip_stack_conf_init(&conf);
 	conf.max_trans = b.count + window + 16;
 	if (!b.base || sip_stack_alloc(&b.tx, b.base, &conf) ||
