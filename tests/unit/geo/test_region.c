@@ -263,6 +263,29 @@ START_TEST(test_antimeridian)
 	ck_assert_int_eq(at(w, -10.5, 179.9), GEO_POS_INSIDE);
 	ck_assert_int_eq(at(w, -10.5, -179.9), GEO_POS_INSIDE);
 	ck_assert_int_eq(at(w, -10.5, 179), GEO_POS_OUTSIDE);
+	/* a circle fence across the antimeridian; one around a pole */
+	{
+		struct geo_region *c = region_of(
+			"<gs:Circle " GT_NS "srsName=\"EPSG:4326\"><gml:pos>"
+			"0 179.99</gml:pos><gs:radius>5000</gs:radius>"
+			"</gs:Circle>");
+		struct geo_shape *pole = shape_of(
+			"<gs:Circle " GT_NS "srsName=\"EPSG:4326\"><gml:pos>"
+			"89.99 0</gml:pos><gs:radius>5000</gs:radius>"
+			"</gs:Circle>");
+		struct geo_region *pr = NULL;
+		struct geo_err e = { 0 };
+
+		ck_assert_int_eq(at(c, 0, -179.99), GEO_POS_INSIDE);
+		ck_assert_int_eq(at(c, 0.01, 180), GEO_POS_INSIDE);
+		ck_assert_int_eq(at(c, 0, -179.9), GEO_POS_OUTSIDE);
+		geo_region_free(c);
+		/* a region around a pole is refused */
+		ck_assert_int_eq(geo_region_alloc(ctx, &pole, 1, &pr, &e),
+				 EBADMSG);
+		ck_assert_ptr_nonnull(strstr(e.msg, "pole"));
+		geo_shape_free(pole);
+	}
 	/* an estimate across the antimeridian */
 	ck_assert_int_eq(circle_at(r, 10.5, 180, 500, 0.95, &p),
 			 GEO_POS_INSIDE);
