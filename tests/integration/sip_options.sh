@@ -182,4 +182,22 @@ if ! kill -0 "$pid" 2>/dev/null; then
 	cat "$tmp/echo.log"
 	fail=1
 fi
+
+# Stop it cleanly: exit 0, and nothing from the sanitizers (SANITIZE=1
+# builds report leaks at exit). Bounded: 5 s, then SIGKILL.
+kill "$pid" 2>/dev/null
+i=0
+while kill -0 "$pid" 2>/dev/null && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -9 "$pid" 2>/dev/null
+wait "$pid"
+erc=$?
+pid=
+if [ $erc -ne 0 ] || grep -q 'Sanitizer' "$tmp/echo.log"; then
+	echo "FAIL: sipecho exit status $erc"
+	tail -n 40 "$tmp/echo.log"
+	fail=1
+fi
 exit $fail
