@@ -583,13 +583,14 @@ static void recv_bad_request(struct sip_stack *st,
 	struct sip_hdr_out h = {SIP_HDR_WARNING, NULL, {NULL, 0}};
 	struct sip_reply_desc rd;
 	struct sip_resp_src rs;
+	struct sip_pl viav[SIP_HDRS_MAX];
 	struct sip_via via;
 	char warn[SIP_REASON_MAX + 80], tag[17];
 
 	sip_stack_bad(st, &src->sa, e->reason);
 	if (!e->status || (len >= 4 && !memcmp(buf, "ACK ", 4)) ||
-	    sip_resp_src_scan(&rs, buf, len, &src->sa) ||
-	    sip_via_parse(&via, &rs.via[0])) {
+	    sip_resp_src_scan(&rs, viav, SIP_HDRS_MAX, buf, len, &src->sa) ||
+	    sip_via_parse(&via, &rs.top_via)) {
 		st->stats.rx_dropped++;
 		return;
 	}

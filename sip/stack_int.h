@@ -121,12 +121,14 @@ void sip_timers_close(struct sip_stack *st);
 
 /*
  * The bits of a request a response copies (RFC 3261 §8.2.6), from a
- * parsed message or scanned out of a malformed one.
+ * parsed message (msg set: its Via headers are used) or scanned out of a
+ * malformed one (via/viac: a caller array of at most SIP_HDRS_MAX).
  */
-#define SIP_RESP_VIAS_MAX 32
 struct sip_resp_src {
-	struct sip_pl via[SIP_RESP_VIAS_MAX];
+	const struct sip_msg *msg;
+	const struct sip_pl *via;
 	size_t viac;
+	struct sip_pl top_via;
 	struct sip_pl from, to, callid, cseq;
 	bool to_has_tag;
 	bool rport;                    /* top Via had rport */
@@ -136,7 +138,8 @@ struct sip_resp_src {
 /* strans.c */
 int sip_resp_src_from_msg(struct sip_resp_src *rs, const struct sip_msg *m,
 			  const struct sip_sa *src);
-int sip_resp_src_scan(struct sip_resp_src *rs, const char *buf, size_t len,
+int sip_resp_src_scan(struct sip_resp_src *rs, struct sip_pl *viav,
+		      size_t viamax, const char *buf, size_t len,
 		      const struct sip_sa *src);
 int sip_resp_print(struct sip_stack *st, struct sip_buf *b,
 		   const struct sip_resp_src *rs,

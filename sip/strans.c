@@ -61,16 +61,14 @@ static int pl_append_kv(struct sip_buf *b, const char *k, size_t kl,
 int sip_resp_src_from_msg(struct sip_resp_src *rs, const struct sip_msg *m,
 			  const struct sip_sa *src)
 {
-	const struct sip_hdr *h = NULL;
+	const struct sip_hdr *h;
 
 	memset(rs, 0, sizeof(*rs));
-	while ((h = sip_msg_hdr(m, SIP_HDR_VIA, h)) != NULL) {
-		if (rs->viac == SIP_RESP_VIAS_MAX)
-			return EOVERFLOW;
-		rs->via[rs->viac++] = h->val;
-	}
-	if (!rs->viac)
+	rs->msg = m;
+	h = sip_msg_hdr(m, SIP_HDR_VIA, NULL);
+	if (!h)
 		return EBADMSG;
+	rs->top_via = h->val;
 	if ((h = sip_msg_hdr(m, SIP_HDR_FROM, NULL)) != NULL)
 		rs->from = h->val;
 	if ((h = sip_msg_hdr(m, SIP_HDR_TO, NULL)) != NULL)
@@ -90,15 +88,18 @@ int sip_resp_src_from_msg(struct sip_resp_src *rs, const struct sip_msg *m,
  * taken as they come (no unfolding); the top Via must parse.  Returns 0,
  * EBADMSG (no usable Via) or EOVERFLOW.
  */
-int sip_resp_src_scan(struct sip_resp_src *rs, const char *buf, size_t len,
+int sip_resp_src_scan(struct sip_resp_src *rs, struct sip_pl *viav,
+		      size_t viamax, const char *buf, size_t len,
 		      const struct sip_sa *src)
 {
 	const char *p = buf, *end = buf + len, *lf;
 	struct sip_via via;
 	bool first = true;
+	size_t n = 0;
 
 	memset(rs, 0, sizeof(*rs));
 	rs->src = *src;
+	rs->via = viav;
 	while (p < end && (lf = memchr(p, '\n', (size_t)(end - p)))) {
 		struct sip_pl line = {p, (size_t)(lf - p)}, name, val;
 		size_t c;
@@ -125,9 +126,9 @@ int sip_resp_src_scan(struct sip_resp_src *rs, const char *buf, size_t len,
 		case SIP_HDR_VIA: {
 			struct sip_pl item;
 			while (sip_list_next(&val, &item) == 0) {
-				if (rs->viac == SIP_RESP_VIAS_MAX)
+				if (n == viamax)
 					return EOVERFLOW;
-				rs->via[rs->viac++] = item;
+				viav[n++] = item;
 			}
 			break;
 		}
@@ -147,8 +148,10 @@ int sip_resp_src_scan(struct sip_resp_src *rs, const char *buf, size_t len,
 			break;
 		}
 	}
-	if (!rs->viac || sip_via_parse(&via, &rs->via[0]))
+	rs->viac = n;
+	if (!n || sip_via_parse(&via, &viav[0]))
 		return EBADMSG;
+	rs->top_via = viav[0];
 	rs->rport = via.rport;
 	if (rs->to.l) {
 		struct sip_addr a;
@@ -165,10 +168,10 @@ static int via_top_print(struct sip_buf *b, const struct sip_resp_src *rs)
 	char host[SIP_SA_STRMAX];
 	int err;
 
-	err = sip_via_parse(&v, &rs->via[0]);
+	err = sip_via_parse(&v, &rs->top_via);
 	if (err)
 		return err;
-	pre = rs->via[0];
+	pre = rs->top_via;
 	if (v.params.l)
 		pre.l = (size_t)(v.params.p - pre.p);
 	sip_pl_rtrim_ws(&pre);
@@ -222,6 +225,13 @@ int sip_resp_print(struct sip_stack *st, struct sip_buf *b,
 	err = sip_print_status_line(b, rd->scode, reason);
 	if (!err)
 		err = via_top_print(b, rs);
+	if (rs->msg) {
+		const struct sip_hdr *h = sip_msg_hdr(rs->msg, SIP_HDR_VIA,
+						      NULL);
+		while (!err &&
+		       (h = sip_msg_hdr(rs->msg, SIP_HDR_VIA, h)) != NULL)
+			err = hdr_line(b, "Via", &h->val);
+	}
 	for (i = 1; !err && i < rs->viac; i++)
 		err = hdr_line(b, "Via", &rs->via[i]);
 	if (!err)
