@@ -54,6 +54,7 @@ struct sip_ctrans {
 	size_t off_mid, off_tail, partslen;
 	char *contact_user;
 	struct sip_peer dst;           /* resolved target */
+	char *host;                    /* the name resolved, for TLS */
 	struct evdns_getaddrinfo_request *dnsreq;
 };
 
@@ -78,6 +79,7 @@ static void ctrans_destroy(struct sip_ctrans *ct)
 	free(ct->req);
 	free(ct->parts);
 	free(ct->contact_user);
+	free(ct->host);
 	free(ct);
 }
 
@@ -459,8 +461,11 @@ static int launch(struct sip_stack *st, struct sip_ctrans *ct,
 	err = sip_transp_path(st, &ct->dst, flow, &ct->path);
 	if (!err)
 		err = assemble(st, ct);
-	if (!err)
+	if (!err) {
+		st->tls_name = ct->host;
 		err = sip_transp_send(st, &ct->path, ct->req, ct->reqlen);
+		st->tls_name = NULL;
+	}
 	if (err)
 		return err;
 	st->stats.tx_msgs++;
@@ -554,6 +559,10 @@ static int resolve(struct sip_stack *st, struct sip_ctrans *ct,
 		return EINVAL; /* no loop, no DNS */
 	if (sip_pl_strcpy(host, name, sizeof(name)))
 		return EINVAL;
+	ct->host = malloc(host->l + 1);
+	if (!ct->host)
+		return ENOMEM;
+	memcpy(ct->host, name, host->l + 1);
 	if (!st->dns) {
 		st->dns = evdns_base_new(st->base,
 					 EVDNS_BASE_INITIALIZE_NAMESERVERS |

@@ -92,6 +92,9 @@ struct sip_stack {
 	uint64_t next_conn_id;
 	char *rxbuf;                   /* UDP receive, max_msg + 1 */
 	struct evdns_base *dns;        /* made on first need */
+	const char *tls_name;          /* server name for a TLS connection
+					  opened by the current send (SNI,
+					  certificate check), else NULL */
 	struct ssl_ctx_st *tls_srv, *tls_cli;
 
 	struct sip_stack_stats stats;

@@ -309,7 +309,14 @@ static int conn_new(struct sip_stack *st, enum sip_transp tp,
 		ssl = SSL_new(fd >= 0 ? st->tls_srv : st->tls_cli);
 		if (!ssl)
 			goto fail;
-		if (fd < 0 && st->conf.tls_verify_peer) {
+		if (fd < 0 && st->tls_name &&
+		    SSL_set_tlsext_host_name(ssl, st->tls_name) != 1)
+			goto fail;
+		if (fd < 0 && st->conf.tls_verify_peer && st->tls_name) {
+			/* the certificate must name the host we resolved */
+			if (SSL_set1_host(ssl, st->tls_name) != 1)
+				goto fail;
+		} else if (fd < 0 && st->conf.tls_verify_peer) {
 			X509_VERIFY_PARAM *vp = SSL_get0_param(ssl);
 			const void *a = peer->u.sa.sa_family == AF_INET
 				? (const void *)&peer->u.in.sin_addr

@@ -600,8 +600,10 @@ END_TEST
 
 /* ---- TLS ---- */
 
-/* Self-signed P-256 certificate for 127.0.0.1 into dir/{key,cert}.pem. */
-static void make_cert(const char *dir, char *key, char *crt, size_t sz)
+/* Self-signed P-256 certificate with subjectAltName san into
+ * dir/{key,cert}.pem. */
+static void make_cert_san(const char *dir, char *key, char *crt, size_t sz,
+			  const char *san)
 {
 	EVP_PKEY *pk = EVP_EC_gen("P-256");
 	X509 *x = X509_new();
@@ -625,8 +627,7 @@ static void make_cert(const char *dir, char *key, char *crt, size_t sz)
 				   0);
 	ck_assert_int_eq(X509_set_issuer_name(x, nm), 1);
 	X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
-	ext = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name,
-				  "IP:127.0.0.1");
+	ext = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name, san);
 	ck_assert_ptr_nonnull(ext);
 	X509_add_ext(x, ext, -1);
 	X509_EXTENSION_free(ext);
@@ -647,6 +648,11 @@ static void make_cert(const char *dir, char *key, char *crt, size_t sz)
 	fclose(f);
 	X509_free(x);
 	EVP_PKEY_free(pk);
+}
+
+static void make_cert(const char *dir, char *key, char *crt, size_t sz)
+{
+	make_cert_san(dir, key, crt, sz, "IP:127.0.0.1");
 }
 
 START_TEST(loop_tls)
@@ -784,6 +790,60 @@ START_TEST(loop_tls_client_cert)
 }
 END_TEST
 
+START_TEST(loop_tls_name)
+{
+	/* sips:name: SNI and the certificate checked against the name */
+	struct event_base *base = event_base_new();
+	struct sip_stack_conf sc, cc;
+	struct sip_req_desc rd;
+	struct waiter w = {0};
+	struct node srv, cli;
+	struct sip_sa sa;
+	char dir[] = "/tmp/locd-tls-XXXXXX", key[128], crt[128], ruri[128];
+
+	w.base = base;
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	make_cert_san(dir, key, crt, sizeof(key), "DNS:localhost");
+	sip_stack_conf_init(&sc);
+	sc.tls_cert = crt;
+	sc.tls_key = key;
+	node_init(&srv, base, &sc);
+	ck_assert_int_eq(sip_stack_listen(srv.st, "tls:127.0.0.1:0"), 0);
+	ck_assert_int_eq(sip_stack_laddr(srv.st, SIP_TRANSP_TLS, AF_INET,
+					 &sa), 0);
+	sip_stack_conf_init(&cc);
+	cc.tls_ca = crt;
+	cc.tls_verify_peer = true;
+	node_init(&cli, base, &cc);
+	snprintf(ruri, sizeof(ruri), "sips:x@localhost:%u",
+		 (unsigned)sip_sa_port(&sa));
+	desc(&rd, "SUBSCRIBE", ruri);
+	ck_assert_int_eq(sip_request_send(cli.st, &rd, resp_h, &w, NULL), 0);
+	run(base, WAIT_MS);
+	ck_assert_int_eq(w.n, 1);
+	ck_assert_uint_eq(w.scode, 200);
+	ck_assert_int_eq(srv.reqs, 1);
+	sip_stack_free(cli.st);
+	/* by address, the same certificate (no IP in it) fails: 503 */
+	node_init(&cli, base, &cc);
+	snprintf(ruri, sizeof(ruri), "sips:x@127.0.0.1:%u",
+		 (unsigned)sip_sa_port(&sa));
+	desc(&rd, "SUBSCRIBE", ruri);
+	w.n = 0;
+	ck_assert_int_eq(sip_request_send(cli.st, &rd, resp_h, &w, NULL), 0);
+	run(base, WAIT_MS);
+	ck_assert_int_eq(w.n, 1);
+	ck_assert_uint_eq(w.scode, 503);
+	ck_assert_int_eq(srv.reqs, 1);
+	sip_stack_free(cli.st);
+	sip_stack_free(srv.st);
+	event_base_free(base);
+	unlink(key);
+	unlink(crt);
+	rmdir(dir);
+}
+END_TEST
+
 TCase *tcase_transp(void);
 TCase *tcase_transp(void)
 {
@@ -804,5 +864,6 @@ TCase *tcase_transp(void)
 	tcase_add_test(tc, tcp_idle_and_max_conns);
 	tcase_add_test(tc, loop_tls);
 	tcase_add_test(tc, loop_tls_client_cert);
+	tcase_add_test(tc, loop_tls_name);
 	return tc;
 }
