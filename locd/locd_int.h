@@ -1,0 +1,245 @@
+/*
+ * locd_int.h: private to the daemon's files (daemon.c, sipio.c,
+ * package.c, notifier.c, ingest.c, target.c, persist.c).
+ *
+ * Objects: struct locd (one per process) holds the contexts; a struct
+ * locd_target per AOR holds the current fix and the subscriptions
+ * watching it; a struct locd_lsub per subscription holds the filter,
+ * its evaluation state (lf_state), its schedule (lf_sched), one timer
+ * armed at lf_sched_due, and the policy decision for its subscriber.
+ * Times: `now` in the stack's milliseconds (monotonic) for SIP and the
+ * schedule (seconds = ms / 1000); fixes and the store in UNIX seconds.
+ */
+#ifndef LOCD_LOCD_INT_H
+#define LOCD_LOCD_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "filters/lf.h"
+#include "filters/lf_sched.h"
+#include "geo/geo.h"
+#include "locd/config.h"
+#include "locd/http.h"
+#include "locd/locd.h"
+#include "locd/metrics.h"
+#include "locd/policy.h"
+#include "locd/store.h"
+#include "locd/users.h"
+#include "pidf/pidf.h"
+#include "sip/sip_auth.h"
+#include "sip/sip_event.h"
+#include "sip/sip_stack.h"
+
+#define LOCD_ETAG_MAX 64
+
+/* A position as locd keeps it (a point; the fix's time and speed). */
+struct locd_pos {
+	struct geo_point pt;
+	double time;        /* UNIX s of the fix */
+	double speed;       /* m/s when has_speed */
+	bool has_speed;
+};
+
+struct locd_lsub;
+
+struct locd_target {
+	struct locd_target *next;   /* hash chain */
+	char *aor;                  /* sip:user@domain */
+	bool has_fix;
+	struct locd_pos fix;        /* current location (newest) */
+	struct locd_lsub *subs;     /* watching subscriptions */
+	bool queued;                /* in the evaluation queue */
+	struct locd_target *qnext;
+};
+
+struct locd_targets {
+	struct locd_target **tab;
+	size_t nb, n;
+};
+
+/* One subscription of the location package (either form). */
+struct locd_lsub {
+	struct locd *d;
+	struct sip_sub *sub;
+	struct locd_target *tgt;
+	struct locd_lsub *prev, *next;     /* in tgt->subs */
+	struct locd_lsub *dnext;           /* dirty list */
+	char *subscriber;                  /* AOR, NULL: anonymous */
+	char callid[128];                  /* for logs */
+	enum lf_mode mode;
+	/* filter in force and the documents that made it (persisted) */
+	struct lf_filter *filter;
+	char *fctype;
+	char *docs[LOCD_FILTER_DOCS_MAX];
+	size_t docl[LOCD_FILTER_DOCS_MAX];
+	size_t ndocs;
+	struct lf_state *st;
+	struct lf_sched sched;
+	struct sip_timer timer;
+	struct locd_policy_decision dec;
+	bool secure;                       /* subscribed over TLS */
+	bool located;                      /* a geodetic view is allowed */
+	uint32_t hidden;                   /* features it may not see */
+	/* newest evaluation */
+	struct lf_containment cont[LF_FEATURES_MAX];
+	size_t ncont;
+	uint32_t last_changed;
+	bool have_eval;
+	struct locd_pos view;              /* authorised view evaluated */
+	/* what the last NOTIFY carried (the trigger reference) */
+	bool have_sent;
+	struct locd_pos sent;
+	bool resync;                       /* full state next time */
+	/* persistence */
+	int64_t store_id;
+	bool dirty, need_upsert;
+	bool closing;
+};
+
+struct locd_sipio;
+
+struct locd {
+	const struct locd_config *cfg;
+	const struct locd_log *log;
+	struct event_base *base;
+	struct geo_ctx *geo;
+	struct geo_catalog *catalog;
+	struct lf_opts lfo;
+	struct locd_users *users;
+	struct sip_auth *auth;
+	struct locd_policy *policy;
+	struct locd_store *store;
+	struct locd_metrics *metrics;
+	struct locd_metrics_std std;
+	struct locd_devices *devices;
+	struct locd_http *http;
+	struct sip_stack *st;
+	struct locd_sipio *io;
+	struct pidf_builder *pb;
+	struct locd_targets targets;
+	/* the request being handled (set around sip_notifier_subscribe
+	 * and sip_esc_publish): who sent it, over TLS or not */
+	const char *cur_user;
+	bool cur_secure;
+	const struct sip_pl *cur_callid;
+	/* loop-iteration work: targets to evaluate, subs to persist */
+	struct sip_timer work;
+	struct locd_target *queue;
+	struct locd_lsub *dirty;
+	uint64_t retrans_seen;
+	double mono_to_wall;       /* wall s = mono s + this */
+	void *pkg_args[2];         /* package callback args */
+	char warnbuf[PIDF_WARN_MAX];
+	struct locd_http_addr haddrs[LOCD_HTTP_ADDRS_MAX];
+	char ebuf[LOCD_AOR_MAX + 160]; /* the document without location */
+	bool draining;
+};
+
+/* --- daemon.c */
+double locd_wall(void);
+double locd_now_s(const struct locd *d);    /* monotonic seconds */
+uint64_t locd_now_ms(const struct locd *d);
+/* Run the work timer at the end of this loop iteration. */
+void locd_kick(struct locd *d);
+/* "sip:user@domain" for a URI's user part into out. 0, EINVAL. */
+int locd_aor_of(const struct locd *d, const struct sip_uri *uri, char *out,
+		size_t sz) __attribute__((warn_unused_result));
+
+/* --- sipio.c: the notifier and the ESC on the stack, with Digest. */
+int locd_sipio_alloc(struct locd *d) __attribute__((warn_unused_result));
+void locd_sipio_free(struct locd *d);
+struct sip_notifier *locd_sipio_notifier(const struct locd *d);
+struct sip_esc *locd_sipio_esc(const struct locd *d);
+/* Re-arm the notifier/ESC expiry timer. */
+void locd_sipio_rearm(struct locd *d);
+
+/* --- target.c */
+void locd_targets_init(struct locd_targets *t);
+void locd_targets_reset(struct locd_targets *t);
+/* Find (create when asked) the target for aor. 0, ENOENT, ENOMEM. */
+int locd_target_get(struct locd *d, const char *aor, bool create,
+		    struct locd_target **tp)
+	__attribute__((warn_unused_result));
+void locd_target_link(struct locd_target *t, struct locd_lsub *ls);
+void locd_target_unlink(struct locd_lsub *ls);
+/* Queue t for evaluation at the end of this loop iteration. */
+void locd_target_queue(struct locd *d, struct locd_target *t);
+
+/* --- package.c: the event package callbacks. */
+int locd_package_register(struct locd *d)
+	__attribute__((warn_unused_result));
+/* Policy, hidden features and rates for ls (at subscribe and restore);
+ * returns the SIP refusal (403) or 0. */
+uint16_t locd_package_authorize(struct locd_lsub *ls);
+/* Filter from ls->docs (parse and merge); 0 or an errno with *le. */
+int locd_package_filter_build(struct locd *d, enum lf_mode mode,
+			      const char *ctype, char *const *docs,
+			      const size_t *docl, size_t ndocs,
+			      struct lf_filter **fp, struct lf_err *le)
+	__attribute__((warn_unused_result));
+void locd_lsub_free(struct locd_lsub *ls);
+/* Schedule configuration for a mode and the agreed rates. */
+void locd_package_sched_cfg(const struct locd *d, enum lf_mode mode,
+			    const struct sip_rates *r, double remaining,
+			    struct lf_sched_cfg *cfg, struct sip_rates *out);
+
+/* --- notifier.c */
+/* Evaluate the target's current fix for ls (latch, arm the timer). */
+void locd_notifier_update(struct locd_lsub *ls, double now);
+/* Build the NOTIFY body for ls's current state into the builder (or the
+ * empty presence document); *all: every feature. Records the send
+ * (schedule, trigger reference).  Returns 0 or an errno. */
+int locd_notifier_body(struct locd_lsub *ls, bool all, double now,
+		       const char **body, size_t *len);
+/* Arm ls's timer at lf_sched_due (cancel when nothing is due). */
+void locd_notifier_arm(struct locd_lsub *ls);
+/* After a restart: make sent (an authorised view; have false: a NOTIFY
+ * without location) the trigger reference again. */
+void locd_notifier_restore_ref(struct locd_lsub *ls, bool have,
+			       const struct locd_pos *sent);
+/* Record the outcome of a NOTIFY (resync on failure). */
+void locd_notifier_result(struct locd_lsub *ls, int err, uint16_t scode);
+
+/* --- ingest.c */
+/*
+ * A new position for aor from source: checked (finite, in range, not
+ * ahead of the clock by max_future_skew_s, newer than the current fix),
+ * stored as the last fix, queued for evaluation.  Returns 0, ERANGE
+ * (out of range / future: *why), EALREADY / ESTALE (not newer), ENOMEM
+ * or a store error; *why and *reason are set on refusal.
+ */
+int locd_ingest_pos(struct locd *d, const char *aor,
+		    const struct locd_pos *p, enum locd_source src,
+		    enum locd_refuse *why, const char **reason)
+	__attribute__((warn_unused_result));
+int locd_ingest_register(struct locd *d)
+	__attribute__((warn_unused_result));
+int locd_ingest_http_start(struct locd *d)
+	__attribute__((warn_unused_result));
+
+/* --- persist.c */
+void locd_persist_mark(struct locd_lsub *ls, bool full);
+void locd_persist_forget(struct locd_lsub *ls);
+/* Write every marked subscription in one transaction. */
+void locd_persist_flush(struct locd *d);
+/* After start: publications, fixes, then subscriptions. */
+int locd_persist_restore(struct locd *d)
+	__attribute__((warn_unused_result));
+int locd_persist_pub(struct locd *d, const struct sip_pub_event *ev,
+		     const char *aor) __attribute__((warn_unused_result));
+int locd_persist_fix(struct locd *d, const char *aor,
+		     const struct locd_pos *p, enum locd_source src)
+	__attribute__((warn_unused_result));
+/* Serialise / restore a schedule with its times moved to wall clock. */
+void locd_sched_to_wall(const struct lf_sched *in, double shift,
+			struct lf_sched *out);
+/* Eval-state text (the last sent view) and back. */
+int locd_evalstate_print(const struct locd_lsub *ls, char *buf,
+			 size_t sz) __attribute__((warn_unused_result));
+int locd_evalstate_parse(const char *s, size_t len, bool *have,
+			 struct locd_pos *p)
+	__attribute__((warn_unused_result));
+
+#endif

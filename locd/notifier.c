@@ -1,0 +1,317 @@
+/*
+ * notifier.c: per-subscription evaluation and scheduling, as
+ * tools/locreplay/sim.c does offline (LOCATION.md 2.7, 6.3, Q-10):
+ * every update is evaluated on the subscriber's authorised view
+ * (SEC-16) against the last NOTIFY sent; what fires is latched into the
+ * lf_sched slot; one stack timer per subscription, armed at
+ * lf_sched_due, releases it (quarantine, 10/s, 30/30 s, RFC 6446 rates,
+ * periodic min-rate NOTIFYs); the body is rebuilt from the newest state
+ * at release, with the features that changed or flipped meanwhile.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "locd/locd_int.h"
+
+#define NOTI_LOG "notifier"
+#define PIDF_CTYPE "application/pidf+xml"
+
+/* The subscriber's authorised view of fix (SEC-16); false: none. */
+static bool view_of(const struct locd_lsub *ls, const struct locd_pos *fix,
+		    struct locd_pos *view)
+{
+	double radius = 0;
+
+	if (!ls->located)
+		return false;
+	*view = *fix;
+	if (ls->dec.precision == LOCD_PRECISION_PRECISE)
+		return true;
+	if (locd_policy_apply(&ls->dec, &fix->pt, &view->pt, &radius))
+		return false;
+	view->has_speed = false; /* speed would sharpen a coarse view */
+	return true;
+}
+
+static void point_of(const struct locd_pos *v, struct geo_shape *pt)
+{
+	memset(pt, 0, sizeof(*pt));
+	pt->kind = GEO_SHAPE_POINT;
+	pt->center = v->pt;
+	pt->dim = v->pt.has_alt ? 3 : 2;
+}
+
+/* "pres:user@host" for a target AOR. */
+static void entity_of(const struct locd_lsub *ls, char *buf, size_t sz)
+{
+	const char *a = ls->tgt ? ls->tgt->aor : "sip:unknown@invalid";
+	const char *c = strchr(a, ':');
+
+	snprintf(buf, sz, "pres:%s", c ? c + 1 : a);
+}
+
+/* Build a PIDF-LO for view v with the given containment. */
+static int build(struct locd_lsub *ls, const struct locd_pos *v,
+		 const struct lf_containment *cont, size_t n, double now)
+{
+	struct pidf_containment pc[LF_FEATURES_MAX];
+	struct pidf_build_in in;
+	struct pidf_location loc;
+	struct geo_shape pt;
+	struct pidf_err pe = {0};
+	char entity[LOCD_AOR_MAX + 8];
+	size_t i, k = 0;
+	int e;
+
+	entity_of(ls, entity, sizeof(entity));
+	point_of(v, &pt);
+	pidf_location_init(&loc);
+	loc.shape = &pt;
+	loc.has_time = true;
+	loc.time = v->time;
+	loc.has_speed = v->has_speed;
+	loc.speed = v->speed;
+	for (i = 0; i < n && k < LF_FEATURES_MAX; i++) {
+		const struct lf_feature *f =
+			lf_filter_feature(ls->filter, cont[i].feature);
+		if (!f || !f->node)
+			continue;
+		pc[k].feature = f->node;
+		pc[k].position = cont[i].position;
+		k++;
+	}
+	memset(&in, 0, sizeof(in));
+	in.entity = entity;
+	in.loc = &loc;
+	in.now = now;
+	in.with_dynamic = ls->dec.precision == LOCD_PRECISION_PRECISE;
+	in.with_method = false;
+	in.containment = k ? pc : NULL;
+	in.ncontainment = k;
+	e = pidf_build(ls->d->pb, &in, &pe);
+	if (e)
+		locd_log(ls->d->log, LOCD_LOG_WARNING, NOTI_LOG, NULL,
+			 "%s: building PIDF-LO: %s", ls->callid, pe.msg);
+	return e;
+}
+
+/* Evaluate the authorised view v; returns the fired bits. */
+static uint32_t eval_view(struct locd_lsub *ls, const struct locd_pos *vp)
+{
+	struct locd *d = ls->d;
+	struct lf_update u;
+	struct lf_result res;
+	struct geo_shape pt;
+	struct locd_pos v = *vp;
+	struct timespec t0, t1;
+	int e;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	point_of(&v, &pt);
+	memset(&u, 0, sizeof(u));
+	u.time = v.time;
+	u.est = &pt;
+	u.confidence = NAN;
+	u.has_speed = v.has_speed;
+	u.speed = v.speed;
+	u.hidden = ls->hidden;
+	if (lf_filter_nvalues(ls->filter) > 0) {
+		/* LF-32: the document this notification would carry */
+		if (build(ls, &v, NULL, 0, v.time))
+			return 0;
+		u.location_info = pidf_builder_location_info(d->pb);
+	}
+	e = lf_eval(d->geo, ls->st, &u, &res);
+	if (e) {
+		locd_log(d->log, LOCD_LOG_WARNING, NOTI_LOG, NULL,
+			 "%s: evaluation failed: %s", ls->callid,
+			 strerror(e));
+		return 0;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	locd_metric_observe(d->std.eval_seconds,
+			    (double)(t1.tv_sec - t0.tv_sec) +
+				    (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	ls->ncont = res.ncont < LF_FEATURES_MAX ? res.ncont
+						: LF_FEATURES_MAX;
+	memcpy(ls->cont, res.cont, ls->ncont * sizeof(ls->cont[0]));
+	ls->last_changed = res.changed_features;
+	ls->have_eval = true;
+	ls->view = v;
+	return res.fired;
+}
+
+/* Evaluate the target's current fix; returns the fired bits. */
+static uint32_t eval(struct locd_lsub *ls)
+{
+	struct locd_pos v;
+
+	if (!ls->tgt || !ls->tgt->has_fix || !view_of(ls, &ls->tgt->fix, &v))
+		return 0;
+	return eval_view(ls, &v);
+}
+
+void locd_notifier_restore_ref(struct locd_lsub *ls, bool have,
+			       const struct locd_pos *sent)
+{
+	if (have && ls->located)
+		(void)eval_view(ls, sent);
+	lf_state_commit(ls->st);
+	ls->have_sent = have && ls->have_eval;
+	if (ls->have_sent)
+		ls->sent = *sent;
+	ls->last_changed = 0;
+}
+
+/* The document without location (none known or none allowed). */
+static int build_empty(struct locd_lsub *ls, const char **body,
+		       size_t *len)
+{
+	struct locd *d = ls->d;
+	char entity[LOCD_AOR_MAX + 8];
+	int n;
+
+	entity_of(ls, entity, sizeof(entity));
+	n = snprintf(d->ebuf, sizeof(d->ebuf),
+		     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		     "<presence xmlns=\"urn:ietf:params:xml:ns:pidf\" "
+		     "entity=\"%s\"/>\n", entity);
+	if (n < 0 || (size_t)n >= sizeof(d->ebuf))
+		return EOVERFLOW;
+	*body = d->ebuf;
+	*len = (size_t)n;
+	return 0;
+}
+
+int locd_notifier_body(struct locd_lsub *ls, bool all, double now,
+		       const char **body, size_t *len)
+{
+	struct lf_containment out[LF_FEATURES_MAX];
+	uint32_t kinds = 0, feats = 0;
+	bool initial = lf_state_initial(ls->st);
+	size_t i, n = 0;
+	int e;
+
+	if (all || !ls->have_eval)
+		(void)eval(ls); /* full state from the newest fix */
+	lf_sched_sent(&ls->sched, now, &kinds, &feats);
+	feats |= ls->last_changed;
+	all = all || initial || ls->resync;
+	for (i = 0; i < ls->ncont; i++) {
+		size_t fi = ls->cont[i].feature;
+		/* LF-41/42, Q-10: all at first, then what changed or
+		 * flipped while the notification was held */
+		if (!all && !(fi < 32 && (feats & (1u << fi))))
+			continue;
+		out[n++] = ls->cont[i];
+	}
+	if (ls->have_eval) {
+		e = build(ls, &ls->view, out, n, now);
+		if (e)
+			return e;
+		*body = pidf_builder_body(ls->d->pb, len);
+	} else {
+		e = build_empty(ls, body, len);
+		if (e)
+			return e;
+	}
+	if (locd_log_on(ls->d->log, LOCD_LOG_DEBUG))
+		locd_log(ls->d->log, LOCD_LOG_DEBUG, NOTI_LOG, NULL,
+			 "%s: NOTIFY kinds 0x%x features 0x%x: %.*s",
+			 ls->callid, (unsigned)kinds, (unsigned)feats,
+			 (int)*len, *body);
+	/* LF-24: what is sent becomes every trigger's reference */
+	lf_state_commit(ls->st);
+	ls->have_sent = ls->have_eval;
+	if (ls->have_eval)
+		ls->sent = ls->view;
+	ls->last_changed = 0;
+	ls->resync = false;
+	return 0;
+}
+
+static void timer_h(void *arg);
+
+void locd_notifier_arm(struct locd_lsub *ls)
+{
+	double due = lf_sched_due(&ls->sched), now, ms;
+
+	if (!isfinite(due)) {
+		sip_timer_cancel(&ls->timer);
+		return;
+	}
+	now = locd_now_s(ls->d);
+	ms = due > now ? ceil((due - now) * 1000.0) : 0;
+	if (ms > 86400e3 * 30)
+		ms = 86400e3 * 30;
+	if (sip_timer_start(ls->d->st, &ls->timer, (uint64_t)ms, timer_h,
+			    ls))
+		sip_timer_cancel(&ls->timer);
+}
+
+void locd_notifier_update(struct locd_lsub *ls, double now)
+{
+	uint32_t fired;
+	bool was_pending;
+
+	if (ls->closing || !ls->sub)
+		return;
+	fired = eval(ls);
+	if (fired) {
+		was_pending = lf_sched_pending(&ls->sched);
+		lf_sched_latch(&ls->sched, now, fired, ls->last_changed);
+		if (was_pending)
+			locd_metric_inc(ls->d->std.notify_coalesced);
+	}
+	locd_notifier_arm(ls);
+}
+
+static void timer_h(void *arg)
+{
+	struct locd_lsub *ls = arg;
+	struct locd *d = ls->d;
+	double now = locd_now_s(d);
+	const char *b;
+	size_t l;
+	bool periodic;
+	int e;
+
+	if (!lf_sched_ready(&ls->sched, now)) {
+		locd_notifier_arm(ls);
+		return;
+	}
+	periodic = !lf_sched_pending(&ls->sched);
+	if (!periodic &&
+	    now > ls->sched.first_latch + ls->sched.cfg.quarantine + 0.005)
+		locd_metric_inc(d->std.notify_rate_limited);
+	e = locd_notifier_body(ls, periodic, now, &b, &l);
+	if (!e)
+		e = sip_sub_notify(ls->sub, b, l, PIDF_CTYPE,
+				   locd_now_ms(d));
+	if (e) {
+		locd_log(d->log, LOCD_LOG_WARNING, NOTI_LOG, NULL,
+			 "%s: NOTIFY not sent: %s", ls->callid, strerror(e));
+		ls->resync = true;
+		locd_metric_inc(d->std.notify_failures);
+	} else {
+		locd_metric_inc(d->std.notify_sent);
+	}
+	locd_persist_mark(ls, false);
+	locd_notifier_arm(ls);
+	locd_sipio_rearm(d);
+}
+
+void locd_notifier_result(struct locd_lsub *ls, int err, uint16_t scode)
+{
+	if (!err && scode < 300)
+		return;
+	/* 2.7 step 7: other failures keep it, next NOTIFY full state */
+	ls->resync = true;
+	locd_metric_inc(ls->d->std.notify_failures);
+	locd_log(ls->d->log, LOCD_LOG_NOTICE, NOTI_LOG, NULL,
+		 "%s: NOTIFY answered %u", ls->callid, (unsigned)scode);
+}

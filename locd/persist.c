@@ -1,0 +1,647 @@
+/*
+ * persist.c: live objects <-> locd/store.h.  Subscriptions are written
+ * whole when created or changed (dialog, filter documents, policy
+ * inputs, rates) and cheaply after each NOTIFY (CSeq, evaluation and
+ * schedule state, expiry), all marked ones in one transaction per loop
+ * iteration.  The evaluation state is the authorised view the last
+ * NOTIFY carried: on restore it is evaluated and committed again, so
+ * triggers and containment compare against what the subscriber last
+ * got, and the target's newest fix is then evaluated against it: no
+ * containment change is lost across kill -9.  The schedule is stored as
+ * a struct lf_sched with its times moved to the wall clock.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "locd/locd_int.h"
+
+#define PER_LOG "persist"
+#define EVAL_MAX 256
+#define ROUTES_MAX 4096
+
+void locd_persist_mark(struct locd_lsub *ls, bool full)
+{
+	struct locd *d = ls->d;
+
+	if (full)
+		ls->need_upsert = true;
+	if (ls->dirty)
+		return;
+	ls->dirty = true;
+	ls->dnext = d->dirty;
+	d->dirty = ls;
+	locd_kick(d);
+}
+
+void locd_persist_forget(struct locd_lsub *ls)
+{
+	struct locd_lsub **pp;
+
+	if (!ls->dirty)
+		return;
+	for (pp = &ls->d->dirty; *pp; pp = &(*pp)->dnext) {
+		if (*pp == ls) {
+			*pp = ls->dnext;
+			break;
+		}
+	}
+	ls->dirty = false;
+}
+
+void locd_sched_to_wall(const struct lf_sched *in, double shift,
+			struct lf_sched *out)
+{
+	unsigned i;
+
+	*out = *in;
+	for (i = 0; i < LF_SCHED_HIST; i++)
+		out->hist[i] += shift;
+	out->started += shift;
+	out->adaptive_at += shift;
+	out->first_latch += shift;
+}
+
+int locd_evalstate_print(const struct locd_lsub *ls, char *buf, size_t sz)
+{
+	const struct locd_pos *p = &ls->sent;
+	int n;
+
+	if (!ls->have_sent)
+		n = snprintf(buf, sz, "v1 0");
+	else
+		n = snprintf(buf, sz, "v1 1 %.17g %.17g %d %.17g %.17g %d "
+			     "%.17g", p->pt.lat, p->pt.lon,
+			     p->pt.has_alt ? 1 : 0,
+			     p->pt.has_alt ? p->pt.alt : 0.0, p->time,
+			     p->has_speed ? 1 : 0,
+			     p->has_speed ? p->speed : 0.0);
+	return n < 0 || (size_t)n >= sz ? EOVERFLOW : 0;
+}
+
+/* strtod over a bounded copy: next number of s, advancing *pos. */
+static int num_next(const char *s, size_t len, size_t *pos, double *v)
+{
+	char tmp[40];
+	size_t i = *pos, k = 0;
+	char *end;
+
+	while (i < len && s[i] == ' ')
+		i++;
+	while (i < len && s[i] != ' ' && k + 1 < sizeof(tmp))
+		tmp[k++] = s[i++];
+	tmp[k] = '\0';
+	if (!k)
+		return EBADMSG;
+	*v = strtod(tmp, &end);
+	if (*end)
+		return EBADMSG;
+	*pos = i;
+	return 0;
+}
+
+int locd_evalstate_parse(const char *s, size_t len, bool *have,
+			 struct locd_pos *p)
+{
+	double v[8];
+	size_t pos = 2, i;
+
+	if (len < 4 || memcmp(s, "v1 ", 3) != 0)
+		return EBADMSG;
+	memset(p, 0, sizeof(*p));
+	if (num_next(s, len, &pos, &v[0]))
+		return EBADMSG;
+	*have = v[0] != 0;
+	if (!*have)
+		return pos == len ? 0 : EBADMSG;
+	for (i = 1; i < 8; i++)
+		if (num_next(s, len, &pos, &v[i]))
+			return EBADMSG;
+	if (pos != len)
+		return EBADMSG;
+	p->pt.lat = v[1];
+	p->pt.lon = v[2];
+	p->pt.has_alt = v[3] != 0;
+	p->pt.alt = v[3] != 0 ? v[4] : 0;
+	p->time = v[5];
+	p->has_speed = v[6] != 0;
+	p->speed = v[6] != 0 ? v[7] : 0;
+	if (!geo_point_valid(&p->pt) || !isfinite(p->time))
+		return EBADMSG;
+	return 0;
+}
+
+/* Filter documents as one blob: "LEN\n" then the bytes, per document. */
+static int docs_pack(const struct locd_lsub *ls, struct sip_buf *b)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < ls->ndocs && !err; i++) {
+		err = sip_buf_printf(b, "%zu\n", ls->docl[i]);
+		if (!err)
+			err = sip_buf_append(b, ls->docs[i], ls->docl[i]);
+	}
+	return err;
+}
+
+static int docs_unpack(const struct locd_store_blob *bl, char **docs,
+		       size_t *docl, size_t *n)
+{
+	const char *p = bl->data;
+	size_t left = bl->len, k = 0;
+
+	while (left) {
+		size_t l = 0, i = 0;
+		while (i < left && i < 12 && p[i] >= '0' && p[i] <= '9')
+			l = l * 10 + (size_t)(p[i++] - '0');
+		if (!i || i >= left || p[i] != '\n' || l > left - i - 1 ||
+		    l > LF_BODY_MAX || k == LOCD_FILTER_DOCS_MAX)
+			goto bad;
+		docs[k] = malloc(l + 1);
+		if (!docs[k])
+			goto bad;
+		memcpy(docs[k], p + i + 1, l);
+		docs[k][l] = '\0';
+		docl[k++] = l;
+		p += i + 1 + l;
+		left -= i + 1 + l;
+	}
+	*n = k;
+	return k ? 0 : EBADMSG;
+bad:
+	while (k)
+		free(docs[--k]);
+	return EBADMSG;
+}
+
+static int write_one(struct locd *d, struct locd_lsub *ls, double wall,
+		     uint64_t now_ms)
+{
+	struct sip_sub_rec rec;
+	struct lf_sched ws;
+	char eval[EVAL_MAX], routes[ROUTES_MAX];
+	struct sip_buf docs;
+	size_t i, off = 0;
+	int err;
+
+	err = sip_sub_save(ls->sub, now_ms, &rec);
+	if (err)
+		return err;
+	err = locd_evalstate_print(ls, eval, sizeof(eval));
+	if (err)
+		return err;
+	locd_sched_to_wall(&ls->sched, d->mono_to_wall, &ws);
+	if (!ls->need_upsert) {
+		struct locd_store_sub_state u;
+		memset(&u, 0, sizeof(u));
+		u.id = ls->store_id;
+		u.local_cseq = rec.dlg.lseq;
+		u.remote_cseq = rec.dlg.rseq;
+		u.eval_state.data = eval;
+		u.eval_state.len = strlen(eval);
+		u.sched_state.data = &ws;
+		u.sched_state.len = sizeof(ws);
+		u.expires_at = (int64_t)wall + rec.remaining;
+		u.updated = (int64_t)wall;
+		return locd_store_sub_update(d->store, &u);
+	}
+	routes[0] = '\0';
+	for (i = 0; i < rec.dlg.routec; i++) {
+		int n = snprintf(routes + off, sizeof(routes) - off, "%s%s",
+				 i ? "\n" : "", rec.dlg.routev[i]);
+		if (n < 0 || (size_t)n >= sizeof(routes) - off)
+			return EOVERFLOW;
+		off += (size_t)n;
+	}
+	sip_buf_init(&docs, LOCD_FILTER_DOCS_MAX * (LF_BODY_MAX + 16));
+	err = docs_pack(ls, &docs);
+	if (!err) {
+		struct locd_store_sub s;
+		memset(&s, 0, sizeof(s));
+		s.id = ls->store_id;
+		s.target = ls->tgt->aor;
+		s.subscriber = ls->subscriber;
+		s.package = rec.event;
+		s.event_id = rec.event_id;
+		s.mode = (int)ls->mode;
+		s.call_id = rec.dlg.callid;
+		s.local_tag = rec.dlg.ltag;
+		s.remote_tag = rec.dlg.rtag;
+		s.local_uri = rec.dlg.luri;
+		s.remote_uri = rec.dlg.ruri;
+		s.remote_target = rec.dlg.rtarget;
+		s.route_set = rec.dlg.routec ? routes : NULL;
+		s.local_cseq = rec.dlg.lseq;
+		s.remote_cseq = rec.dlg.rseq;
+		s.secure = ls->secure;
+		s.transport = rec.dlg.rseq_set ? 1 : 0; /* rseq_set flag */
+		s.flow_token.data = rec.dlg.flow;
+		s.flow_token.len = rec.dlg.flow ? strlen(rec.dlg.flow) : 0;
+		s.filter_type = ls->fctype;
+		s.filter_body.data = docs.p;
+		s.filter_body.len = docs.len;
+		s.eval_state.data = eval;
+		s.eval_state.len = strlen(eval);
+		s.sched_state.data = &ws;
+		s.sched_state.len = sizeof(ws);
+		s.max_rate = rec.rates.max_rate;
+		s.min_rate = rec.rates.min_rate;
+		s.adaptive_min_rate = rec.rates.adaptive_min_rate;
+		s.expires_at = (int64_t)wall + rec.remaining;
+		s.created = (int64_t)wall;
+		s.updated = (int64_t)wall;
+		err = locd_store_sub_upsert(d->store, &s);
+		if (!err) {
+			ls->store_id = s.id;
+			ls->need_upsert = false;
+		}
+	}
+	sip_buf_reset(&docs);
+	return err;
+}
+
+void locd_persist_flush(struct locd *d)
+{
+	double wall = locd_wall();
+	uint64_t now = locd_now_ms(d);
+	struct locd_lsub *ls;
+	int err;
+
+	if (!d->dirty)
+		return;
+	if (locd_store_begin(d->store)) {
+		locd_log(d->log, LOCD_LOG_WARNING, PER_LOG, NULL, "begin: %s",
+			 locd_store_errmsg(d->store));
+		return;
+	}
+	while ((ls = d->dirty) != NULL) {
+		d->dirty = ls->dnext;
+		ls->dirty = false;
+		if (!ls->sub || sip_sub_state_get(ls->sub) ==
+				       SIP_SUB_TERMINATED)
+			continue;
+		err = write_one(d, ls, wall, now);
+		if (err)
+			locd_log(d->log, LOCD_LOG_WARNING, PER_LOG, NULL,
+				 "%s: %s", ls->callid,
+				 err == ENOENT || err == EINVAL
+					 ? strerror(err)
+					 : locd_store_errmsg(d->store));
+	}
+	if (locd_store_commit(d->store)) {
+		locd_log(d->log, LOCD_LOG_WARNING, PER_LOG, NULL,
+			 "commit: %s", locd_store_errmsg(d->store));
+		(void)locd_store_rollback(d->store);
+	}
+}
+
+int locd_persist_fix(struct locd *d, const char *aor,
+		     const struct locd_pos *p, enum locd_source src)
+{
+	struct locd_store_fix f;
+	int err;
+
+	memset(&f, 0, sizeof(f));
+	f.target = aor;
+	f.lat = p->pt.lat;
+	f.lon = p->pt.lon;
+	f.alt = p->pt.alt;
+	f.has_alt = p->pt.has_alt;
+	f.time = p->time;
+	f.speed = p->speed;
+	f.has_speed = p->has_speed;
+	snprintf(f.source, sizeof(f.source), "%s",
+		 src == LOCD_SOURCE_SIP ? "publish" : "http");
+	f.received_at = locd_wall();
+	err = locd_store_fix_put(d->store, &f);
+	return err == ESTALE ? 0 : err;
+}
+
+int locd_persist_pub(struct locd *d, const struct sip_pub_event *ev,
+		     const char *aor)
+{
+	struct locd_store_pub p;
+	int err = 0;
+
+	(void)aor;
+	if (ev->old_etag &&
+	    (!ev->etag || strcmp(ev->old_etag, ev->etag) != 0)) {
+		err = locd_store_pub_delete(d->store, ev->entity,
+					    ev->old_etag);
+		if (err == ENOENT)
+			err = 0;
+	}
+	if (err || !ev->etag || ev->op == SIP_PUB_REMOVE ||
+	    ev->op == SIP_PUB_EXPIRE)
+		return err;
+	memset(&p, 0, sizeof(p));
+	/* the entity as the ESC knows it; content_type holds the event
+	 * package (the body is always PIDF-LO and not needed again) */
+	p.target = ev->entity;
+	p.etag = ev->etag;
+	p.expires_at = (int64_t)locd_wall() + ev->expires;
+	p.content_type = ev->event;
+	p.received_at = locd_wall();
+	return locd_store_pub_put(d->store, &p);
+}
+
+/* --- Restore. */
+
+static int pub_row(const struct locd_store_pub *p, void *arg)
+{
+	struct locd *d = arg;
+	double left = (double)p->expires_at - locd_wall();
+	int err;
+
+	if (left < 1)
+		return 0;
+	err = sip_esc_restore(locd_sipio_esc(d), p->target,
+			      p->content_type ? p->content_type : "presence",
+			      p->etag, (uint32_t)left, locd_now_ms(d));
+	if (err)
+		locd_log(d->log, LOCD_LOG_NOTICE, PER_LOG, NULL,
+			 "publication %s not restored: %s", p->etag,
+			 strerror(err));
+	return 0;
+}
+
+static int fix_row(const struct locd_store_fix *f, void *arg)
+{
+	struct locd *d = arg;
+	struct locd_target *t;
+
+	if (locd_target_get(d, f->target, true, &t))
+		return ENOMEM;
+	t->has_fix = true;
+	memset(&t->fix, 0, sizeof(t->fix));
+	t->fix.pt.lat = f->lat;
+	t->fix.pt.lon = f->lon;
+	t->fix.pt.alt = f->alt;
+	t->fix.pt.has_alt = f->has_alt;
+	t->fix.time = f->time;
+	t->fix.speed = f->speed;
+	t->fix.has_speed = f->has_speed;
+	return 0;
+}
+
+/* A stored subscription copied out of SQLite's buffers. */
+struct subrow {
+	struct subrow *next;
+	int64_t id;
+	char *target, *subscriber, *package, *event_id, *call_id;
+	char *ltag, *rtag, *luri, *ruri, *rtarget, *routes, *flow, *ftype;
+	char *eval;
+	size_t eval_len;
+	struct locd_store_blob docs, sched;
+	void *docs_mem, *sched_mem;
+	int mode, rseq_set;
+	uint32_t lseq, rseq;
+	bool secure;
+	struct sip_rates rates;
+	int64_t expires_at;
+};
+
+static char *sdup(const char *s, int *fail)
+{
+	char *c;
+
+	if (!s)
+		return NULL;
+	c = strdup(s);
+	if (!c)
+		*fail = 1;
+	return c;
+}
+
+static void *mdup(const struct locd_store_blob *b, int *fail)
+{
+	void *m;
+
+	if (!b->len)
+		return NULL;
+	m = malloc(b->len + 1);
+	if (!m) {
+		*fail = 1;
+		return NULL;
+	}
+	memcpy(m, b->data, b->len);
+	((char *)m)[b->len] = '\0';
+	return m;
+}
+
+static void subrow_free(struct subrow *r)
+{
+	free(r->target);
+	free(r->subscriber);
+	free(r->package);
+	free(r->event_id);
+	free(r->call_id);
+	free(r->ltag);
+	free(r->rtag);
+	free(r->luri);
+	free(r->ruri);
+	free(r->rtarget);
+	free(r->routes);
+	free(r->flow);
+	free(r->ftype);
+	free(r->eval);
+	free(r->docs_mem);
+	free(r->sched_mem);
+	free(r);
+}
+
+static int sub_row(const struct locd_store_sub *s, void *arg)
+{
+	struct subrow **head = arg, *r = calloc(1, sizeof(*r));
+	int fail = 0;
+
+	if (!r)
+		return ENOMEM;
+	r->id = s->id;
+	r->target = sdup(s->target, &fail);
+	r->subscriber = sdup(s->subscriber, &fail);
+	r->package = sdup(s->package, &fail);
+	r->event_id = sdup(s->event_id, &fail);
+	r->call_id = sdup(s->call_id, &fail);
+	r->ltag = sdup(s->local_tag, &fail);
+	r->rtag = sdup(s->remote_tag, &fail);
+	r->luri = sdup(s->local_uri, &fail);
+	r->ruri = sdup(s->remote_uri, &fail);
+	r->rtarget = sdup(s->remote_target, &fail);
+	r->routes = sdup(s->route_set, &fail);
+	r->flow = mdup(&s->flow_token, &fail);
+	r->ftype = sdup(s->filter_type, &fail);
+	r->eval = mdup(&s->eval_state, &fail);
+	r->eval_len = s->eval_state.len;
+	r->docs_mem = mdup(&s->filter_body, &fail);
+	r->docs.data = r->docs_mem;
+	r->docs.len = s->filter_body.len;
+	r->sched_mem = mdup(&s->sched_state, &fail);
+	r->sched.data = r->sched_mem;
+	r->sched.len = s->sched_state.len;
+	r->mode = s->mode;
+	r->rseq_set = s->transport;
+	r->lseq = s->local_cseq;
+	r->rseq = s->remote_cseq;
+	r->secure = s->secure;
+	r->rates.max_rate = s->max_rate;
+	r->rates.min_rate = s->min_rate;
+	r->rates.adaptive_min_rate = s->adaptive_min_rate;
+	r->expires_at = s->expires_at;
+	r->next = *head;
+	*head = r;
+	if (fail)
+		return ENOMEM;
+	return 0;
+}
+
+/* Recreate one subscription; false: drop its row. */
+static bool restore_one(struct locd *d, struct subrow *r, double wall)
+{
+	struct locd_lsub *ls;
+	struct lf_err le;
+	struct sip_sub_rec rec;
+	struct lf_sched ws;
+	struct locd_pos sent;
+	char *p;
+	bool have = false;
+	double left = (double)r->expires_at - wall;
+	int err;
+
+	if (left < 1 || !r->target || !r->package || !r->call_id ||
+	    (r->mode != LF_MODE_DRAFT && r->mode != LF_MODE_RFC))
+		return false;
+	ls = calloc(1, sizeof(*ls));
+	if (!ls)
+		return true; /* keep it for the next start */
+	ls->d = d;
+	ls->mode = (enum lf_mode)r->mode;
+	ls->secure = r->secure;
+	ls->store_id = r->id;
+	sip_timer_init(&ls->timer);
+	snprintf(ls->callid, sizeof(ls->callid), "%s", r->call_id);
+	ls->fctype = strdup(r->ftype ? r->ftype
+				     : (ls->mode == LF_MODE_DRAFT
+						? LF_CTYPE_DRAFT
+						: LF_CTYPE_RFC));
+	if (r->subscriber)
+		ls->subscriber = strdup(r->subscriber);
+	memset(&le, 0, sizeof(le));
+	if (!ls->fctype || (r->subscriber && !ls->subscriber) ||
+	    docs_unpack(&r->docs, ls->docs, ls->docl, &ls->ndocs) ||
+	    locd_package_filter_build(d, ls->mode, ls->fctype, ls->docs,
+				      ls->docl, ls->ndocs, &ls->filter,
+				      &le) ||
+	    lf_state_alloc(ls->filter, &ls->st) ||
+	    locd_target_get(d, r->target, true, &ls->tgt)) {
+		locd_log(d->log, LOCD_LOG_WARNING, PER_LOG, NULL,
+			 "%s: cannot restore: %s", ls->callid,
+			 le.msg[0] ? le.msg : "bad row");
+		ls->tgt = NULL;
+		locd_lsub_free(ls);
+		return false;
+	}
+	if (locd_package_authorize(ls)) {
+		ls->tgt = NULL;
+		locd_lsub_free(ls);
+		return false; /* the policy changed: no longer allowed */
+	}
+	if (r->eval &&
+	    locd_evalstate_parse(r->eval, r->eval_len, &have, &sent))
+		have = false;
+	locd_notifier_restore_ref(ls, have, &sent);
+	if (r->sched.len == sizeof(ws)) {
+		memcpy(&ws, r->sched.data, sizeof(ws));
+		locd_sched_to_wall(&ws, -d->mono_to_wall, &ls->sched);
+	} else {
+		struct lf_sched_cfg cfg;
+		locd_package_sched_cfg(d, ls->mode, &r->rates, left, &cfg,
+				       NULL);
+		lf_sched_init(&ls->sched, &cfg, locd_now_s(d));
+	}
+	memset(&rec, 0, sizeof(rec));
+	rec.dlg.callid = r->call_id;
+	rec.dlg.ltag = r->ltag;
+	rec.dlg.rtag = r->rtag;
+	rec.dlg.luri = r->luri;
+	rec.dlg.ruri = r->ruri;
+	rec.dlg.rtarget = r->rtarget;
+	rec.dlg.flow = r->flow;
+	rec.dlg.lseq = r->lseq;
+	rec.dlg.rseq = r->rseq;
+	rec.dlg.rseq_set = r->rseq_set != 0;
+	rec.dlg.secure = r->secure;
+	for (p = r->routes; p && *p &&
+	     rec.dlg.routec < SIP_DIALOG_ROUTE_MAX;) {
+		char *nl = strchr(p, '\n');
+		rec.dlg.routev[rec.dlg.routec++] = p;
+		if (!nl)
+			break;
+		*nl = '\0';
+		p = nl + 1;
+	}
+	rec.event = r->package;
+	rec.event_id = r->event_id;
+	rec.state = SIP_SUB_ACTIVE;
+	rec.remaining = (uint32_t)left;
+	rec.rates = r->rates;
+	err = sip_notifier_restore(locd_sipio_notifier(d), &rec, ls,
+				   locd_now_ms(d), &ls->sub);
+	if (err) {
+		locd_log(d->log, LOCD_LOG_WARNING, PER_LOG, NULL,
+			 "%s: not restored: %s", ls->callid, strerror(err));
+		ls->tgt = NULL;
+		locd_lsub_free(ls);
+		return err == ENOMEM;
+	}
+	locd_target_link(ls->tgt, ls);
+	locd_target_queue(d, ls->tgt);
+	locd_log(d->log, LOCD_LOG_INFO, PER_LOG, NULL,
+		 "%s: subscription to %s restored (%u s left, CSeq %u)",
+		 ls->callid, ls->tgt->aor, (unsigned)left,
+		 (unsigned)r->lseq);
+	return true;
+}
+
+int locd_persist_restore(struct locd *d)
+{
+	struct subrow *rows = NULL, *r;
+	double wall = locd_wall();
+	size_t n = 0;
+	int err;
+
+	err = locd_store_pub_load_all(d->store, pub_row, d);
+	if (!err)
+		err = locd_store_fix_load_all(d->store, fix_row, d);
+	if (!err)
+		err = locd_store_sub_load_all(d->store, sub_row, &rows);
+	while (!err && rows) {
+		r = rows;
+		rows = r->next;
+		if (!restore_one(d, r, wall)) {
+			if (locd_store_sub_delete(d->store, r->id) &&
+			    locd_log_on(d->log, LOCD_LOG_DEBUG))
+				locd_log(d->log, LOCD_LOG_DEBUG, PER_LOG,
+					 NULL, "delete: %s",
+					 locd_store_errmsg(d->store));
+		} else {
+			n++;
+		}
+		subrow_free(r);
+	}
+	while (rows) {
+		r = rows;
+		rows = r->next;
+		subrow_free(r);
+	}
+	if (err)
+		locd_log(d->log, LOCD_LOG_ERR, PER_LOG, NULL,
+			 "restore: %s", locd_store_errmsg(d->store));
+	else if (n)
+		locd_log(d->log, LOCD_LOG_NOTICE, PER_LOG, NULL,
+			 "%zu subscriptions restored", n);
+	return err;
+}
