@@ -80,7 +80,9 @@ int sip_esc_alloc(struct sip_esc **ep, const struct sip_esc_conf *conf)
 		e->conf.max_per_entity = SIP_EVT_PUBS_PER_ENTITY;
 	err = evt_strdup(&e->warn_host, conf->warn_host ? conf->warn_host :
 			 "locd", SIP_EVT_NAME_MAX);
-	if (!err)
+	if (!err && conf->tagh)
+		err = conf->tagh(e->salt, sizeof(e->salt), conf->arg);
+	else if (!err)
 		err = sip_dialog_tag_make(e->salt, sizeof(e->salt));
 	if (err) {
 		sip_esc_free(e);

@@ -65,6 +65,12 @@ typedef int (sip_evt_reply_h)(void *txn, const struct sip_reply_desc *rd,
 			      void *arg);
 typedef int (sip_evt_send_h)(const struct sip_req_desc *rd, void *ctx,
 			     void *arg);
+/*
+ * Tag maker for tests and fuzzing: write a fresh token (letters and
+ * digits, NUL-ended, at most size - 1 bytes) into buf; return 0 or an
+ * errno.  NULL in a conf: SIP_DIALOG_TAG_LEN random hex characters.
+ */
+typedef int (sip_evt_tag_h)(char *buf, size_t size, void *arg);
 
 /* ------------------------------------------------------------------ */
 /* Notifier side (sip/sub.c).                                          */
@@ -171,6 +177,7 @@ struct sip_notifier_conf {
 	const char *warn_host;      /* Warning agent, NULL: "locd" */
 	sip_evt_reply_h *replyh;    /* required */
 	sip_evt_send_h *sendh;      /* required; ctx is the struct sip_sub */
+	sip_evt_tag_h *tagh;        /* our To tags; NULL: random */
 	void *arg;
 };
 
@@ -346,6 +353,8 @@ struct sip_esc_conf {
 	size_t max_per_entity;      /* 0: SIP_EVT_PUBS_PER_ENTITY */
 	const char *warn_host;
 	sip_evt_reply_h *replyh;    /* required */
+	sip_evt_tag_h *tagh;        /* prefix of every entity-tag (then a
+				       counter); NULL: random */
 	void *arg;
 };
 

@@ -636,7 +636,14 @@ static uint16_t subscribe_new(struct sip_notifier *n, void *txn, size_t pkg,
 	s->n = n;
 	s->pkg = pkg;
 	sip_buf_init(&s->qbody, SIP_EVT_BODY_MAX);
-	err = sip_dialog_uas_create(&s->dlg, req, NULL);
+	if (n->conf.tagh) {
+		char lt[SIP_DIALOG_TAG_LEN + 1];
+		err = n->conf.tagh(lt, sizeof(lt), n->conf.arg);
+		if (!err)
+			err = sip_dialog_uas_create(&s->dlg, req, lt);
+	} else {
+		err = sip_dialog_uas_create(&s->dlg, req, NULL);
+	}
 	if (!err)
 		err = evt_strdup_pl(&s->event_id, &req->event.id,
 				    SIP_EVT_ID_MAX);

@@ -825,6 +825,37 @@ START_TEST(test_sub_end_in_callback)
 }
 END_TEST
 
+static int tag_h(char *buf, size_t size, void *arg)
+{
+	struct fake *f = arg;
+
+	snprintf(buf, size, "t%d", ++f->state_tok);
+	return 0;
+}
+
+/* A tag maker gives predictable To tags (tests, fuzzing). */
+START_TEST(test_sub_tagh)
+{
+	struct fake f;
+	struct sip_notifier *n = mk(&f, 0), *n2;
+	struct sip_notifier_conf c = {
+		.contact_user = "locd", .replyh = fake_reply,
+		.sendh = fake_send, .tagh = tag_h, .arg = &f};
+	struct sip_evt_pkg p = {
+		.name = "x-test", .expires_default = 3600,
+		.accepth = pkg_accept, .bodyh = pkg_body, .arg = &f};
+
+	sip_notifier_free(n);
+	ck_assert_int_eq(sip_notifier_alloc(&n2, &c), 0);
+	ck_assert_int_eq(sip_notifier_pkg_add(n2, &p), 0);
+	ck_assert_uint_eq(run(n2, NULL, NULL, 1, 600, "x-test", 0), 200);
+	ck_assert_str_eq(f.to_tag, "t1");
+	ck_assert_uint_eq(run(n2, NULL, "t1", 2, 600, "x-test", 10), 200);
+	ck_assert_int_eq(f.refreshes, 1);
+	sip_notifier_free(n2);
+}
+END_TEST
+
 TCase *tcase_sub(void);
 TCase *tcase_sub(void)
 {
@@ -847,5 +878,6 @@ TCase *tcase_sub(void)
 	tcase_add_test(tc, test_sub_rc9);
 	tcase_add_test(tc, test_sub_restore);
 	tcase_add_test(tc, test_sub_end_in_callback);
+	tcase_add_test(tc, test_sub_tagh);
 	return tc;
 }
