@@ -112,8 +112,9 @@ $(foreach t,$(TOOLS),$(eval $(call tool_rules,$(t))))
 $(BUILD)/bin/%: $(BUILD)/obj/bench/%.o $(LIBS) | $(BUILD)/bin
 	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/progs/%.o $(LIBS) | $(BUILD)/tests
-	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/progs/%.o $(call libs_for,tools) \
+		| $(BUILD)/tests
+	$(CC) $(LDFLAGS) -o $@ $< $(call libs_for,tools) $(LDLIBS)
 
 define unit_rules
 unit_$(1)_SRC := $$(wildcard tests/unit/$(1)/*.c)
