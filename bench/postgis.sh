@@ -46,7 +46,7 @@ full)
 	NPOS=1000000
 	NQUERY=100000
 	NCHECK=100000
-	CASES="small:1000 small:100000 complex:1000"
+	CASES="small:1000 small:100000 complex:300"
 	SCALE_MAX=100000; SCALE_NPOS=200000; SCALE_LIN=100
 	SCALE_NQUERY=10000; SCALE_NBATCH=100000
 	PLOTDIR=${PLOTDIR:-docs}
@@ -234,6 +234,8 @@ MD=$OUT/results.md
 	echo "|---|---|---|---|---|---|---|---|---|"
 } >"$MD"
 
+echo "# case locd_cpu locd_wall batch_cpu batch_wall query_cpu query_wall" \
+	>"$OUT/cases.dat"
 BIGSMALL=""
 for c in $CASES; do
 	set=${c%%:*}
@@ -333,6 +335,8 @@ EOF
 	echo "| $nf $set | $NPOS | $l_cpu / $l_wall | $b_crate / $b_rate |" \
 		"$q_crate / $q_tps | $q_exec | $e_rate | ${cratio}x /" \
 		"${ratio}x | $answers |" >>"$MD"
+	echo "\"$nf $set\" $l_cpu $l_wall $b_crate $b_rate $q_crate $q_tps" \
+		>>"$OUT/cases.dat"
 	rm -rf "$D"
 	$PSQL -c "DROP TABLE IF EXISTS pos_raw" >/dev/null
 	[ "$tab" = "$BIGSMALL" ] || $PSQL -c "DROP TABLE $tab" >/dev/null
@@ -383,9 +387,12 @@ EOF
 done <"$T/scale.out"
 
 if command -v gnuplot >/dev/null 2>&1; then
-	gnuplot -e "datafile='$OUT/scale.dat'; outfile='$PLOTDIR/fence_scaling.png'; subtitle='$MODE mode, $CPU, PostgreSQL $PGVER'" \
+	sub="$MODE mode, $CPU, PostgreSQL $PGVER, PostGIS 3"
+	gnuplot -e "datafile='$OUT/scale.dat'; outfile='$PLOTDIR/fence_scaling.png'; subtitle='$sub'" \
 		bench/plot.gp
-	log "plot: $PLOTDIR/fence_scaling.png"
+	gnuplot -e "datafile='$OUT/cases.dat'; outfile='$PLOTDIR/fence_rates.png'; subtitle='$sub'" \
+		bench/plot_rates.gp
+	log "plots: $PLOTDIR/fence_scaling.png $PLOTDIR/fence_rates.png"
 fi
 log ""
 cat "$MD" | tee -a "$OUT/results.txt"
