@@ -235,7 +235,8 @@ int sip_stack_alloc(struct sip_stack **stp, struct event_base *base,
 	st->next_conn_id = 1;
 	st->sbuck = calloc(SIP_TRANS_BUCKETS, sizeof(*st->sbuck));
 	st->cbuck = calloc(SIP_TRANS_BUCKETS, sizeof(*st->cbuck));
-	if (!st->sbuck || !st->cbuck) {
+	st->mbuck = calloc(SIP_MERGE_BUCKETS, sizeof(*st->mbuck));
+	if (!st->sbuck || !st->cbuck || !st->mbuck) {
 		err = ENOMEM;
 		goto out;
 	}
@@ -281,6 +282,7 @@ void sip_stack_free(struct sip_stack *st)
 	sip_strans_flush(st);
 	free(st->sbuck);
 	free(st->cbuck);
+	free(st->mbuck);
 	sip_transp_close(st);
 	sip_tls_close(st);
 	sip_timers_close(st);
@@ -615,6 +617,7 @@ static void recv_request(struct sip_stack *st, struct sip_msg *m,
 {
 	const struct sip_handler *h;
 	struct sip_strans *t;
+	bool merged;
 	int err;
 
 	if (sip_strans_match(st, m, src)) {
@@ -627,6 +630,7 @@ static void recv_request(struct sip_stack *st, struct sip_msg *m,
 		sip_msg_free(m);
 		return;
 	}
+	merged = sip_strans_merged(st, m);
 	err = sip_strans_alloc(&t, st, m, src, fl);
 	if (err) {
 		struct sip_reply_desc rd;
@@ -640,6 +644,11 @@ static void recv_request(struct sip_stack *st, struct sip_msg *m,
 		return;
 	}
 	/* t owns m from here */
+	if (merged) {
+		/* §8.2.2.2: the same request by another path */
+		answer(st, t, 482, NULL, 0);
+		return;
+	}
 	if (sip_pl_eq_str(&m->method, "CANCEL")) {
 		/* §9.2: nothing we run can be cancelled any more */
 		answer(st, t, sip_strans_cancel_match(st, m) ? 200 : 481, NULL,

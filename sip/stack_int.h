@@ -22,6 +22,8 @@ struct ssl_ctx_st;
  * average 2 entries, up to the maximum; powers of two. */
 #define SIP_TRANS_BUCKETS 1024u
 #define SIP_TRANS_BUCKETS_MAX (1u << 20)
+/* Buckets of the merged-request index (fixed; a power of two). */
+#define SIP_MERGE_BUCKETS 4096u
 /* Branch: magic cookie + 16 hex digits. */
 #define SIP_BRANCH_MAX 32
 /* Key of a server transaction (see strans.c). */
@@ -83,6 +85,8 @@ struct sip_stack {
 	struct sip_strans **sbuck;
 	struct sip_ctrans **cbuck;
 	size_t nsbuck, ncbuck;
+	struct sip_strans **mbuck;     /* SIP_MERGE_BUCKETS: requests
+					  without To tag (§8.2.2.2) */
 	size_t nstrans, nctrans;
 
 	/* transports */
@@ -157,6 +161,12 @@ bool sip_strans_match(struct sip_stack *st, const struct sip_msg *req,
 int sip_strans_alloc(struct sip_strans **tp, struct sip_stack *st,
 		     struct sip_msg *req, const struct sip_peer *src,
 		     const struct sip_flow *fl);
+/*
+ * §8.2.2.2: a request without To tag whose From tag, Call-ID and CSeq
+ * are those of a live transaction it does not match (it came again by
+ * another path): answer 482.
+ */
+bool sip_strans_merged(struct sip_stack *st, const struct sip_msg *req);
 /* Is there a live INVITE server transaction this CANCEL matches? */
 bool sip_strans_cancel_match(struct sip_stack *st,
 			     const struct sip_msg *cancel);

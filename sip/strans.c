@@ -27,6 +27,9 @@ enum strans_state {
 
 struct sip_strans {
 	struct sip_strans *next;       /* bucket chain */
+	struct sip_strans *mnext;      /* merged-request index chain */
+	uint32_t mhash;
+	bool merge_idx;                /* in st->mbuck */
 	struct sip_stack *st;
 	char *key;
 	size_t keylen;
@@ -437,6 +440,39 @@ static void grow(struct sip_stack *st)
 	st->nsbuck = n;
 }
 
+/* From tag, Call-ID, CSeq number and method. */
+static uint32_t merge_hash(const struct sip_msg *m)
+{
+	uint32_t h = sip_hash_pl(&m->from.tag);
+
+	h = h * 31u + sip_hash_pl(&m->callid);
+	h = h * 31u + sip_hash_pl(&m->cseq.method);
+	return h * 31u + m->cseq.num;
+}
+
+static bool merge_same(const struct sip_msg *a, const struct sip_msg *b)
+{
+	return a->cseq.num == b->cseq.num &&
+	       sip_pl_eq(&a->from.tag, &b->from.tag) &&
+	       sip_pl_eq(&a->callid, &b->callid) &&
+	       sip_pl_eq(&a->cseq.method, &b->cseq.method);
+}
+
+bool sip_strans_merged(struct sip_stack *st, const struct sip_msg *req)
+{
+	const struct sip_strans *t;
+	uint32_t h;
+
+	if (req->to.tag.l || !st->mbuck)
+		return false;
+	h = merge_hash(req);
+	for (t = st->mbuck[h & (SIP_MERGE_BUCKETS - 1)]; t; t = t->mnext)
+		if (t->mhash == h && t->state != STRANS_TERMINATED &&
+		    merge_same(t->req, req))
+			return true;
+	return false;
+}
+
 static void strans_destroy(struct sip_strans *t)
 {
 	struct sip_stack *st = t->st;
@@ -446,6 +482,13 @@ static void strans_destroy(struct sip_strans *t)
 		pp = &(*pp)->next;
 	if (*pp)
 		*pp = t->next;
+	if (t->merge_idx) {
+		pp = &st->mbuck[t->mhash & (SIP_MERGE_BUCKETS - 1)];
+		while (*pp && *pp != t)
+			pp = &(*pp)->mnext;
+		if (*pp)
+			*pp = t->mnext;
+	}
 	st->nstrans--;
 	sip_timer_cancel(&t->tmr);
 	sip_timer_cancel(&t->tg);
@@ -579,6 +622,12 @@ int sip_strans_alloc(struct sip_strans **tp, struct sip_stack *st,
 	t->next = st->sbuck[t->hash & (st->nsbuck - 1)];
 	st->sbuck[t->hash & (st->nsbuck - 1)] = t;
 	st->nstrans++;
+	if (!req->to.tag.l && st->mbuck) {
+		t->mhash = merge_hash(req);
+		t->mnext = st->mbuck[t->mhash & (SIP_MERGE_BUCKETS - 1)];
+		st->mbuck[t->mhash & (SIP_MERGE_BUCKETS - 1)] = t;
+		t->merge_idx = true;
+	}
 	grow(st);
 	*tp = t;
 out:

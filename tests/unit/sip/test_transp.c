@@ -364,6 +364,7 @@ START_TEST(dns_localhost)
 	snprintf(ruri, sizeof(ruri), "sip:x@localhost:%u;transport=tcp",
 		 (unsigned)sip_sa_port(&sa));
 	desc(&rd, "SUBSCRIBE", ruri);
+	rd.cseq = 2; /* else a merged request (§8.2.2.2): 482 */
 	w.n = 0;
 	ck_assert_int_eq(sip_request_send(cli.st, &rd, resp_h, &w, NULL), 0);
 	run(base, WAIT_MS);

@@ -582,6 +582,54 @@ START_TEST(options_nothing_registered)
 }
 END_TEST
 
+START_TEST(merged_482)
+{
+	/* §8.2.2.2: same From tag, Call-ID and CSeq, no To tag, another
+	 * branch (it forked and came back by two paths): 482 */
+	static const char fmt[] =
+		"SUBSCRIBE sip:loc@192.0.2.10 SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 10.0.0.%d:5060;branch=z9hG4bK%s\r\n"
+		"Max-Forwards: 69\r\n"
+		"From: <sip:a@example.com>;tag=ft1\r\n"
+		"To: <sip:loc@example.com>%s\r\n"
+		"Call-ID: merged-1\r\nCSeq: %d SUBSCRIBE\r\n"
+		"Event: presence\r\nContent-Length: 0\r\n\r\n";
+	struct fake f;
+	struct srec r;
+	char buf[1024];
+
+	setup(&f, &r);
+	snprintf(buf, sizeof(buf), fmt, 1, "p1", "", 1);
+	ck_assert_int_eq(fake_recv(&f, SIP_TRANSP_UDP, "10.0.0.1", 5060, buf),
+			 0);
+	snprintf(buf, sizeof(buf), fmt, 2, "p2", "", 1);
+	ck_assert_int_eq(fake_recv(&f, SIP_TRANSP_UDP, "10.0.0.2", 5060, buf),
+			 0);
+	ck_assert_int_eq(r.n, 1);
+	ck_assert_uint_eq(fake_scode(&f, 0), 200);
+	ck_assert_uint_eq(fake_scode(&f, 1), 482);
+	/* the looped copy retransmitted: its 482 again, no handler */
+	ck_assert_int_eq(fake_recv(&f, SIP_TRANSP_UDP, "10.0.0.2", 5060, buf),
+			 0);
+	ck_assert_uint_eq(fake_scode(&f, 2), 482);
+	/* with a To tag (in a dialog) or another CSeq: not merged */
+	snprintf(buf, sizeof(buf), fmt, 2, "p3", ";tag=x", 1);
+	ck_assert_int_eq(fake_recv(&f, SIP_TRANSP_UDP, "10.0.0.2", 5060, buf),
+			 0);
+	snprintf(buf, sizeof(buf), fmt, 2, "p4", "", 2);
+	ck_assert_int_eq(fake_recv(&f, SIP_TRANSP_UDP, "10.0.0.2", 5060, buf),
+			 0);
+	ck_assert_int_eq(r.n, 3);
+	/* once the first transactions are gone, not merged any more */
+	fake_advance(&f, 32000);
+	snprintf(buf, sizeof(buf), fmt, 3, "p5", "", 1);
+	ck_assert_int_eq(fake_recv(&f, SIP_TRANSP_UDP, "10.0.0.3", 5060, buf),
+			 0);
+	ck_assert_int_eq(r.n, 4);
+	fake_reset(&f);
+}
+END_TEST
+
 START_TEST(uri_scheme_416)
 {
 	static const char tel[] =
@@ -797,6 +845,7 @@ TCase *tcase_tsx_server(void)
 	tcase_add_test(tc, flow_reuse_ob);
 	tcase_add_test(tc, options_nothing_registered);
 	tcase_add_test(tc, uri_scheme_416);
+	tcase_add_test(tc, merged_482);
 	tcase_add_test(tc, mutated_requests);
 	tcase_add_test(tc, bad_input_log_rate);
 	tcase_add_test(tc, many_transactions);
