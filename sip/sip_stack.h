@@ -3,15 +3,17 @@
  * dispatch (issue 4, parts 2, 3 and 8).
  *
  * What it does: listens on UDP, TCP and TLS (IPv4 and IPv6); frames and
- * parses what arrives (sip/sip.h), adds received/rport to the top Via
- * (RFC 3581); runs RFC 3261 non-INVITE server and client transactions
- * (timers E, F, J, K; retransmission absorption; branch matching with the
- * RFC 2543 fallback) and enough of the INVITE server transaction to
- * reject INVITEs (timers G, H, I; ACK absorbed); answers OPTIONS, unknown
- * methods (501), methods nobody registered (405), unknown Require tags
- * (420), Max-Forwards 0 (483) and malformed requests (stateless 400)
- * itself; hands every other request to the handler registered for its
- * method.  RFC 5626: answers CRLFCRLF pings, and a struct sip_flow names
+ * parses what arrives (sip/sip.h); responses carry received/rport in the
+ * top Via and go where RFC 3261 §18.2.2 / RFC 3581 say; runs RFC 3261
+ * non-INVITE server and client transactions (timers E, F, J, K;
+ * retransmission absorption; branch matching with the RFC 2543
+ * fallback) and enough of the INVITE server transaction to reject
+ * INVITEs (timers G, H, I; ACK absorbed); answers itself OPTIONS,
+ * unknown methods (501), methods nobody registered (405), other URI
+ * schemes (416), merged requests (482), unknown Require tags (420),
+ * Max-Forwards 0 (483), CANCEL (200/481) and malformed requests
+ * (stateless 400 with a Warning); hands every other request to the
+ * handler registered for its method.  RFC 5626: answers CRLFCRLF pings, and a struct sip_flow names
  * the connection (or UDP 5-tuple) a request came over so later requests
  * (NOTIFY) can go back over it.
  * What it does not do: dialogs, subscriptions, Digest, RFC 3263 NAPTR/SRV
