@@ -247,7 +247,10 @@ void sip_stack_free(struct sip_stack *st);
 
 /*
  * Listen: "udp:127.0.0.1:5060", "tcp:[::1]:0", "tls:0.0.0.0:5061"
- * (port 0: the kernel picks; read it back with sip_stack_laddr).
+ * (port 0: the kernel picks; read it back with sip_stack_laddr).  IPv6
+ * sockets are IPv6-only: listen on both families to serve both.  On a
+ * wildcard address (0.0.0.0, ::) flows and Via/Contact still carry the
+ * real local address (IP_PKTINFO, getsockname, route lookup).
  * Returns 0, EINVAL (bad spec), EPROTO (tls without certificate),
  * EADDRINUSE or another socket errno.
  */
