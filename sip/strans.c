@@ -216,6 +216,21 @@ static int hdr_line(struct sip_buf *b, const char *name,
 	return sip_print_hdr(b, SIP_HDR_OTHER, name, v);
 }
 
+/*
+ * §12.1.1: a response that establishes a dialog (101-299 to a SUBSCRIBE,
+ * REFER or INVITE without To tag) copies the Record-Route values.
+ */
+static bool dialog_forming(const struct sip_resp_src *rs, uint16_t scode)
+{
+	const struct sip_pl *m;
+
+	if (!rs->msg || rs->to_has_tag || scode <= 100 || scode >= 300)
+		return false;
+	m = &rs->msg->method;
+	return sip_pl_eq_str(m, "SUBSCRIBE") || sip_pl_eq_str(m, "REFER") ||
+	       sip_pl_eq_str(m, "INVITE");
+}
+
 int sip_resp_print(struct sip_stack *st, struct sip_buf *b,
 		   const struct sip_resp_src *rs,
 		   const struct sip_reply_desc *rd)
@@ -257,6 +272,12 @@ int sip_resp_print(struct sip_stack *st, struct sip_buf *b,
 		err = hdr_line(b, "Call-ID", &rs->callid);
 	if (!err)
 		err = hdr_line(b, "CSeq", &rs->cseq);
+	if (!err && dialog_forming(rs, rd->scode)) {
+		const struct sip_hdr *h = NULL;
+		while (!err && (h = sip_msg_hdr(rs->msg, SIP_HDR_RECORD_ROUTE,
+						h)) != NULL)
+			err = hdr_line(b, "Record-Route", &h->val);
+	}
 	if (!err && st->user_agent) {
 		struct sip_pl ua;
 		sip_pl_set_str(&ua, st->user_agent);

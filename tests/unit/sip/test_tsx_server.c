@@ -582,6 +582,37 @@ START_TEST(options_nothing_registered)
 }
 END_TEST
 
+START_TEST(record_route_copied)
+{
+	/* §12.1.1: the 200 that makes a dialog copies Record-Route, in
+	 * order; other responses do not */
+	static const char rr[] =
+		"Record-Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>"
+		"\r\nRecord-Route: <sip:p3.example.com;lr>\r\n";
+	struct fake f;
+	struct srec r;
+	char val[512], extra[512];
+
+	setup(&f, &r);
+	snprintf(extra, sizeof(extra), "Event: presence\r\n%s", rr);
+	feed(&f, "SUBSCRIBE", "z9hG4bKrr1", "", extra);
+	ck_assert_uint_eq(fake_scode(&f, 0), 200);
+	fake_hdr_id(&f, 0, SIP_HDR_RECORD_ROUTE, val, sizeof(val));
+	ck_assert_str_eq(val, "<sip:p1.example.com;lr>, "
+			      "<sip:p2.example.com;lr>, "
+			      "<sip:p3.example.com;lr>");
+	feed(&f, "OPTIONS", "z9hG4bKrr2", "", rr);
+	ck_assert_uint_eq(fake_scode(&f, 1), 200);
+	fake_hdr_id(&f, 1, SIP_HDR_RECORD_ROUTE, val, sizeof(val));
+	ck_assert_str_eq(val, "");
+	feed(&f, "INVITE", "z9hG4bKrr3", "", rr);
+	ck_assert_uint_eq(fake_scode(&f, 2), 405);
+	fake_hdr_id(&f, 2, SIP_HDR_RECORD_ROUTE, val, sizeof(val));
+	ck_assert_str_eq(val, "");
+	fake_reset(&f);
+}
+END_TEST
+
 START_TEST(merged_482)
 {
 	/* §8.2.2.2: same From tag, Call-ID and CSeq, no To tag, another
@@ -846,6 +877,7 @@ TCase *tcase_tsx_server(void)
 	tcase_add_test(tc, options_nothing_registered);
 	tcase_add_test(tc, uri_scheme_416);
 	tcase_add_test(tc, merged_482);
+	tcase_add_test(tc, record_route_copied);
 	tcase_add_test(tc, mutated_requests);
 	tcase_add_test(tc, bad_input_log_rate);
 	tcase_add_test(tc, many_transactions);
