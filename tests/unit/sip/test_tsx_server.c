@@ -587,8 +587,9 @@ START_TEST(record_route_copied)
 	/* §12.1.1: the 200 that makes a dialog copies Record-Route, in
 	 * order; other responses do not */
 	static const char rr[] =
-		"Record-Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>"
-		"\r\nRecord-Route: <sip:p3.example.com;lr>\r\n";
+		"Record-Route: <sip:p1.example.com;lr>, "
+		"<sip:p2.example.com;lr>\r\n"
+		"Record-Route: <sip:p3.example.com;lr>\r\n";
 	struct fake f;
 	struct srec r;
 	char val[512], extra[512];
