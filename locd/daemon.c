@@ -225,6 +225,13 @@ static int build_stack(struct locd *d)
 	}
 	sc.log_h = stack_log_h;
 	sc.log_arg = d;
+	if (d->hooks) {
+		sc.send_h = d->hooks->send_h;
+		sc.send_arg = d->hooks->send_arg;
+		sc.clock_h = d->hooks->clock_h;
+		sc.clock_arg = d->hooks->clock_arg;
+		sc.manual_timers = true;
+	}
 	err = sip_stack_alloc(&d->st, d->base, &sc);
 	if (err)
 		return fail(d, err, "SIP stack", NULL);
@@ -245,8 +252,20 @@ static int build_stack(struct locd *d)
 	return err;
 }
 
+struct sip_stack *locd_stack(const struct locd *d)
+{
+	return d ? d->st : NULL;
+}
+
 int locd_alloc(struct locd **dp, struct event_base *base,
 	       const struct locd_config *c, const struct locd_log *lg)
+{
+	return locd_alloc_hooks(dp, base, c, lg, NULL);
+}
+
+int locd_alloc_hooks(struct locd **dp, struct event_base *base,
+		     const struct locd_config *c, const struct locd_log *lg,
+		     const struct locd_hooks *hooks)
 {
 	struct locd_store_opts so;
 	struct geo_limits gl;
@@ -256,13 +275,14 @@ int locd_alloc(struct locd **dp, struct event_base *base,
 	struct stat sb;
 	int err;
 
-	if (!dp || !base || !c || !lg)
+	if (!dp || !c || !lg || (!base && (!hooks || c->http_listen.n)))
 		return EINVAL;
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return ENOMEM;
 	d->cfg = c;
 	d->log = lg;
+	d->hooks = hooks;
 	d->base = base;
 	locd_targets_init(&d->targets);
 	if (!c->auth)

@@ -35,6 +35,7 @@
 
 #include "locd/config.h"
 #include "sip/sip.h"
+#include "sip/sip_stack.h"
 
 /* RFC 6447 merges kept (and persisted) per subscription. */
 #define LOCD_FILTER_DOCS_MAX 8
@@ -108,6 +109,24 @@ void locd_drain(struct locd *d);
 
 /* Free everything (NULL is fine); no NOTIFY is sent. */
 void locd_free(struct locd *d);
+
+/*
+ * Tests: the stack on a fake transport and clock (sip/sip_stack.h send
+ * and clock hooks, manual timers); base may then be NULL when no HTTP
+ * listener is configured.  Otherwise as locd_alloc.
+ */
+struct locd_hooks {
+	sip_send_h *send_h;
+	void *send_arg;
+	sip_clock_h *clock_h;
+	void *clock_arg;
+};
+int locd_alloc_hooks(struct locd **dp, struct event_base *base,
+		     const struct locd_config *c, const struct locd_log *lg,
+		     const struct locd_hooks *hooks)
+	__attribute__((warn_unused_result));
+/* The daemon's SIP stack (tests feed it with sip_stack_recv). */
+struct sip_stack *locd_stack(const struct locd *d);
 
 /* Live subscriptions (tests, logs). */
 size_t locd_sub_count(const struct locd *d);

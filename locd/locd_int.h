@@ -103,6 +103,7 @@ struct locd_sipio;
 struct locd {
 	const struct locd_config *cfg;
 	const struct locd_log *log;
+	const struct locd_hooks *hooks; /* tests, NULL */
 	struct event_base *base;
 	struct geo_ctx *geo;
 	struct geo_catalog *catalog;

@@ -1,0 +1,226 @@
+/*
+ * test_notifier.c: locd/notifier.c and locd/persist.c through the whole
+ * daemon on the fake transport and clock (locd_fake.h): rate limits
+ * (RC-1, RC-2), quarantine coalescing with latched flips (RC-3, Q-10),
+ * NOTIFY failures (EV-24), restart with the next CSeq and no lost
+ * containment change, and the persisted evaluation state.
+ */
+#include <check.h>
+#include <math.h>
+
+#include "tests/unit/locd/locd_fake.h"
+
+static double t0(void)
+{
+	return floor(locd_wall()) - 60;
+}
+
+/* RC-1: 50 updates in one second, each crossing the fence: at most 10
+ * NOTIFYs in that second; RC-2: at most 30 in 30 s; the final state
+ * (the 50th update, outside) is what the last NOTIFY carries. */
+START_TEST(test_rate_limit)
+{
+	struct lf_env e;
+	size_t first, last = 0, i, n1, in30 = 0;
+	double t = t0();
+	uint64_t start;
+
+	lf_start(&e, true);
+	ck_assert_int_eq(lf_fix(&e, LF_OUTSIDE_LAT, LF_OUTSIDE_LON, t), 0);
+	ck_assert_uint_eq(lf_subscribe(&e, "r1", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 3600), 200);
+	first = e.n;
+	start = e.now;
+	for (i = 1; i <= 50; i++) {
+		bool in = i % 2;
+		ck_assert_int_eq(lf_fix(&e, in ? LF_INSIDE_LAT : LF_OUTSIDE_LAT,
+					in ? LF_INSIDE_LON : LF_OUTSIDE_LON,
+					t + i * 0.02), 0);
+		lf_advance(&e, 20);
+	}
+	n1 = lf_notifies(&e, first, "r1", NULL);
+	ck_assert_uint_le(n1, 10);
+	ck_assert_uint_ge(n1, 1);
+	lf_advance(&e, 60000);
+	for (i = first; i < e.n; i++)
+		if (e.m[i].req && !strcmp(e.m[i].method, "NOTIFY") &&
+		    e.m[i].at < start + 30000)
+			in30++;
+	ck_assert_uint_le(in30 + 1, 30); /* + the answer to SUBSCRIBE */
+	ck_assert_uint_ge(lf_notifies(&e, first, "r1", &last), n1);
+	ck_assert(lf_has(&e.m[last], "position=\"outside\""));
+	ck_assert_double_ge(locd_metric_value(e.d->std.notify_coalesced), 1);
+	lf_end(&e);
+}
+END_TEST
+
+/* RC-3, Q-10 (T8): in and out of the fence within the quarantine: one
+ * NOTIFY, reporting the flipped feature with its current value. */
+START_TEST(test_quarantine_coalesces)
+{
+	struct lf_env e;
+	size_t first, last = 0;
+	double t = t0();
+
+	lf_start(&e, true);
+	ck_assert_int_eq(lf_fix(&e, LF_OUTSIDE_LAT, LF_OUTSIDE_LON, t), 0);
+	ck_assert_uint_eq(lf_subscribe(&e, "q1", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 3600), 200);
+	first = e.n;
+	ck_assert_int_eq(lf_fix(&e, LF_INSIDE_LAT, LF_INSIDE_LON, t + 1), 0);
+	lf_advance(&e, 100);
+	ck_assert_int_eq(lf_fix(&e, LF_OUTSIDE_LAT, LF_OUTSIDE_LON, t + 2),
+			 0);
+	lf_advance(&e, 2000);
+	ck_assert_uint_eq(lf_notifies(&e, first, "q1", &last), 1);
+	ck_assert(lf_has(&e.m[last], "position=\"outside\""));
+	ck_assert(lf_has(&e.m[last], "gml:id=\"b10\""));
+	/* in, out, in: the two firings share one NOTIFY (coalesced) */
+	first = e.n;
+	ck_assert_int_eq(lf_fix(&e, LF_INSIDE_LAT, LF_INSIDE_LON, t + 3), 0);
+	lf_advance(&e, 100);
+	ck_assert_int_eq(lf_fix(&e, LF_OUTSIDE_LAT, LF_OUTSIDE_LON, t + 4),
+			 0);
+	lf_advance(&e, 100);
+	ck_assert_int_eq(lf_fix(&e, LF_INSIDE_LAT, LF_INSIDE_LON, t + 5), 0);
+	lf_advance(&e, 2000);
+	ck_assert_uint_eq(lf_notifies(&e, first, "q1", &last), 1);
+	ck_assert(lf_has(&e.m[last], "position=\"inside\""));
+	ck_assert_double_eq(locd_metric_value(e.d->std.notify_coalesced), 1);
+	lf_end(&e);
+}
+END_TEST
+
+/* EV-24: a NOTIFY answered 500 keeps the subscription (the next one
+ * carries full state); one answered 481 ends it. */
+START_TEST(test_notify_failures)
+{
+	struct lf_env e;
+	size_t first, last = 0;
+	double t = t0();
+
+	lf_start(&e, true);
+	ck_assert_uint_eq(lf_subscribe(&e, "f1", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 3600), 200);
+	e.notify_answer = 500;
+	ck_assert_int_eq(lf_fix(&e, LF_INSIDE_LAT, LF_INSIDE_LON, t), 0);
+	lf_advance(&e, 1000);
+	ck_assert_uint_eq(locd_sub_count(e.d), 1);
+	ck_assert_double_eq(locd_metric_value(e.d->std.notify_failures), 1);
+	e.notify_answer = 0;
+	first = e.n;
+	ck_assert_int_eq(lf_fix(&e, LF_OUTSIDE_LAT, LF_OUTSIDE_LON, t + 1),
+			 0);
+	lf_advance(&e, 2000);
+	ck_assert_uint_eq(lf_notifies(&e, first, "f1", &last), 1);
+	ck_assert(lf_has(&e.m[last], "position=\"outside\""));
+	e.notify_answer = 481;
+	ck_assert_int_eq(lf_fix(&e, LF_INSIDE_LAT, LF_INSIDE_LON, t + 2), 0);
+	lf_advance(&e, 2000);
+	ck_assert_uint_eq(locd_sub_count(e.d), 0);
+	lf_end(&e);
+}
+END_TEST
+
+/* Restart (kill -9: nothing drained): the subscription continues in its
+ * dialog with the next CSeq; a containment change that happened while
+ * locd was down is reported at once. */
+START_TEST(test_restart_continues)
+{
+	struct lf_env e;
+	size_t last = 0;
+	unsigned cseq;
+	double t = t0();
+
+	lf_start(&e, true);
+	ck_assert_int_eq(lf_fix(&e, LF_OUTSIDE_LAT, LF_OUTSIDE_LON, t), 0);
+	ck_assert_uint_eq(lf_subscribe(&e, "k1", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 3600), 200);
+	ck_assert_int_eq(lf_fix(&e, LF_INSIDE_LAT, LF_INSIDE_LON, t + 1), 0);
+	lf_advance(&e, 1000);
+	ck_assert_uint_eq(lf_notifies(&e, 0, "k1", &last), 2);
+	ck_assert(lf_has(&e.m[last], "position=\"inside\""));
+	cseq = e.m[last].cseq;
+	lf_stop(&e);
+
+	/* restart: same store, fix moved outside meanwhile (via store) */
+	lf_start(&e, false);
+	ck_assert_uint_eq(locd_sub_count(e.d), 1);
+	ck_assert_uint_eq(lf_notifies(&e, 0, "k1", NULL), 0);
+	ck_assert_int_eq(lf_fix(&e, LF_OUTSIDE_LAT, LF_OUTSIDE_LON, t + 5),
+			 0);
+	lf_advance(&e, 1000);
+	ck_assert_uint_eq(lf_notifies(&e, 0, "k1", &last), 1);
+	ck_assert_uint_eq(e.m[last].cseq, cseq + 1);
+	ck_assert(lf_has(&e.m[last], "position=\"outside\""));
+	cseq = e.m[last].cseq;
+	lf_stop(&e);
+
+	/* a restart with nothing new sends nothing; the next change goes
+	 * out with the next CSeq again */
+	lf_start(&e, false);
+	lf_advance(&e, 1000);
+	ck_assert_uint_eq(lf_notifies(&e, 0, "k1", NULL), 0);
+	ck_assert_int_eq(lf_fix(&e, LF_INSIDE_LAT, LF_INSIDE_LON, t + 9), 0);
+	lf_advance(&e, 1000);
+	ck_assert_uint_eq(lf_notifies(&e, 0, "k1", &last), 1);
+	ck_assert_uint_eq(e.m[last].cseq, cseq + 1);
+	ck_assert(lf_has(&e.m[last], "position=\"inside\""));
+	lf_end(&e);
+}
+END_TEST
+
+/* The persisted evaluation state round-trips; garbage is refused. */
+START_TEST(test_evalstate_text)
+{
+	struct locd_lsub ls;
+	struct locd_pos p;
+	char buf[256];
+	bool have = true;
+
+	memset(&ls, 0, sizeof(ls));
+	ck_assert_int_eq(locd_evalstate_print(&ls, buf, sizeof(buf)), 0);
+	ck_assert_int_eq(locd_evalstate_parse(buf, strlen(buf), &have, &p),
+			 0);
+	ck_assert(!have);
+	ls.have_sent = true;
+	ls.sent.pt.lat = 37.41165;
+	ls.sent.pt.lon = -121.9319;
+	ls.sent.pt.has_alt = true;
+	ls.sent.pt.alt = 12.5;
+	ls.sent.time = 1700000000.25;
+	ls.sent.has_speed = true;
+	ls.sent.speed = 3.5;
+	ck_assert_int_eq(locd_evalstate_print(&ls, buf, sizeof(buf)), 0);
+	ck_assert_int_eq(locd_evalstate_parse(buf, strlen(buf), &have, &p),
+			 0);
+	ck_assert(have);
+	ck_assert_double_eq(p.pt.lat, 37.41165);
+	ck_assert_double_eq(p.pt.lon, -121.9319);
+	ck_assert_double_eq(p.pt.alt, 12.5);
+	ck_assert_double_eq(p.time, 1700000000.25);
+	ck_assert_double_eq(p.speed, 3.5);
+	ck_assert_int_eq(locd_evalstate_print(&ls, buf, 8), EOVERFLOW);
+	ck_assert_int_eq(locd_evalstate_parse("v1 1 91 0 0 0 0 0 0", 19,
+					      &have, &p), EBADMSG);
+	ck_assert_int_eq(locd_evalstate_parse("v2 0", 4, &have, &p),
+			 EBADMSG);
+	ck_assert_int_eq(locd_evalstate_parse("v1 1 1 2", 8, &have, &p),
+			 EBADMSG);
+}
+END_TEST
+
+TCase *tcase_notifier(void);
+
+TCase *tcase_notifier(void)
+{
+	TCase *tc = tcase_create("notifier");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_rate_limit);
+	tcase_add_test(tc, test_quarantine_coalesces);
+	tcase_add_test(tc, test_notify_failures);
+	tcase_add_test(tc, test_restart_continues);
+	tcase_add_test(tc, test_evalstate_text);
+	return tc;
+}

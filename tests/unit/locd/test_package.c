@@ -1,0 +1,196 @@
+/*
+ * test_package.c: locd/package.c through the whole daemon on the fake
+ * transport (locd_fake.h): SUBSCRIBE judgements (EV-3, EV-5, EV-7,
+ * EV-14), the first NOTIFY (EV-19, LF-42), PUBLISH judgements (EV-32).
+ */
+#include <check.h>
+#include <math.h>
+
+#include "tests/unit/locd/locd_fake.h"
+
+static const char bad_filter[] =
+	"<location-filter xmlns=\"urn:ietf:params:xml:ns:location-filter\">"
+	"<movedHoriz uom=\"#meters\">lots</movedHoriz></location-filter>";
+
+/* The response of callid among messages from index from. */
+static const struct lf_msg *resp_of(const struct lf_env *e, size_t from,
+				    const char *callid)
+{
+	size_t i;
+
+	for (i = from; i < e->n; i++)
+		if (!e->m[i].req && strcmp(e->m[i].callid, callid) == 0)
+			return &e->m[i];
+	return NULL;
+}
+
+/* EV-5 403 without filter; EV-7 488 + Warning, 415 + Accept; EV-3 489. */
+START_TEST(test_subscribe_refusals)
+{
+	struct lf_env e;
+	const struct lf_msg *r;
+	size_t from;
+
+	lf_start(&e, true);
+	ck_assert_uint_eq(lf_subscribe(&e, "c-nofilter", 1, NULL, "location",
+				       NULL, NULL, 600), 403);
+	from = e.n;
+	ck_assert_uint_eq(lf_subscribe(&e, "c-bad", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, bad_filter, 600), 488);
+	r = resp_of(&e, from, "c-bad");
+	ck_assert_ptr_nonnull(r);
+	ck_assert(lf_has(r, "\r\nWarning: 399 localhost \""));
+	from = e.n;
+	ck_assert_uint_eq(lf_subscribe(&e, "c-type", 1, NULL, "location",
+				       "text/plain", "hello", 600), 415);
+	r = resp_of(&e, from, "c-type");
+	ck_assert(lf_has(r, "Accept: " LF_CTYPE_DRAFT));
+	ck_assert_uint_eq(lf_subscribe(&e, "c-event", 1, NULL, "weather",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 489);
+	/* RFC form under the draft package: 415 */
+	ck_assert_uint_eq(lf_subscribe(&e, "c-rfc", 1, NULL, "location",
+				       LF_CTYPE_RFC, lf_b10, 600), 415);
+	/* 423 below the minimum (EV-13) */
+	ck_assert_uint_eq(lf_subscribe(&e, "c-short", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 10), 423);
+	ck_assert_uint_eq(locd_sub_count(e.d), 0);
+	/* the server keeps serving */
+	ck_assert_uint_eq(lf_subscribe(&e, "c-ok", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	ck_assert_uint_eq(locd_sub_count(e.d), 1);
+	lf_end(&e);
+}
+END_TEST
+
+/* EV-19: no fix yet: a NOTIFY without location at once; then the first
+ * fix inside: a NOTIFY with containment "inside" after the quarantine. */
+START_TEST(test_first_notify)
+{
+	struct lf_env e;
+	size_t last = 0, from;
+	double t = floor(locd_wall());
+
+	lf_start(&e, true);
+	ck_assert_uint_eq(lf_subscribe(&e, "c1", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	ck_assert_uint_eq(lf_notifies(&e, 0, "c1", &last), 1);
+	ck_assert(lf_has(&e.m[last], "Subscription-State: active;expires="));
+	ck_assert(lf_has(&e.m[last], "entity=\"pres:alice@localhost\""));
+	ck_assert(!lf_has(&e.m[last], "containment"));
+	from = e.n;
+	ck_assert_int_eq(lf_fix(&e, LF_INSIDE_LAT, LF_INSIDE_LON, t), 0);
+	lf_advance(&e, 400);
+	ck_assert_uint_eq(lf_notifies(&e, from, "c1", NULL), 0);
+	lf_advance(&e, 200); /* quarantine 500 ms (RC-3) */
+	ck_assert_uint_eq(lf_notifies(&e, from, "c1", &last), 1);
+	ck_assert(lf_has(&e.m[last], "position=\"inside\""));
+	ck_assert(lf_has(&e.m[last], "gml:id=\"b10\""));
+	ck_assert_uint_eq(e.m[last].cseq, e.m[from - 1].cseq + 1);
+	lf_end(&e);
+}
+END_TEST
+
+/* LF-42: with a fix known, the first NOTIFY reports every feature; a
+ * refresh with a new filter replaces it and reports again. */
+START_TEST(test_refresh_new_filter)
+{
+	static const char moved[] =
+		"<location-filter xmlns=\"urn:ietf:params:xml:ns:location-"
+		"filter\"><movedHoriz uom=\"#meters\">50</movedHoriz>"
+		"</location-filter>";
+	struct lf_env e;
+	char tag[64];
+	size_t last = 0, from;
+	double t = floor(locd_wall());
+
+	lf_start(&e, true);
+	ck_assert_int_eq(lf_fix(&e, LF_OUTSIDE_LAT, LF_OUTSIDE_LON, t), 0);
+	ck_assert_uint_eq(lf_subscribe(&e, "c2", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	ck_assert_uint_eq(lf_notifies(&e, 0, "c2", &last), 1);
+	ck_assert(lf_has(&e.m[last], "position=\"outside\""));
+	lf_totag(&e, "c2", tag, sizeof(tag));
+	from = e.n;
+	ck_assert_uint_eq(lf_subscribe(&e, "c2", 2, tag, "location",
+				       LF_CTYPE_DRAFT, moved, 300), 200);
+	ck_assert_uint_eq(lf_notifies(&e, from, "c2", &last), 1);
+	ck_assert(!lf_has(&e.m[last], "containment"));
+	ck_assert(lf_has(&e.m[last], "expires=300") ||
+		  lf_has(&e.m[last], "expires=299"));
+	/* a bad filter in a refresh: 488, the old one stays */
+	ck_assert_uint_eq(lf_subscribe(&e, "c2", 3, tag, "location",
+				       LF_CTYPE_DRAFT, bad_filter, 300), 488);
+	ck_assert_uint_eq(locd_sub_count(e.d), 1);
+	/* moved 50 m: 200 m away fires */
+	from = e.n;
+	ck_assert_int_eq(lf_fix(&e, LF_OUTSIDE_LAT + 0.002, LF_OUTSIDE_LON,
+				t + 10), 0);
+	lf_advance(&e, 600);
+	ck_assert_uint_eq(lf_notifies(&e, from, "c2", NULL), 1);
+	lf_end(&e);
+}
+END_TEST
+
+/* EV-32: PUBLISH with another body type: 415; invalid PIDF-LO: 400 with
+ * a Warning; a fix in the future: 400 (counted). */
+START_TEST(test_publish_refusals)
+{
+	static const char pub[] =
+		"PUBLISH sip:alice@127.0.0.1:5060 SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-p%u\r\n"
+		"From: <sip:alice@localhost>;tag=pt%u\r\n"
+		"To: <sip:alice@localhost>\r\n"
+		"Call-ID: pub-%u\r\nCSeq: 1 PUBLISH\r\n"
+		"Max-Forwards: 70\r\nEvent: presence\r\nExpires: 600\r\n"
+		"Content-Type: %s\r\nContent-Length: %zu\r\n\r\n%s";
+	static const char *const bodies[][2] = {
+		{"text/plain", "hello"},
+		{"application/pidf+xml", "<presence xmlns=\"urn:ietf:params"
+		 ":xml:ns:pidf\" entity=\"pres:a@b\"><tuple"},
+	};
+	static const unsigned want[] = {415, 400};
+	struct lf_env e;
+	char txt[2048], cid[32];
+	const struct lf_msg *r;
+	unsigned i;
+
+	lf_start(&e, true);
+	for (i = 0; i < 2; i++) {
+		size_t from = e.n;
+		snprintf(txt, sizeof(txt), pub, i, i, i, bodies[i][0],
+			 strlen(bodies[i][1]), bodies[i][1]);
+		lf_feed(&e, txt);
+		snprintf(cid, sizeof(cid), "pub-%u", i);
+		r = resp_of(&e, from, cid);
+		ck_assert_ptr_nonnull(r);
+		ck_assert_uint_eq(r->scode, want[i]);
+		if (want[i] == 400)
+			ck_assert(lf_has(r, "Warning: 399"));
+	}
+	/* implausible fixes: refused with a reason, counted */
+	ck_assert_int_eq(lf_fix(&e, 37, -121, locd_wall() + 3600), ERANGE);
+	ck_assert_int_eq(lf_fix(&e, 95, -121, locd_wall()), ERANGE);
+	ck_assert_int_eq(lf_fix(&e, NAN, -121, locd_wall()), ERANGE);
+	ck_assert_int_eq(lf_fix(&e, 37, -121, locd_wall()), 0);
+	ck_assert_int_eq(lf_fix(&e, 37, -121, locd_wall() - 100), ESTALE);
+	ck_assert_double_eq(locd_metric_value(e.d->std.refused
+		[LOCD_SOURCE_HTTP][LOCD_REFUSE_FUTURE]), 1);
+	ck_assert_double_eq(locd_metric_value(e.d->std.refused
+		[LOCD_SOURCE_HTTP][LOCD_REFUSE_ORDER]), 1);
+	lf_end(&e);
+}
+END_TEST
+
+TCase *tcase_package(void);
+
+TCase *tcase_package(void)
+{
+	TCase *tc = tcase_create("package");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_subscribe_refusals);
+	tcase_add_test(tc, test_first_notify);
+	tcase_add_test(tc, test_refresh_new_filter);
+	tcase_add_test(tc, test_publish_refusals);
+	return tc;
+}
