@@ -23,7 +23,7 @@
 #include "sip/stack_int.h"
 
 enum ctrans_state {
-	CTRANS_RESOLVING = 0,          /* waiting for DNS; nothing sent */
+	CTRANS_RESOLVING = 0, /* waiting for DNS; nothing sent */
 	CTRANS_TRYING,
 	CTRANS_PROCEEDING,
 	CTRANS_COMPLETED,
@@ -34,7 +34,7 @@ enum ctrans_state {
 #define METHOD_MAX 32
 
 struct sip_ctrans {
-	struct sip_ctrans *next;       /* bucket chain */
+	struct sip_ctrans *next; /* bucket chain */
 	struct sip_stack *st;
 	char branch[SIP_BRANCH_MAX];
 	size_t branchlen;
@@ -48,13 +48,13 @@ struct sip_ctrans {
 	uint64_t e_ms;
 	sip_resp_h *h;
 	void *arg;
-	int fail_err;                  /* connection failure to report */
+	int fail_err; /* connection failure to report */
 	/* until sent: the request without Via and Contact */
-	char *parts;                   /* head | mid | tail */
+	char *parts; /* head | mid | tail */
 	size_t off_mid, off_tail, partslen;
 	char *contact_user;
-	struct sip_peer dst;           /* resolved target */
-	char *host;                    /* the name resolved, for TLS */
+	struct sip_peer dst; /* resolved target */
+	char *host;	     /* the name resolved, for TLS */
 	struct evdns_getaddrinfo_request *dnsreq;
 };
 
@@ -237,8 +237,7 @@ static void tmr_fail(void *arg)
 	ctrans_destroy(ct);
 }
 
-void sip_ctrans_conn_closed(struct sip_stack *st, uint64_t conn_id,
-			    int err)
+void sip_ctrans_conn_closed(struct sip_stack *st, uint64_t conn_id, int err)
 {
 	struct sip_ctrans *ct;
 	size_t i;
@@ -396,10 +395,9 @@ static int assemble(struct sip_stack *st, struct sip_ctrans *ct)
 	if (!err)
 		err = sip_buf_append(&b, ct->parts, ct->off_mid);
 	if (!err)
-		err = sip_buf_printf(&b,
-				     "Via: SIP/2.0/%s %s;branch=%s;rport\r\n",
-				     sip_transp_name(path->tp), sentby,
-				     ct->branch);
+		err = sip_buf_printf(
+		    &b, "Via: SIP/2.0/%s %s;branch=%s;rport\r\n",
+		    sip_transp_name(path->tp), sentby, ct->branch);
 	if (!err)
 		err = sip_buf_append(&b, ct->parts + ct->off_mid,
 				     ct->off_tail - ct->off_mid);
@@ -410,12 +408,11 @@ static int assemble(struct sip_stack *st, struct sip_ctrans *ct)
 					     ct->contact_user, at ? "@" : "",
 					     sentby);
 		else
-			err = sip_buf_printf(&b, "Contact: <sip:%s%s%s%s>\r\n",
-					     ct->contact_user, at ? "@" : "",
-					     sentby,
-					     path->tp == SIP_TRANSP_TCP
-						     ? ";transport=tcp"
-						     : "");
+			err = sip_buf_printf(
+			    &b, "Contact: <sip:%s%s%s%s>\r\n",
+			    ct->contact_user, at ? "@" : "", sentby,
+			    path->tp == SIP_TRANSP_TCP ? ";transport=tcp"
+						       : "");
 	}
 	if (!err)
 		err = sip_buf_append(&b, ct->parts + ct->off_tail,
@@ -435,8 +432,8 @@ static bool desc_ok(const struct sip_req_desc *rd)
 {
 	struct sip_pl m;
 
-	if (!rd->method || !rd->ruri || !rd->from || !rd->to ||
-	    !rd->callid || !*rd->callid || (rd->routec && !rd->routev) ||
+	if (!rd->method || !rd->ruri || !rd->from || !rd->to || !rd->callid ||
+	    !*rd->callid || (rd->routec && !rd->routev) ||
 	    (rd->hdrc && !rd->hdrv) || (!rd->body && rd->body_len))
 		return false;
 	sip_pl_set_str(&m, rd->method);
@@ -566,7 +563,7 @@ static int resolve(struct sip_stack *st, struct sip_ctrans *ct,
 	if (!st->dns) {
 		st->dns = evdns_base_new(st->base,
 					 EVDNS_BASE_INITIALIZE_NAMESERVERS |
-					 EVDNS_BASE_DISABLE_WHEN_INACTIVE);
+					     EVDNS_BASE_DISABLE_WHEN_INACTIVE);
 		if (!st->dns)
 			return ENOMEM;
 	}
@@ -576,8 +573,8 @@ static int resolve(struct sip_stack *st, struct sip_ctrans *ct,
 	ct->dst.sa.u.in.sin_port = htons(port);
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = ct->dst.tp == SIP_TRANSP_UDP ? SOCK_DGRAM
-							 : SOCK_STREAM;
+	hints.ai_socktype =
+	    ct->dst.tp == SIP_TRANSP_UDP ? SOCK_DGRAM : SOCK_STREAM;
 	ct->state = CTRANS_RESOLVING;
 	r = evdns_getaddrinfo(st->dns, name, NULL, &hints, dns_cb, ct);
 	if (r && ct->state == CTRANS_RESOLVING)
@@ -619,8 +616,7 @@ int sip_request_send(struct sip_stack *st, const struct sip_req_desc *rd,
 		}
 	}
 	memcpy(ct->branch, "z9hG4bK", 7);
-	err = sip_stack_token(st, ct->branch + 7, sizeof(ct->branch) - 7,
-			      16);
+	err = sip_stack_token(st, ct->branch + 7, sizeof(ct->branch) - 7, 16);
 	if (!err && rd->contact_user) {
 		size_t l = strlen(rd->contact_user);
 		ct->contact_user = malloc(l + 1);

@@ -23,10 +23,9 @@
 /* Methods RFC 3261 and its extensions define: unregistered ones get 405,
  * anything else 501 (§8.2.1). */
 static const char *const known_methods[] = {
-	"INVITE", "ACK", "BYE", "CANCEL", "REGISTER", "OPTIONS", "PRACK",
-	"SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO", "REFER", "MESSAGE",
-	"UPDATE", NULL
-};
+    "INVITE",  "ACK",	"BYE",	     "CANCEL", "REGISTER",
+    "OPTIONS", "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH",
+    "INFO",    "REFER", "MESSAGE",   "UPDATE", NULL};
 
 /* Most Require/Unsupported tags we list in a 420. */
 #define REQUIRE_TAGS_MAX 32
@@ -46,8 +45,7 @@ void sip_stack_conf_init(struct sip_stack_conf *conf)
 	conf->max_trans = SIP_MAX_TRANS;
 }
 
-void sip_stack_log(const struct sip_stack *st, int level, const char *fmt,
-		   ...)
+void sip_stack_log(const struct sip_stack *st, int level, const char *fmt, ...)
 {
 	char line[256];
 	va_list ap;
@@ -167,22 +165,35 @@ const char *sip_reason_phrase(uint16_t scode)
 		uint16_t code;
 		const char *txt;
 	} tab[] = {
-		{100, "Trying"}, {180, "Ringing"}, {183, "Session Progress"},
-		{200, "OK"}, {202, "Accepted"}, {204, "No Notification"},
-		{400, "Bad Request"}, {401, "Unauthorized"},
-		{403, "Forbidden"}, {404, "Not Found"},
-		{405, "Method Not Allowed"}, {407,
-		"Proxy Authentication Required"}, {408, "Request Timeout"},
-		{412, "Conditional Request Failed"},
-		{413, "Request Entity Too Large"},
-		{415, "Unsupported Media Type"},
-		{416, "Unsupported URI Scheme"}, {420, "Bad Extension"},
-		{423, "Interval Too Brief"}, {430, "Flow Failed"},
-		{481, "Call/Transaction Does Not Exist"},
-		{482, "Loop Detected"}, {483, "Too Many Hops"},
-		{489, "Bad Event"}, {500, "Server Internal Error"},
-		{501, "Not Implemented"}, {503, "Service Unavailable"},
-		{505, "Version Not Supported"}, {513, "Message Too Large"},
+	    {100, "Trying"},
+	    {180, "Ringing"},
+	    {183, "Session Progress"},
+	    {200, "OK"},
+	    {202, "Accepted"},
+	    {204, "No Notification"},
+	    {400, "Bad Request"},
+	    {401, "Unauthorized"},
+	    {403, "Forbidden"},
+	    {404, "Not Found"},
+	    {405, "Method Not Allowed"},
+	    {407, "Proxy Authentication Required"},
+	    {408, "Request Timeout"},
+	    {412, "Conditional Request Failed"},
+	    {413, "Request Entity Too Large"},
+	    {415, "Unsupported Media Type"},
+	    {416, "Unsupported URI Scheme"},
+	    {420, "Bad Extension"},
+	    {423, "Interval Too Brief"},
+	    {430, "Flow Failed"},
+	    {481, "Call/Transaction Does Not Exist"},
+	    {482, "Loop Detected"},
+	    {483, "Too Many Hops"},
+	    {489, "Bad Event"},
+	    {500, "Server Internal Error"},
+	    {501, "Not Implemented"},
+	    {503, "Service Unavailable"},
+	    {505, "Version Not Supported"},
+	    {513, "Message Too Large"},
 	};
 	size_t i;
 
@@ -371,8 +382,7 @@ int sip_stack_supported_add(struct sip_stack *st, const char *tag)
 	return sip_strv_add(&st->supported, tag);
 }
 
-void sip_stack_stats_get(const struct sip_stack *st,
-			 struct sip_stack_stats *s)
+void sip_stack_stats_get(const struct sip_stack *st, struct sip_stack_stats *s)
 {
 	if (!st || !s)
 		return;
@@ -459,8 +469,8 @@ int sip_stack_allow_print(const struct sip_stack *st, struct sip_buf *b)
 }
 
 /* Reply with a status and extra headers. */
-static void answer(struct sip_stack *st, struct sip_strans *t,
-		   uint16_t scode, struct sip_hdr_out *hv, size_t hc)
+static void answer(struct sip_stack *st, struct sip_strans *t, uint16_t scode,
+		   struct sip_hdr_out *hv, size_t hc)
 {
 	struct sip_reply_desc rd;
 
@@ -509,9 +519,8 @@ static void answer_options(struct sip_stack *st, struct sip_strans *t)
 		err = join(&b[3], &st->supported);
 	if (!err) {
 		static const enum sip_hdr_id ids[4] = {
-			SIP_HDR_ALLOW, SIP_HDR_ACCEPT, SIP_HDR_ALLOW_EVENTS,
-			SIP_HDR_SUPPORTED
-		};
+		    SIP_HDR_ALLOW, SIP_HDR_ACCEPT, SIP_HDR_ALLOW_EVENTS,
+		    SIP_HDR_SUPPORTED};
 		for (i = 0; i < 4; i++) {
 			/* an empty Supported says "none"; others omitted */
 			if (!b[i].len && ids[i] != SIP_HDR_SUPPORTED)
@@ -577,8 +586,7 @@ static int warning_make(const struct sip_stack *st, const char *reason,
 
 /* A request the parser refused: 400 (or its status) when the Via can be
  * read and it is not an ACK; else drop. */
-static void recv_bad_request(struct sip_stack *st,
-			     const struct sip_peer *src,
+static void recv_bad_request(struct sip_stack *st, const struct sip_peer *src,
 			     const struct sip_flow *fl, const char *buf,
 			     size_t len, const struct sip_err *e)
 {
@@ -612,8 +620,7 @@ static void recv_bad_request(struct sip_stack *st,
 }
 
 static void recv_request(struct sip_stack *st, struct sip_msg *m,
-			 const struct sip_peer *src,
-			 const struct sip_flow *fl)
+			 const struct sip_peer *src, const struct sip_flow *fl)
 {
 	const struct sip_handler *h;
 	struct sip_strans *t;

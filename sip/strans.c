@@ -26,26 +26,26 @@ enum strans_state {
 };
 
 struct sip_strans {
-	struct sip_strans *next;       /* bucket chain */
-	struct sip_strans *mnext;      /* merged-request index chain */
+	struct sip_strans *next;  /* bucket chain */
+	struct sip_strans *mnext; /* merged-request index chain */
 	uint32_t mhash;
-	bool merge_idx;                /* in st->mbuck */
+	bool merge_idx; /* in st->mbuck */
 	struct sip_stack *st;
 	char *key;
 	size_t keylen;
 	uint32_t hash;
 	struct sip_msg *req;
-	struct sip_resp_src rs;        /* views into req */
+	struct sip_resp_src rs; /* views into req */
 	struct sip_peer src, dst;
 	struct sip_flow flow;
 	bool invite;
 	enum strans_state state;
-	char *resp;                    /* last response sent */
+	char *resp; /* last response sent */
 	size_t resplen;
-	struct sip_timer tmr;          /* J, H or I: then terminate */
-	struct sip_timer tg;           /* G */
+	struct sip_timer tmr; /* J, H or I: then terminate */
+	struct sip_timer tg;  /* G */
 	uint64_t g_ms;
-	char totag[17];                /* when the TU gives none */
+	char totag[17]; /* when the TU gives none */
 };
 
 static const char cookie[] = "z9hG4bK";
@@ -196,9 +196,9 @@ static int via_top_print(struct sip_buf *b, const struct sip_resp_src *rs)
 		bool v6 = rs->src.u.sa.sa_family == AF_INET6;
 		err = sip_sa_host(&rs->src, host, sizeof(host));
 		if (!err)
-			err = sip_buf_printf(b, ";received=%s%s%s",
-					     v6 ? "[" : "", host,
-					     v6 ? "]" : "");
+			err =
+			    sip_buf_printf(b, ";received=%s%s%s",
+					   v6 ? "[" : "", host, v6 ? "]" : "");
 		if (!err && rs->rport)
 			err = sip_buf_printf(b, ";rport=%u",
 					     (unsigned)sip_sa_port(&rs->src));
@@ -235,8 +235,8 @@ int sip_resp_print(struct sip_stack *st, struct sip_buf *b,
 		   const struct sip_resp_src *rs,
 		   const struct sip_reply_desc *rd)
 {
-	const char *reason = rd->reason ? rd->reason
-					: sip_reason_phrase(rd->scode);
+	const char *reason =
+	    rd->reason ? rd->reason : sip_reason_phrase(rd->scode);
 	size_t i;
 	int err;
 
@@ -244,8 +244,8 @@ int sip_resp_print(struct sip_stack *st, struct sip_buf *b,
 	if (!err)
 		err = via_top_print(b, rs);
 	if (rs->msg) {
-		const struct sip_hdr *h = sip_msg_hdr(rs->msg, SIP_HDR_VIA,
-						      NULL);
+		const struct sip_hdr *h =
+		    sip_msg_hdr(rs->msg, SIP_HDR_VIA, NULL);
 		while (!err &&
 		       (h = sip_msg_hdr(rs->msg, SIP_HDR_VIA, h)) != NULL)
 			err = hdr_line(b, "Via", &h->val);
@@ -262,8 +262,7 @@ int sip_resp_print(struct sip_stack *st, struct sip_buf *b,
 			if (!sip_pl_is_token(&rd->to_tag))
 				err = EINVAL;
 			else
-				err = pl_append_kv(b, ";tag=", 5,
-						   &rd->to_tag);
+				err = pl_append_kv(b, ";tag=", 5, &rd->to_tag);
 		}
 		if (!err)
 			err = sip_buf_append(b, "\r\n", 2);
@@ -308,8 +307,7 @@ void sip_resp_dst(const struct sip_peer *src, const struct sip_via *v,
 	*dst = *src;
 	if (v->rport)
 		return;
-	port = v->port ? v->port
-		       : (src->tp == SIP_TRANSP_TLS ? 5061 : 5060);
+	port = v->port ? v->port : (src->tp == SIP_TRANSP_TLS ? 5061 : 5060);
 	if (src->sa.u.sa.sa_family == AF_INET)
 		dst->sa.u.in.sin_port = htons(port);
 	else if (src->sa.u.sa.sa_family == AF_INET6)
@@ -372,8 +370,7 @@ static bool has_cookie(const struct sip_pl *branch)
  * as INVITE when as_invite (ACK matches its INVITE; CANCEL is looked up
  * that way to find what it cancels).
  */
-static int key_make(struct sip_buf *b, const struct sip_msg *m,
-		    bool as_invite)
+static int key_make(struct sip_buf *b, const struct sip_msg *m, bool as_invite)
 {
 	struct sip_pl meth = m->method;
 	int err;
@@ -418,8 +415,8 @@ static struct sip_strans *find(struct sip_stack *st, const char *key,
 	return NULL;
 }
 
-static struct sip_strans *lookup(struct sip_stack *st,
-				 const struct sip_msg *m, bool as_invite)
+static struct sip_strans *lookup(struct sip_stack *st, const struct sip_msg *m,
+				 bool as_invite)
 {
 	struct sip_buf b;
 	struct sip_strans *t = NULL;
@@ -700,8 +697,7 @@ bool sip_strans_flow_reuse(const struct sip_strans *t)
 		return true;
 	h = sip_msg_hdr(t->req, SIP_HDR_CONTACT, NULL);
 	return h && sip_contact_parse(&c, &h->val) == 0 && !c.star &&
-	       sip_param_get(&c.addr.uri.params, SIP_PARAM_URI, "ob", &v) ==
-		       0;
+	       sip_param_get(&c.addr.uri.params, SIP_PARAM_URI, "ob", &v) == 0;
 }
 
 int sip_reply(struct sip_strans *t, const struct sip_reply_desc *rd)
@@ -768,8 +764,7 @@ int sip_reply(struct sip_strans *t, const struct sip_reply_desc *rd)
 	return 0;
 }
 
-int sip_reply_status(struct sip_strans *t, uint16_t scode,
-		     const char *reason)
+int sip_reply_status(struct sip_strans *t, uint16_t scode, const char *reason)
 {
 	struct sip_reply_desc rd;
 

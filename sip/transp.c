@@ -54,8 +54,7 @@ int sip_sa_set(struct sip_sa *sa, const char *host, uint16_t port)
 	return sip_sa_set_pl(sa, &pl, port);
 }
 
-int sip_sa_set_pl(struct sip_sa *sa, const struct sip_pl *host,
-		  uint16_t port)
+int sip_sa_set_pl(struct sip_sa *sa, const struct sip_pl *host, uint16_t port)
 {
 	char buf[INET6_ADDRSTRLEN + 2];
 	struct sip_pl h;
@@ -327,8 +326,8 @@ static int udp_listen(struct sip_stack *st, const struct sip_sa *sa)
 		if (!st->rxbuf)
 			return ENOMEM;
 	}
-	fd = socket(sa->u.sa.sa_family, SOCK_DGRAM | SOCK_NONBLOCK |
-		    SOCK_CLOEXEC, 0);
+	fd = socket(sa->u.sa.sa_family,
+		    SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return errno;
 	if (sa->u.sa.sa_family == AF_INET6)
@@ -373,8 +372,7 @@ fail:
 static int hostport_sa(struct sip_pl s, struct sip_sa *sa);
 
 /* "udp:HOST:PORT", HOST numeric, IPv6 in brackets. */
-static int spec_parse(const char *spec, enum sip_transp *tp,
-		      struct sip_sa *sa)
+static int spec_parse(const char *spec, enum sip_transp *tp, struct sip_sa *sa)
 {
 	struct sip_pl s;
 

@@ -34,8 +34,8 @@
 static SSL_CTX *ctx_new(const struct sip_stack *st, bool server)
 {
 	const struct sip_stack_conf *c = &st->conf;
-	SSL_CTX *ctx = SSL_CTX_new(server ? TLS_server_method()
-					  : TLS_client_method());
+	SSL_CTX *ctx =
+	    SSL_CTX_new(server ? TLS_server_method() : TLS_client_method());
 
 	if (!ctx)
 		return NULL;
@@ -44,21 +44,24 @@ static SSL_CTX *ctx_new(const struct sip_stack *st, bool server)
 	if (c->tls_cert && c->tls_key &&
 	    (SSL_CTX_use_certificate_chain_file(ctx, c->tls_cert) != 1 ||
 	     SSL_CTX_use_PrivateKey_file(ctx, c->tls_key, SSL_FILETYPE_PEM) !=
-		     1 ||
+		 1 ||
 	     SSL_CTX_check_private_key(ctx) != 1))
 		goto fail;
-	if (c->tls_ca && SSL_CTX_load_verify_locations(ctx, c->tls_ca, NULL) !=
-				 1)
+	if (c->tls_ca &&
+	    SSL_CTX_load_verify_locations(ctx, c->tls_ca, NULL) != 1)
 		goto fail;
 	if (server && c->tls_client == SIP_TLS_CLIENT_OPTIONAL)
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
 	else if (server && c->tls_client == SIP_TLS_CLIENT_REQUIRE)
-		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
-				   SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+		SSL_CTX_set_verify(
+		    ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+		    NULL);
 	else if (c->tls_verify_peer)
-		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
-				   (server ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT
-					   : 0), NULL);
+		SSL_CTX_set_verify(
+		    ctx,
+		    SSL_VERIFY_PEER |
+			(server ? SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0),
+		    NULL);
 	else
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	return ctx;
@@ -216,8 +219,8 @@ static void read_cb(struct bufferevent *bev, void *arg)
 	fl.conn_id = c->id;
 	while (!c->closing) {
 		size_t len = evbuffer_get_length(in);
-		size_t n = len < st->conf.lim.max_msg ? len
-						      : st->conf.lim.max_msg;
+		size_t n =
+		    len < st->conf.lim.max_msg ? len : st->conf.lim.max_msg;
 		const char *p;
 		int err;
 
@@ -271,8 +274,8 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & BEV_EVENT_ERROR)
-		err = EVUTIL_SOCKET_ERROR() ? EVUTIL_SOCKET_ERROR()
-					    : ECONNRESET;
+		err =
+		    EVUTIL_SOCKET_ERROR() ? EVUTIL_SOCKET_ERROR() : ECONNRESET;
 	else if (what & BEV_EVENT_TIMEOUT)
 		err = ETIMEDOUT;
 	if (c->tp == SIP_TRANSP_TLS)
@@ -318,7 +321,8 @@ static int conn_new(struct sip_stack *st, enum sip_transp tp,
 				goto fail;
 		} else if (fd < 0 && st->conf.tls_verify_peer) {
 			X509_VERIFY_PARAM *vp = SSL_get0_param(ssl);
-			const void *a = peer->u.sa.sa_family == AF_INET
+			const void *a =
+			    peer->u.sa.sa_family == AF_INET
 				? (const void *)&peer->u.in.sin_addr
 				: (const void *)&peer->u.in6.sin6_addr;
 			size_t al = peer->u.sa.sa_family == AF_INET ? 4 : 16;
@@ -326,10 +330,10 @@ static int conn_new(struct sip_stack *st, enum sip_transp tp,
 				goto fail;
 		}
 		c->bev = bufferevent_openssl_socket_new(
-			st->base, fd, ssl,
-			fd >= 0 ? BUFFEREVENT_SSL_ACCEPTING
-				: BUFFEREVENT_SSL_CONNECTING,
-			BEV_OPTS);
+		    st->base, fd, ssl,
+		    fd >= 0 ? BUFFEREVENT_SSL_ACCEPTING
+			    : BUFFEREVENT_SSL_CONNECTING,
+		    BEV_OPTS);
 		if (!c->bev)
 			goto fail; /* libevent frees ssl only on success */
 		ssl = NULL;
@@ -339,8 +343,7 @@ static int conn_new(struct sip_stack *st, enum sip_transp tp,
 			goto fail;
 	}
 	bufferevent_setcb(c->bev, read_cb, NULL, event_cb, c);
-	bufferevent_setwatermark(c->bev, EV_READ, 0,
-				 st->conf.lim.max_msg + 4);
+	bufferevent_setwatermark(c->bev, EV_READ, 0, st->conf.lim.max_msg + 4);
 	if (bufferevent_enable(c->bev, EV_READ | EV_WRITE))
 		goto fail;
 	c->id = st->next_conn_id++;
@@ -406,8 +409,8 @@ int sip_tcp_listen(struct sip_stack *st, enum sip_transp tp,
 
 	if (tp == SIP_TRANSP_TLS && !st->tls_srv)
 		return EPROTO;
-	fd = socket(sa->u.sa.sa_family, SOCK_STREAM | SOCK_NONBLOCK |
-		    SOCK_CLOEXEC, 0);
+	fd = socket(sa->u.sa.sa_family,
+		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return errno;
 	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
@@ -431,9 +434,9 @@ int sip_tcp_listen(struct sip_stack *st, enum sip_transp tp,
 		return err;
 	}
 	l->wildcard = sip_sa_wildcard(&l->local);
-	l->lev = evconnlistener_new(st->base, accept_cb, l,
-				    LEV_OPT_CLOSE_ON_FREE |
-				    LEV_OPT_CLOSE_ON_EXEC, 128, fd);
+	l->lev = evconnlistener_new(
+	    st->base, accept_cb, l,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 128, fd);
 	if (!l->lev) {
 		err = errno ? errno : ENOMEM;
 		close(fd);
@@ -466,8 +469,8 @@ static int conn_connect(struct sip_stack *st, const struct sip_flow *path,
 	return 0;
 }
 
-int sip_tcp_send(struct sip_stack *st, struct sip_flow *path,
-		 const char *buf, size_t len)
+int sip_tcp_send(struct sip_stack *st, struct sip_flow *path, const char *buf,
+		 size_t len)
 {
 	struct sip_conn *c;
 	struct evbuffer *out;
