@@ -13,9 +13,10 @@
  * schemes (416), merged requests (482), unknown Require tags (420),
  * Max-Forwards 0 (483), CANCEL (200/481) and malformed requests
  * (stateless 400 with a Warning); hands every other request to the
- * handler registered for its method.  RFC 5626: answers CRLFCRLF pings,
- * and a struct sip_flow names the connection (or UDP 5-tuple) a request
- * came over so later requests (NOTIFY) can go back over it.
+ * handler registered for its method.  RFC 5626: answers CRLFCRLF pings
+ * (TCP/TLS) and STUN Binding requests (UDP), and a struct sip_flow names
+ * the connection (or UDP 5-tuple) a request came over so later requests
+ * (NOTIFY) can go back over it.
  * What it does not do: dialogs, subscriptions, Digest, RFC 3263 NAPTR/SRV
  * (a host name target is resolved to A/AAAA only, through evdns and
  * /etc/hosts), INVITE client transactions, proxying.

@@ -709,6 +709,8 @@ int sip_stack_recv(struct sip_stack *st, const struct sip_peer *src,
 		myfl.peer = src->sa;
 		fl = &myfl;
 	}
+	if (sip_stun_recv(st, src, fl, buf, len))
+		return 0;
 	st->stats.rx_msgs++;
 	memset(&e, 0, sizeof(e));
 	err = sip_msg_parse(&m, buf, len,

@@ -208,6 +208,14 @@ bool sip_sa_wildcard(const struct sip_sa *sa);
 /* Replace a wildcard local address by the one the kernel would use to
  * reach peer (keeps the port); unchanged on failure. */
 void sip_sa_local_for(struct sip_sa *local, const struct sip_sa *peer);
+/*
+ * RFC 5626 §4.4.2 / RFC 5389: a STUN Binding request on a UDP flow gets
+ * a Binding success response with XOR-MAPPED-ADDRESS (the keep-alive of
+ * clients behind NAT).  Returns true when buf was STUN (answered or
+ * dropped), false when it is not STUN (parse it as SIP).
+ */
+bool sip_stun_recv(struct sip_stack *st, const struct sip_peer *src,
+		   const struct sip_flow *fl, const char *buf, size_t len);
 /* Our address for a Via sent-by / Contact host:port of path. */
 int sip_transp_sentby(const struct sip_flow *path, char *buf, size_t sz);
 

@@ -439,6 +439,78 @@ int sip_stack_listen(struct sip_stack *st, const char *spec)
 	return err;
 }
 
+/* ---- STUN keep-alive (RFC 5626 §4.4.2, RFC 5389) ---- */
+
+#define STUN_HDR	 20
+#define STUN_COOKIE	 0x2112A442u
+#define STUN_BINDING_REQ 0x0001u
+#define STUN_BINDING_OK	 0x0101u
+#define STUN_XOR_MAPPED	 0x0020u
+
+static uint16_t get16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void put16(unsigned char *p, uint16_t v)
+{
+	p[0] = (unsigned char)(v >> 8);
+	p[1] = (unsigned char)v;
+}
+
+bool sip_stun_recv(struct sip_stack *st, const struct sip_peer *src,
+		   const struct sip_flow *fl, const char *buf, size_t len)
+{
+	const unsigned char *q = (const unsigned char *)buf;
+	unsigned char out[STUN_HDR + 4 + 20], *a = out + STUN_HDR + 4;
+	struct sip_flow path;
+	size_t alen, i;
+	uint16_t port;
+
+	if (src->tp != SIP_TRANSP_UDP || len < STUN_HDR || (q[0] & 0xC0) ||
+	    get16(q + 4) != STUN_COOKIE >> 16 ||
+	    get16(q + 6) != (STUN_COOKIE & 0xFFFF))
+		return false;
+	/* it is STUN: anything but a well-formed Binding request is
+	 * dropped */
+	if (get16(q) != STUN_BINDING_REQ || get16(q + 2) != len - STUN_HDR ||
+	    (len - STUN_HDR) % 4)
+		return true;
+	memcpy(out, q, STUN_HDR); /* cookie and transaction id */
+	put16(out, STUN_BINDING_OK);
+	port = sip_sa_port(&src->sa);
+	put16(out + STUN_HDR, STUN_XOR_MAPPED);
+	a[0] = 0;
+	put16(a + 2, port ^ (uint16_t)(STUN_COOKIE >> 16));
+	if (src->sa.u.sa.sa_family == AF_INET) {
+		const unsigned char *ip =
+		    (const unsigned char *)&src->sa.u.in.sin_addr;
+		a[1] = 0x01;
+		for (i = 0; i < 4; i++)
+			a[4 + i] = ip[i] ^ q[4 + i];
+		alen = 8;
+	} else {
+		const unsigned char *ip =
+		    (const unsigned char *)&src->sa.u.in6.sin6_addr;
+		a[1] = 0x02;
+		for (i = 0; i < 16; i++)
+			a[4 + i] = ip[i] ^ q[4 + i]; /* cookie + txn id */
+		alen = 20;
+	}
+	put16(out + STUN_HDR + 2, (uint16_t)alen);
+	put16(out + 2, (uint16_t)(4 + alen));
+	if (fl && fl->tp == SIP_TRANSP_UDP)
+		path = *fl;
+	else
+		memset(&path, 0, sizeof(path));
+	path.tp = SIP_TRANSP_UDP;
+	path.peer = src->sa;
+	if (!sip_transp_send(st, &path, (const char *)out,
+			     STUN_HDR + 4 + alen))
+		st->stats.tx_msgs++;
+	return true;
+}
+
 /* ---- flow tokens ---- */
 
 int sip_flow_token_print(const struct sip_flow *fl, char *buf, size_t sz)

@@ -614,6 +614,67 @@ START_TEST(record_route_copied)
 }
 END_TEST
 
+START_TEST(stun_keepalive)
+{
+	/* RFC 5626 §4.4.2: a STUN Binding request on a UDP flow gets a
+	 * success response with the XOR-MAPPED-ADDRESS it came from */
+	static const unsigned char req[20] = {
+		0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42, 1, 2, 3, 4,
+		5, 6, 7, 8, 9, 10, 11, 12
+	};
+	unsigned char bad[20];
+	const unsigned char *o;
+	struct sip_stack_stats s;
+	struct sip_peer src;
+	struct fake f;
+
+	fake_init(&f);
+	src.tp = SIP_TRANSP_UDP;
+	ck_assert_int_eq(sip_sa_set(&src.sa, "198.51.100.7", 40000), 0);
+	ck_assert_int_eq(sip_stack_recv(f.st, &src, NULL, (const char *)req,
+					sizeof(req)), 0);
+	ck_assert_uint_eq(f.n, 1);
+	ck_assert_uint_eq(f.v[0].len, 32);
+	ck_assert_uint_eq(sip_sa_port(&f.v[0].dst.sa), 40000);
+	o = (const unsigned char *)f.v[0].buf;
+	ck_assert_uint_eq(o[0], 0x01); /* Binding success 0x0101 */
+	ck_assert_uint_eq(o[1], 0x01);
+	ck_assert_uint_eq(o[3], 12);   /* one 12-byte attribute */
+	ck_assert(!memcmp(o + 4, req + 4, 16)); /* cookie, transaction */
+	ck_assert_uint_eq(o[20], 0x00); /* XOR-MAPPED-ADDRESS 0x0020 */
+	ck_assert_uint_eq(o[21], 0x20);
+	ck_assert_uint_eq(o[25], 0x01); /* IPv4 */
+	ck_assert_uint_eq((unsigned)(o[26] << 8 | o[27]), 40000u ^ 0x2112u);
+	ck_assert_uint_eq(o[28], 198 ^ 0x21);
+	ck_assert_uint_eq(o[29], 51 ^ 0x12);
+	ck_assert_uint_eq(o[30], 100 ^ 0xA4);
+	ck_assert_uint_eq(o[31], 7 ^ 0x42);
+	/* IPv6: 20-byte address XORed with cookie and transaction id */
+	ck_assert_int_eq(sip_sa_set(&src.sa, "2001:db8::7", 5062), 0);
+	ck_assert_int_eq(sip_stack_recv(f.st, &src, NULL, (const char *)req,
+					sizeof(req)), 0);
+	ck_assert_uint_eq(f.n, 2);
+	ck_assert_uint_eq(f.v[1].len, 44);
+	o = (const unsigned char *)f.v[1].buf;
+	ck_assert_uint_eq(o[25], 0x02);
+	ck_assert_uint_eq(o[28], 0x20 ^ 0x21);
+	ck_assert_uint_eq(o[43], 0x07 ^ 12);
+	/* other STUN messages are dropped, not taken for bad SIP */
+	memcpy(bad, req, sizeof(bad));
+	bad[1] = 0x11;
+	ck_assert_int_eq(sip_stack_recv(f.st, &src, NULL, (const char *)bad,
+					sizeof(bad)), 0);
+	ck_assert_uint_eq(f.n, 2);
+	sip_stack_stats_get(f.st, &s);
+	ck_assert_uint_eq(s.rx_bad, 0);
+	/* over TCP it is not STUN: garbage */
+	src.tp = SIP_TRANSP_TCP;
+	ck_assert_int_ne(sip_stack_recv(f.st, &src, NULL, (const char *)req,
+					sizeof(req)), 0);
+	fake_reset(&f);
+}
+END_TEST
+
 START_TEST(merged_482)
 {
 	/* §8.2.2.2: same From tag, Call-ID and CSeq, no To tag, another
@@ -878,6 +939,7 @@ TCase *tcase_tsx_server(void)
 	tcase_add_test(tc, options_nothing_registered);
 	tcase_add_test(tc, uri_scheme_416);
 	tcase_add_test(tc, merged_482);
+	tcase_add_test(tc, stun_keepalive);
 	tcase_add_test(tc, record_route_copied);
 	tcase_add_test(tc, mutated_requests);
 	tcase_add_test(tc, bad_input_log_rate);
