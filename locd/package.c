@@ -216,7 +216,8 @@ static char *dup_pl(const struct sip_pl *pl)
 /* Default RFC 6447 filter without a body (EV-6): every update. */
 static const char rfc_default[] =
 	"<filter-set xmlns=\"urn:ietf:params:xml:ns:simple-filter\">"
-	"<filter id=\"locd-default\"/></filter-set>";
+	"<filter id=\"locd-default\"><what><include>/</include></what>"
+	"</filter></filter-set>";
 
 static void accept_refresh(struct pkg_arg *pa, struct sip_sub *sub,
 			   const struct sip_sub_req *req,

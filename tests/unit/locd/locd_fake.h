@@ -60,6 +60,10 @@ struct lf_env {
 	unsigned notify_answer;   /* 200 unless set */
 	unsigned branch;
 	size_t answered;          /* messages looked at by lf_run */
+	const char *from;         /* SUBSCRIBE From URI (alice) */
+	const char *extra;        /* extra header lines ("X: y\r\n") */
+	const char *sets[8][2];   /* extra config settings */
+	size_t nsets;
 };
 
 static inline uint64_t lf_clock(void *arg)
@@ -170,7 +174,16 @@ static inline void lf_start(struct lf_env *e, bool fresh)
 	size_t i;
 
 	if (fresh) {
+		/* keep what the test set up: from, extra, sets */
+		const char *from = e->from, *extra = e->extra;
+		const char *keep[8][2];
+		size_t nk = e->nsets;
+		memcpy(keep, e->sets, sizeof(keep));
 		memset(e, 0, sizeof(*e));
+		e->from = from;
+		e->extra = extra;
+		memcpy(e->sets, keep, sizeof(keep));
+		e->nsets = nk;
 		e->now = 5000000;
 		snprintf(e->dir, sizeof(e->dir), "/tmp/locd-ut-%ld-XXXXXX",
 			 (long)getpid());
@@ -182,6 +195,12 @@ static inline void lf_start(struct lf_env *e, bool fresh)
 						 sets[i][1], &ce), 0);
 	snprintf(path, sizeof(path), "%s/locd.db", e->dir);
 	ck_assert_int_eq(locd_config_set(&e->cfg, "store.db", path, &ce), 0);
+	snprintf(path, sizeof(path), "%s/nonce.key", e->dir);
+	ck_assert_int_eq(locd_config_set(&e->cfg, "auth.nonce_secret", path,
+					 &ce), 0);
+	for (i = 0; i < e->nsets; i++)
+		ck_assert_int_eq(locd_config_set(&e->cfg, e->sets[i][0],
+						 e->sets[i][1], &ce), 0);
 	e->lg.level = LOCD_LOG_ERR;
 	e->hooks.send_h = lf_send;
 	e->hooks.send_arg = e;
@@ -247,17 +266,19 @@ static inline unsigned lf_subscribe(struct lf_env *e, const char *callid,
 	snprintf(txt, sizeof(txt),
 		 "SUBSCRIBE sip:alice@127.0.0.1:5060 SIP/2.0\r\n"
 		 "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-%u\r\n"
-		 "From: <sip:alice@localhost>;tag=ft-%s\r\n"
+		 "From: <%s>;tag=ft-%s\r\n"
 		 "To: <sip:alice@localhost>%s%s\r\n"
 		 "Call-ID: %s\r\nCSeq: %u SUBSCRIBE\r\n"
 		 "Contact: <sip:sub@127.0.0.1:5070>\r\n"
 		 "Max-Forwards: 70\r\nEvent: %s\r\nExpires: %u\r\n"
-		 "%s%s%s"
+		 "%s%s%s%s"
 		 "Content-Length: %zu\r\n\r\n%s",
-		 ++e->branch, callid, to_tag ? ";tag=" : "",
+		 ++e->branch, e->from ? e->from : "sip:alice@localhost",
+		 callid, to_tag ? ";tag=" : "",
 		 to_tag ? to_tag : "", callid, cseq, event, expires,
 		 ctype ? "Content-Type: " : "", ctype ? ctype : "",
-		 ctype ? "\r\n" : "", bl, body ? body : "");
+		 ctype ? "\r\n" : "", e->extra ? e->extra : "", bl,
+		 body ? body : "");
 	lf_feed(e, txt);
 	for (i = first; i < e->n; i++)
 		if (!e->m[i].req && strcmp(e->m[i].callid, callid) == 0)

@@ -20,7 +20,7 @@ static double t0(void)
  * (the 50th update, outside) is what the last NOTIFY carries. */
 START_TEST(test_rate_limit)
 {
-	struct lf_env e;
+	struct lf_env e = {0};
 	size_t first, last = 0, i, n1, in30 = 0;
 	double t = t0();
 	uint64_t start;
@@ -58,7 +58,7 @@ END_TEST
  * NOTIFY, reporting the flipped feature with its current value. */
 START_TEST(test_quarantine_coalesces)
 {
-	struct lf_env e;
+	struct lf_env e = {0};
 	size_t first, last = 0;
 	double t = t0();
 
@@ -95,7 +95,7 @@ END_TEST
  * carries full state); one answered 481 ends it. */
 START_TEST(test_notify_failures)
 {
-	struct lf_env e;
+	struct lf_env e = {0};
 	size_t first, last = 0;
 	double t = t0();
 
@@ -127,7 +127,7 @@ END_TEST
  * locd was down is reported at once. */
 START_TEST(test_restart_continues)
 {
-	struct lf_env e;
+	struct lf_env e = {0};
 	size_t last = 0;
 	unsigned cseq;
 	double t = t0();

@@ -27,7 +27,7 @@ static const struct lf_msg *resp_of(const struct lf_env *e, size_t from,
 /* EV-5 403 without filter; EV-7 488 + Warning, 415 + Accept; EV-3 489. */
 START_TEST(test_subscribe_refusals)
 {
-	struct lf_env e;
+	struct lf_env e = {0};
 	const struct lf_msg *r;
 	size_t from;
 
@@ -66,7 +66,7 @@ END_TEST
  * fix inside: a NOTIFY with containment "inside" after the quarantine. */
 START_TEST(test_first_notify)
 {
-	struct lf_env e;
+	struct lf_env e = {0};
 	size_t last = 0, from;
 	double t = floor(locd_wall());
 
@@ -98,7 +98,7 @@ START_TEST(test_refresh_new_filter)
 		"<location-filter xmlns=\"urn:ietf:params:xml:ns:location-"
 		"filter\"><movedHoriz uom=\"#meters\">50</movedHoriz>"
 		"</location-filter>";
-	struct lf_env e;
+	struct lf_env e = {0};
 	char tag[64];
 	size_t last = 0, from;
 	double t = floor(locd_wall());
@@ -149,7 +149,7 @@ START_TEST(test_publish_refusals)
 		 ":xml:ns:pidf\" entity=\"pres:a@b\"><tuple"},
 	};
 	static const unsigned want[] = {415, 400};
-	struct lf_env e;
+	struct lf_env e = {0};
 	char txt[2048], cid[32];
 	const struct lf_msg *r;
 	unsigned i;

@@ -1,0 +1,180 @@
+/*
+ * test_security.c: Digest in front of SUBSCRIBE (locd/sipio.c: SEC-6,
+ * EV-16: 401, never 407; wrong password: 401 again), the policy's
+ * views (locd/package.c, notifier.c: SEC-16 and T23 coarse views, Q-27
+ * hidden features undefined, Q-28 403, TLS required), and RFC 6447
+ * subscriptions over presence with the rate ceiling echoed (RC-4, RC-7).
+ */
+#include <check.h>
+#include <math.h>
+
+#include "sip/sip_auth.h"
+#include "tests/unit/locd/locd_fake.h"
+
+static double t0(void)
+{
+	return floor(locd_wall()) - 60;
+}
+
+/* Authorization value answering the 401 at message i. */
+static void authorize(struct lf_env *e, size_t i, const char *user,
+		      const char *pass, char *out, size_t sz)
+{
+	struct sip_auth_client c;
+	struct sip_auth_login login;
+	struct sip_auth_req req;
+	struct sip_msg *m = NULL;
+	const struct sip_hdr *h = NULL;
+	unsigned n = 0;
+
+	ck_assert_int_eq(sip_msg_parse(&m, e->m[i].text,
+				       strlen(e->m[i].text), SIP_PARSE_DGRAM,
+				       NULL, NULL), 0);
+	sip_auth_client_init(&c);
+	sip_auth_client_begin(&c);
+	while ((h = sip_msg_hdr(m, SIP_HDR_WWW_AUTHENTICATE, h)) != NULL) {
+		ck_assert_int_eq(sip_auth_client_challenge(&c, h->val.p,
+							   h->val.l), 0);
+		n++;
+	}
+	ck_assert_uint_ge(n, 1);
+	memset(&login, 0, sizeof(login));
+	sip_pl_set_str(&login.user, user);
+	sip_pl_set_str(&login.password, pass);
+	memset(&req, 0, sizeof(req));
+	sip_pl_set_str(&req.method, "SUBSCRIBE");
+	sip_pl_set_str(&req.uri, "sip:alice@127.0.0.1:5060");
+	sip_pl_set_str(&req.body, lf_b10);
+	ck_assert_int_eq(sip_auth_client_authorize(&c, &login, &req, out, sz,
+						   NULL), 0);
+	sip_msg_free(m);
+}
+
+START_TEST(test_digest)
+{
+	struct lf_env e = {0};
+	char authz[SIP_AUTH_VALUE_MAX], hdr[SIP_AUTH_VALUE_MAX + 32];
+	size_t at;
+
+	e.sets[0][0] = "auth.enabled";
+	e.sets[0][1] = "yes";
+	e.nsets = 1;
+	lf_start(&e, true);
+	at = e.n;
+	ck_assert_uint_eq(lf_subscribe(&e, "d1", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 401);
+	ck_assert(lf_has(&e.m[at], "WWW-Authenticate: Digest"));
+	ck_assert(!lf_has(&e.m[at], "Proxy-Authenticate"));
+	authorize(&e, at, "alice", "wrong-password", authz, sizeof(authz));
+	snprintf(hdr, sizeof(hdr), "Authorization: %s\r\n", authz);
+	e.extra = hdr;
+	at = e.n;
+	ck_assert_uint_eq(lf_subscribe(&e, "d1", 2, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 401);
+	authorize(&e, at, "alice", "alice-demo", authz, sizeof(authz));
+	snprintf(hdr, sizeof(hdr), "Authorization: %s\r\n", authz);
+	ck_assert_uint_eq(lf_subscribe(&e, "d1", 3, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	ck_assert_uint_eq(locd_sub_count(e.d), 1);
+	/* the same credentials again: nonce count replayed, 401 */
+	ck_assert_uint_eq(lf_subscribe(&e, "d2", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 401);
+	lf_end(&e);
+}
+END_TEST
+
+/* T23, SEC-16: carol sees alice on a 5 km grid and no features: her
+ * containment is undefined (Q-27) and moving 200 m inside a cell sends
+ * nothing even with movedHoriz 5 m. */
+START_TEST(test_coarse_view)
+{
+	static const char moved5[] =
+		"<location-filter xmlns=\"urn:ietf:params:xml:ns:location-"
+		"filter\"><movedHoriz uom=\"#meters\">5</movedHoriz>"
+		"</location-filter>";
+	struct lf_env e = {0};
+	size_t first, last = 0;
+	double t = t0();
+
+	e.from = "sip:carol@localhost";
+	lf_start(&e, true);
+	ck_assert_int_eq(lf_fix(&e, 47.37690, 8.54170, t), 0);
+	ck_assert_uint_eq(lf_subscribe(&e, "cc", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	ck_assert_uint_eq(lf_notifies(&e, 0, "cc", &last), 1);
+	ck_assert(lf_has(&e.m[last], "position=\"undefined\""));
+	ck_assert(!lf_has(&e.m[last], "47.3769 8.5417"));
+	ck_assert_uint_eq(lf_subscribe(&e, "cm", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, moved5, 600), 200);
+	first = e.n;
+	ck_assert_int_eq(lf_fix(&e, 47.37780, 8.54170, t + 30), 0);
+	lf_advance(&e, 2000);
+	ck_assert_uint_eq(lf_notifies(&e, first, "cm", NULL), 0);
+	/* 50 km away: another cell, a NOTIFY */
+	ck_assert_int_eq(lf_fix(&e, 47.82780, 8.54170, t + 60), 0);
+	lf_advance(&e, 2000);
+	ck_assert_uint_eq(lf_notifies(&e, first, "cm", NULL), 1);
+	lf_end(&e);
+}
+END_TEST
+
+/* TLS required by the policy (bob -> alice): 403 over UDP; anonymous
+ * subscribers: 403 (rule refusal = 403, Q-28). */
+START_TEST(test_policy_refusals)
+{
+	struct lf_env e = {0};
+
+	e.from = "sip:bob@localhost";
+	lf_start(&e, true);
+	ck_assert_uint_eq(lf_subscribe(&e, "b1", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 403);
+	e.from = "sip:localhost"; /* no user: anonymous */
+	ck_assert_uint_eq(lf_subscribe(&e, "a1", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 403);
+	ck_assert_uint_eq(locd_sub_count(e.d), 0);
+	lf_end(&e);
+}
+END_TEST
+
+/* RFC 6447 over presence: filter-set accepted, Subscription-State echoes
+ * the presence ceiling as max-rate (RC-4, RC-7); no body: every update
+ * (EV-6). */
+START_TEST(test_presence_rfc)
+{
+	static const char rfc[] =
+		"<filter-set xmlns=\"urn:ietf:params:xml:ns:simple-filter\""
+		" xmlns:lf=\"urn:ietf:params:xml:ns:location-filter\">"
+		"<filter id=\"f1\"><trigger><lf:moved>300</lf:moved>"
+		"</trigger></filter></filter-set>";
+	struct lf_env e = {0};
+	size_t last = 0;
+
+	lf_start(&e, true);
+	ck_assert_uint_eq(lf_subscribe(&e, "p1", 1, NULL,
+				       "presence;max-rate=1", LF_CTYPE_RFC,
+				       rfc, 600), 200);
+	ck_assert_uint_eq(lf_notifies(&e, 0, "p1", &last), 1);
+	ck_assert(lf_has(&e.m[last], "max-rate=0.2"));
+	ck_assert_uint_eq(lf_subscribe(&e, "p2", 1, NULL, "presence", NULL,
+				       NULL, 600), 200);
+	/* the draft form under presence: 415 */
+	ck_assert_uint_eq(lf_subscribe(&e, "p3", 1, NULL, "presence",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 415);
+	ck_assert_uint_eq(locd_sub_count(e.d), 2);
+	lf_end(&e);
+}
+END_TEST
+
+TCase *tcase_security(void);
+
+TCase *tcase_security(void)
+{
+	TCase *tc = tcase_create("security");
+
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_digest);
+	tcase_add_test(tc, test_coarse_view);
+	tcase_add_test(tc, test_policy_refusals);
+	tcase_add_test(tc, test_presence_rfc);
+	return tc;
+}
