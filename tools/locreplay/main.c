@@ -7,9 +7,17 @@
  *             [--input-format gpx|nmea|csv] [--features DIR]
  *             [--entity URI] [--waypoints] TRACE
  *
+ * Live mode (live.h): replay the trace into a running locd instead:
+ *
+ *   locreplay --to URI --entity AOR [--via publish|http] [--speed F]
+ *             [--max-gap S] [--user U --password P] [--device ID]
+ *             [--token T] [--event PKG] [--ca FILE] [--insecure]
+ *             [--input-format ...] [--waypoints] [-v] TRACE
+ *
  * TRACE is GPX, NMEA 0183 or CSV (by extension, or --input-format); "-"
  * reads standard input. Exit status: 0 done, 1 bad input (the message
- * names the file and line or element), 2 usage.
+ * names the file and line or element) or, live, a fix refused, 2 usage,
+ * 3 other errors (live).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,6 +31,7 @@
 #include "geo/geo.h"
 #include "geo/geo_trace.h"
 #include "pidf/pidf.h"
+#include "tools/locreplay/live.h"
 #include "tools/locreplay/out.h"
 #include "tools/locreplay/sim.h"
 
@@ -40,6 +49,9 @@ struct opts {
 	bool no_rate_limit;
 	bool waypoints;
 	bool verbose;
+	bool entity_set;
+	bool live_opt;        /* a live-mode option was given */
+	struct rp_live_opts live;
 };
 
 static void usage(FILE *f)
@@ -50,9 +62,17 @@ static void usage(FILE *f)
 	      "                 [--input-format gpx|nmea|csv] "
 	      "[--features DIR]\n"
 	      "                 [--entity URI] [--waypoints] [-v] TRACE\n"
+	      "       locreplay --to URI --entity AOR [--via publish|http] "
+	      "[--speed FACTOR]\n"
+	      "                 [--max-gap S] [--user U --password P] "
+	      "[--device ID]\n"
+	      "                 [--token T] [--event PKG] [--ca FILE] "
+	      "[--insecure] [-v] TRACE\n"
 	      "Replays TRACE (GPX, NMEA 0183 or CSV; - for stdin) through the "
 	      "filter on the\ntrace's own clock and prints every "
-	      "notification locd would send.\n",
+	      "notification locd would send.\n"
+	      "With --to, sends the fixes to a running locd in (scaled) real "
+	      "time instead.\n",
 	      f);
 }
 
@@ -69,6 +89,95 @@ static int parse_long(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
+static int parse_double(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= lo && v <= hi))
+		return EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* Live-mode options (long only); 0, or 2 after a message. */
+static int parse_live(int c, const char *arg, struct opts *o)
+{
+	struct rp_live_opts *l = &o->live;
+
+	o->live_opt = true;
+	switch (c) {
+	case 'T': l->to = arg; break;
+	case 'U': l->user = arg; break;
+	case 'P': l->password = arg; break;
+	case 'D': l->device = arg; break;
+	case 'K': l->token = arg; break;
+	case 'E': l->event = arg; break;
+	case 'A': l->ca = arg; break;
+	case 'I': l->insecure = true; break;
+	case 'V':
+		if (strcmp(arg, "publish") == 0) {
+			l->via = RP_VIA_PUBLISH;
+		} else if (strcmp(arg, "http") == 0) {
+			l->via = RP_VIA_HTTP;
+		} else {
+			fprintf(stderr, "locreplay: --via wants publish or "
+					"http\n");
+			return 2;
+		}
+		break;
+	case 'S':
+		if (parse_double(arg, 1e-6, RP_LIVE_SPEED_MAX, &l->speed)) {
+			fprintf(stderr, "locreplay: --speed wants a factor "
+					"above 0\n");
+			return 2;
+		}
+		break;
+	case 'G':
+		if (parse_double(arg, 0, 86400, &l->max_gap)) {
+			fprintf(stderr, "locreplay: --max-gap wants 0..86400 "
+					"seconds\n");
+			return 2;
+		}
+		break;
+	default:
+		return 2;
+	}
+	return 0;
+}
+
+/* After the options: the live mode's own checks. */
+static int check_live(struct opts *o)
+{
+	struct rp_live_opts *l = &o->live;
+
+	if (!l->to) {
+		fprintf(stderr, "locreplay: live-mode options need --to\n");
+		return 2;
+	}
+	if (o->filter) {
+		fprintf(stderr, "locreplay: --filter is for the offline "
+				"mode (without --to)\n");
+		return 2;
+	}
+	if (!o->entity_set) {
+		fprintf(stderr, "locreplay: --to needs --entity AOR\n");
+		return 2;
+	}
+	if (!l->user != !l->password) {
+		fprintf(stderr, "locreplay: --user and --password go "
+				"together\n");
+		return 2;
+	}
+	l->entity = o->entity;
+	l->verbose = o->verbose;
+	l->in_fmt = o->in_fmt;
+	l->waypoints = o->waypoints;
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option lopts[] = {
@@ -82,11 +191,24 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{"waypoints", no_argument, NULL, 'w'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
+		{"to", required_argument, NULL, 'T'},
+		{"via", required_argument, NULL, 'V'},
+		{"speed", required_argument, NULL, 'S'},
+		{"max-gap", required_argument, NULL, 'G'},
+		{"user", required_argument, NULL, 'U'},
+		{"password", required_argument, NULL, 'P'},
+		{"device", required_argument, NULL, 'D'},
+		{"token", required_argument, NULL, 'K'},
+		{"event", required_argument, NULL, 'E'},
+		{"ca", required_argument, NULL, 'A'},
+		{"insecure", no_argument, NULL, 'I'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->live.speed = 1.0;
+	o->live.max_gap = RP_LIVE_MAX_GAP_DEFAULT;
 	o->quarantine_ms = 500; /* */
 	o->entity = "pres:target@localhost";
 	while ((c = getopt_long(argc, argv, "f:F:q:ni:c:e:wvh", lopts,
@@ -136,6 +258,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'e':
 			o->entity = optarg;
+			o->entity_set = true;
 			break;
 		case 'w':
 			o->waypoints = true;
@@ -146,10 +269,23 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'h':
 			usage(stdout);
 			exit(0);
+		case 'T': case 'V': case 'S': case 'G': case 'U': case 'P':
+		case 'D': case 'K': case 'E': case 'A': case 'I':
+			if (parse_live(c, optarg, o))
+				return 2;
+			break;
 		default:
 			usage(stderr);
 			return 2;
 		}
+	}
+	if (o->live_opt) {
+		if (optind != argc - 1) {
+			usage(stderr);
+			return 2;
+		}
+		o->trace = argv[optind];
+		return check_live(o);
 	}
 	if (!o->filter || optind != argc - 1) {
 		usage(stderr);
@@ -229,6 +365,8 @@ int main(int argc, char **argv)
 	e = parse_args(argc, argv, &o);
 	if (e)
 		return e;
+	if (o.live.to)
+		return rp_live_run(&o.live, o.trace);
 	if (geo_ctx_alloc(&geo, NULL) != 0) {
 		fprintf(stderr, "locreplay: cannot start the geometry "
 				"engine\n");
