@@ -5,7 +5,7 @@
 # pg_exec_us pg_batch_cpu_us pairs_per_pos (ns = nanoseconds, us =
 # microseconds, per position)
 if (!exists("subtitle")) subtitle = ''
-set terminal pngcairo size 900,720 font ",10"
+set terminal pngcairo size 900,640 font ",10"
 set output outfile
 set title "Geofencing: cost per position as fences grow (one core)\n" . subtitle
 set logscale xy
@@ -14,8 +14,8 @@ set ylabel "microseconds per position"
 set format x "10^{%L}"
 set format y "10^{%L}"
 set grid
-set key outside below left Left reverse box
-set yrange [0.01:*]
+set key top left Left reverse box opaque
+set yrange [0.01:1e6]
 plot datafile using 1:($2/1000) with linespoints lw 2 pt 7 lc rgb "#7b1fa2" \
 	title "locd geo\\_fenceset\\_query (STRtree + exact test), CPU", \
      datafile using 1:($3/1000) with linespoints lw 1 pt 6 dt 2 lc rgb "#7b1fa2" \
