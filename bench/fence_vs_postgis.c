@@ -452,7 +452,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (strcmp(argv[1], "run") == 0) {
 		conditions("fence_vs_postgis run");
-		rc = cmd_run(ctx, set, nf, np, seed, argc > 6 ? argv[6] : NULL);
+		rc = cmd_run(ctx, set, nf, np, seed,
+			     argc > 6 ? argv[6] : NULL);
 	} else if (strcmp(argv[1], "scale") == 0) {
 		conditions("fence_vs_postgis scale");
 		rc = cmd_scale(ctx, set, nf, np, seed, lin);

@@ -58,7 +58,8 @@ full)
 esac
 
 if [ ! -x "$PROG" ]; then
-	echo "postgis: $PROG missing (make BUILD=... \$BUILD/bin/fence_vs_postgis)" >&2
+	echo "postgis: $PROG missing" \
+		"(make BUILD=B B/bin/fence_vs_postgis)" >&2
 	exit 1
 fi
 
@@ -75,7 +76,8 @@ if [ -z "$PGBIN" ]; then
 fi
 PGMAJOR=$(basename "$(dirname "$PGBIN")")
 EXTRA_PKGS="postgresql-$PGMAJOR-postgis-3" sh mk/deps.sh || {
-	echo "postgis: skipped: cannot install postgresql-$PGMAJOR-postgis-3" >&2
+	echo "postgis: skipped: cannot install" \
+		"postgresql-$PGMAJOR-postgis-3" >&2
 	exit 77
 }
 
@@ -115,12 +117,15 @@ fi
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
-rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
+rate() {
+	awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'
+}
 # CPU seconds used by the server: the postmaster and its reaped children
 # (backends that have exited), from /proc (utime stime cutime cstime).
 srv_cpu() {
 	awk -v hz="$(getconf CLK_TCK)" \
-		'{ printf "%.2f", ($14 + $15 + $16 + $17) / hz }' "/proc/$PMPID/stat"
+		'{ printf "%.2f", ($14 + $15 + $16 + $17) / hz }' \
+		"/proc/$PMPID/stat"
 }
 log() { echo "$*" | tee -a "$OUT/results.txt"; }
 get() { echo "$lline" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
@@ -154,14 +159,15 @@ done
 
 PMPID=$(head -n 1 "$T/data/postmaster.pid")
 export PGOPTIONS="-c client_min_messages=warning"
-PSQL="$PGBIN/psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p $port -U postgres -d postgres"
+PSQL="$PGBIN/psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p $port"
+PSQL="$PSQL -U postgres -d postgres"
 PGBENCH="$PGBIN/pgbench -h 127.0.0.1 -p $port -U postgres"
 $PSQL -c "CREATE EXTENSION postgis; CREATE EXTENSION pg_stat_statements;"
 
 CPU=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)
 PGVER=$($PSQL -At -c "SHOW server_version")
 PGISVER=$($PSQL -At -c "SELECT postgis_full_version()" |
-	sed 's/ \(PROJ\|LIBXML\|LIBJSON\|LIBPROTOBUF\|WAGYU\|TOPOLOGY\|RASTER\)=.*//')
+	sed 's/ \(PROJ\|LIBXML\|LIBJSON\|LIBPROTOBUF\|WAGYU\|TOPOLOGY\).*//')
 log "# conditions: $(date -u +%Y-%m-%dT%H:%MZ), mode $MODE, CPU $CPU," \
 	"$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 log "# PostgreSQL $PGVER; $PGISVER"
@@ -188,7 +194,8 @@ per_query() {
 	cat >"$T/q.pgbench" <<EOF
 \set lon 7.0 + random(0, 999999999) * 0.5 / 1000000000.0
 \set lat 45.0 + random(0, 999999999) * 0.5 / 1000000000.0
-SELECT count(*), coalesce(sum(id), 0) FROM $1 WHERE ST_Covers(geom, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326));
+SELECT count(*), coalesce(sum(id), 0) FROM $1
+  WHERE ST_Covers(geom, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326));
 EOF
 	$PSQL -c "SELECT pg_stat_statements_reset()" >/dev/null
 	sleep 0.2
@@ -295,7 +302,8 @@ EOF
 
 	set -- $(per_query "$tab" "$NQUERY")
 	q_tps=$1 q_exec=$2 q_cpu=$3
-	q_crate=$(awk -v u="$q_cpu" 'BEGIN { printf "%.0f", (u > 0 ? 1e6 / u : 0) }')
+	q_crate=$(awk -v u="$q_cpu" \
+		'BEGIN { printf "%.0f", (u > 0 ? 1e6 / u : 0) }')
 	log "postgis per-query (pgbench -M prepared -c 1 -t $NQUERY):" \
 		"$q_tps positions/s (wall); server CPU $q_cpu us/query" \
 		"($q_crate/s); executor mean $q_exec us/query"
@@ -304,7 +312,8 @@ EOF
 	# generated positions, one round trip each: answers per position.
 	{
 		echo "PREPARE q(float8, float8) AS SELECT count(*)," \
-			"coalesce(sum(id), 0) FROM $tab WHERE ST_Covers(geom," \
+			"coalesce(sum(id), 0) FROM $tab" \
+			"WHERE ST_Covers(geom," \
 			"ST_SetSRID(ST_MakePoint(\$1, \$2), 4326));"
 		head -n "$NCHECK" "$D/pos.csv" |
 			awk -F, '{ print "EXECUTE q(" $2 ", " $3 ");" }'
@@ -363,7 +372,8 @@ INSERT INTO pos SELECT id, ST_SetSRID(ST_MakePoint(lon, lat), 4326)
 	FROM pos_raw;
 VACUUM ANALYZE pos;
 EOF
-echo "# fences locd_ns linear_ns pg_query_us pg_cpu_us pg_exec_us pg_batch_cpu_us pairs_per_pos" \
+echo "# fences locd_ns linear_ns pg_query_us pg_cpu_us pg_exec_us" \
+	"pg_batch_cpu_us pairs_per_pos" \
 	>"$OUT/scale.dat"
 log "# fences, locd ns/pos (STRtree, CPU), locd ns/pos (linear scan," \
 	"CPU), PostGIS us/query (pgbench, wall), server CPU us/query," \
@@ -388,9 +398,11 @@ done <"$T/scale.out"
 
 if command -v gnuplot >/dev/null 2>&1; then
 	sub="$MODE mode, $CPU, PostgreSQL $PGVER, PostGIS 3"
-	gnuplot -e "datafile='$OUT/scale.dat'; outfile='$PLOTDIR/fence_scaling.png'; subtitle='$sub'" \
+	gnuplot -e "datafile='$OUT/scale.dat'; subtitle='$sub';
+		outfile='$PLOTDIR/fence_scaling.png'" \
 		bench/plot.gp
-	gnuplot -e "datafile='$OUT/cases.dat'; outfile='$PLOTDIR/fence_rates.png'; subtitle='$sub'" \
+	gnuplot -e "datafile='$OUT/cases.dat'; subtitle='$sub';
+		outfile='$PLOTDIR/fence_rates.png'" \
 		bench/plot_rates.gp
 	log "plots: $PLOTDIR/fence_scaling.png $PLOTDIR/fence_rates.png"
 fi

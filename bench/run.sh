@@ -54,7 +54,10 @@ run_one() {
 	case $rc in
 	0) echo "-- $name: ok ($((t1 - t0)) s)" ;;
 	77) echo "-- $name: skipped (cannot run here)" ;;
-	124) echo "-- $name: FAILED: over ${LIMIT} s"; failed="$failed $name" ;;
+	124)
+		echo "-- $name: FAILED: over ${LIMIT} s"
+		failed="$failed $name"
+		;;
 	*) echo "-- $name: FAILED: exit $rc"; failed="$failed $name" ;;
 	esac
 }
@@ -62,7 +65,8 @@ run_one() {
 main() {
 	failed=""
 	echo "# bench/run.sh $MODE: $(date -u +%Y-%m-%dT%H:%MZ)," \
-		"$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -n 1)," \
+		"$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo |
+			head -n 1)," \
 		"$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)," \
 		"git $(git rev-parse --short HEAD 2>/dev/null || echo '?')," \
 		"$(${CC:-cc} --version 2>/dev/null | head -n 1)"
