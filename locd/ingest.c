@@ -293,5 +293,11 @@ int locd_ingest_http_start(struct locd *d)
 	hc.lasth = http_last_h;
 	hc.clockh = http_clock_h;
 	hc.clock_arg = d;
-	return locd_http_alloc(&d->http, d->base, &hc, http_ingest_h, d);
+	err = locd_http_alloc(&d->http, d->base, &hc, http_ingest_h, d);
+	for (i = 0; !err && i < hc.n_addrs; i++)
+		locd_log(d->log, LOCD_LOG_NOTICE, ING_LOG, NULL,
+			 "HTTP ingest on %s:%u%s", a[i].host,
+			 (unsigned)a[i].port,
+			 hc.require_token ? " (device tokens required)" : "");
+	return err;
 }

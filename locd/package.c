@@ -422,6 +422,7 @@ static int body_h(struct sip_sub *sub, void *state,
 	err = sip_buf_append(body, b, l);
 	locd_metric_inc(ls->d->std.notify_sent);
 	locd_persist_mark(ls, false);
+	locd_notifier_arm(ls); /* periodic NOTIFYs from now (RC-12) */
 	return err;
 }
 
@@ -440,7 +441,7 @@ static void close_h(struct sip_sub *sub, void *state,
 		 reason == SIP_SUB_REASON_FAILED ? "failed"
 						 : sip_sub_reason_name(reason),
 		 (unsigned)scode);
-	if (ls->store_id && !pa->d->draining &&
+	if (ls->store_id &&
 	    locd_store_sub_delete(pa->d->store, ls->store_id) &&
 	    locd_log_on(pa->d->log, LOCD_LOG_DEBUG))
 		locd_log(pa->d->log, LOCD_LOG_DEBUG, PKG_LOG, NULL,

@@ -62,6 +62,7 @@ struct lf_env {
 	size_t answered;          /* messages looked at by lf_run */
 	const char *from;         /* SUBSCRIBE From URI (alice) */
 	const char *extra;        /* extra header lines ("X: y\r\n") */
+	enum sip_transp tp;       /* of requests fed (0: UDP) */
 	const char *sets[8][2];   /* extra config settings */
 	size_t nsets;
 };
@@ -176,12 +177,14 @@ static inline void lf_start(struct lf_env *e, bool fresh)
 	if (fresh) {
 		/* keep what the test set up: from, extra, sets */
 		const char *from = e->from, *extra = e->extra;
+		enum sip_transp tp = e->tp;
 		const char *keep[8][2];
 		size_t nk = e->nsets;
 		memcpy(keep, e->sets, sizeof(keep));
 		memset(e, 0, sizeof(*e));
 		e->from = from;
 		e->extra = extra;
+		e->tp = tp;
 		memcpy(e->sets, keep, sizeof(keep));
 		e->nsets = nk;
 		e->now = 5000000;
@@ -244,7 +247,7 @@ static inline void lf_feed(struct lf_env *e, const char *txt)
 {
 	struct sip_peer src;
 
-	src.tp = SIP_TRANSP_UDP;
+	src.tp = e->tp ? e->tp : SIP_TRANSP_UDP;
 	ck_assert_int_eq(sip_sa_set(&src.sa, "127.0.0.1", 5070), 0);
 	(void)sip_stack_recv(locd_stack(e->d), &src, NULL, txt, strlen(txt));
 	lf_run(e);

@@ -210,6 +210,69 @@ START_TEST(test_evalstate_text)
 }
 END_TEST
 
+/* RC-12: min-rate gives periodic full-state NOTIFYs, echoed (RC-7). */
+START_TEST(test_min_rate)
+{
+	static const char rfc[] =
+		"<filter-set xmlns=\"urn:ietf:params:xml:ns:simple-filter\""
+		" xmlns:lf=\"urn:ietf:params:xml:ns:location-filter\">"
+		"<filter id=\"f1\"><trigger><lf:moved>300</lf:moved>"
+		"</trigger></filter></filter-set>";
+	struct lf_env e = {0};
+	size_t first, last = 0, n;
+
+	lf_start(&e, true);
+	ck_assert_int_eq(lf_fix(&e, LF_OUTSIDE_LAT, LF_OUTSIDE_LON, t0()), 0);
+	ck_assert_uint_eq(lf_subscribe(&e, "m1", 1, NULL,
+				       "presence;min-rate=0.1", LF_CTYPE_RFC,
+				       rfc, 600), 200);
+	ck_assert_uint_eq(lf_notifies(&e, 0, "m1", &last), 1);
+	ck_assert(lf_has(&e.m[last], "min-rate=0.1"));
+	first = e.n;
+	lf_advance(&e, 25000);
+	n = lf_notifies(&e, first, "m1", &last);
+	ck_assert_uint_ge(n, 2);
+	ck_assert_uint_le(n, 3);
+	ck_assert(lf_has(&e.m[last], "<gml:pos>37.413 -121.935</gml:pos>"));
+	lf_end(&e);
+}
+END_TEST
+
+/* SIGTERM: by default subscriptions stay stored and come back; with
+ * notify.terminate_on_shutdown a final NOTIFY (deactivated) ends them. */
+START_TEST(test_drain)
+{
+	struct lf_env e = {0};
+	size_t first, last = 0;
+
+	lf_start(&e, true);
+	ck_assert_uint_eq(lf_subscribe(&e, "s1", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	first = e.n;
+	locd_drain(e.d);
+	lf_run(&e);
+	ck_assert_uint_eq(lf_notifies(&e, first, "s1", NULL), 0);
+	lf_stop(&e);
+	lf_start(&e, false);
+	ck_assert_uint_eq(locd_sub_count(e.d), 1);
+	lf_stop(&e);
+	e.sets[0][0] = "notify.terminate_on_shutdown";
+	e.sets[0][1] = "yes";
+	e.nsets = 1;
+	lf_start(&e, false);
+	ck_assert_uint_eq(locd_sub_count(e.d), 1);
+	locd_drain(e.d);
+	lf_run(&e);
+	ck_assert_uint_eq(lf_notifies(&e, 0, "s1", &last), 1);
+	ck_assert(lf_has(&e.m[last], "terminated;reason=deactivated"));
+	ck_assert_uint_eq(locd_sub_count(e.d), 0);
+	lf_stop(&e);
+	lf_start(&e, false);
+	ck_assert_uint_eq(locd_sub_count(e.d), 0);
+	lf_end(&e);
+}
+END_TEST
+
 TCase *tcase_notifier(void);
 
 TCase *tcase_notifier(void)
@@ -222,5 +285,7 @@ TCase *tcase_notifier(void)
 	tcase_add_test(tc, test_notify_failures);
 	tcase_add_test(tc, test_restart_continues);
 	tcase_add_test(tc, test_evalstate_text);
+	tcase_add_test(tc, test_min_rate);
+	tcase_add_test(tc, test_drain);
 	return tc;
 }

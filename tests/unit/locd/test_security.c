@@ -136,6 +136,24 @@ START_TEST(test_policy_refusals)
 }
 END_TEST
 
+/* Over TLS bob may see alice precisely with the building features. */
+START_TEST(test_tls_allowed)
+{
+	struct lf_env e = {0};
+	size_t last = 0;
+
+	e.from = "sip:bob@localhost";
+	e.tp = SIP_TRANSP_TLS;
+	lf_start(&e, true);
+	ck_assert_int_eq(lf_fix(&e, LF_INSIDE_LAT, LF_INSIDE_LON, t0()), 0);
+	ck_assert_uint_eq(lf_subscribe(&e, "t1", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	ck_assert_uint_eq(lf_notifies(&e, 0, "t1", &last), 1);
+	ck_assert(lf_has(&e.m[last], "position=\"inside\""));
+	lf_end(&e);
+}
+END_TEST
+
 /* RFC 6447 over presence: filter-set accepted, Subscription-State echoes
  * the presence ceiling as max-rate (RC-4, RC-7); no body: every update
  * (EV-6). */
@@ -176,5 +194,6 @@ TCase *tcase_security(void)
 	tcase_add_test(tc, test_coarse_view);
 	tcase_add_test(tc, test_policy_refusals);
 	tcase_add_test(tc, test_presence_rfc);
+	tcase_add_test(tc, test_tls_allowed);
 	return tc;
 }
