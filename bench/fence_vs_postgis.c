@@ -4,6 +4,7 @@
  * positions that bench/postgis.sh gives PostGIS.
  *
  *   fence_vs_postgis run SET NFENCES NPOS [SEED [DIR]]
+ *   fence_vs_postgis vertices SET NFENCES NPOS [SEED [DIR]]
  *   fence_vs_postgis scale SET MAXFENCES NPOS [SEED [LINSAMPLE]]
  *
  * SET is "small" (star polygons of 5-12 vertices, 50-300 m radius) or
@@ -20,6 +21,10 @@
  * (id,EWKT), DIR/pos.csv (id,lon,lat; %.17g, so text round-trips to the
  * same doubles) and DIR/locd.txt ("pid count fidsum" for every position
  * inside at least one fence) for bench/postgis.sh to compare.
+ *
+ * vertices: as run, but position i is vertex (i / NFENCES) mod 4 of fence
+ * i mod NFENCES: every position lies on a boundary, where covers
+ * (locd, ST_Covers) and contains (ST_Contains) differ.
  *
  * scale: for N = 1, 10, 100, ... MAXFENCES prints one line
  * "scale N ns_per_position matches_per_position linear_ns" where
@@ -159,6 +164,23 @@ static void pos_make(uint64_t seed, size_t n, struct geo_point *p)
 	}
 }
 
+/* Positions on fence vertices (see "vertices" above); nf > 0. */
+static int vertices_make(enum fset set, uint64_t seed, size_t nf,
+			 size_t np, struct geo_point *p)
+{
+	struct geo_point *pts = malloc((COMPLEX_VERTS + 1) * sizeof(*pts));
+	size_t i;
+
+	if (!pts)
+		return ENOMEM;
+	for (i = 0; i < np; i++) {
+		fence_make(set, seed, i % nf, pts);
+		p[i] = pts[(i / nf) % 4];
+	}
+	free(pts);
+	return 0;
+}
+
 static int fence_write(FILE *f, size_t id, const struct geo_point *pts,
 		       size_t n)
 {
@@ -276,7 +298,7 @@ static FILE *open_out(const char *dir, const char *name)
 }
 
 static int cmd_run(struct geo_ctx *ctx, enum fset set, size_t nf,
-		   size_t np, uint64_t seed, const char *dir)
+		   size_t np, uint64_t seed, const char *dir, bool on_vertices)
 {
 	struct geo_region **regs = calloc(nf ? nf : 1, sizeof(*regs));
 	struct geo_point *pos = malloc((np ? np : 1) * sizeof(*pos));
@@ -302,7 +324,12 @@ static int cmd_run(struct geo_ctx *ctx, enum fset set, size_t nf,
 	if (rc)
 		goto out;
 	build = cpu_now() - t0;
-	pos_make(seed, np, pos);
+	if (on_vertices && nf)
+		rc = vertices_make(set, seed, nf, np, pos);
+	else
+		pos_make(seed, np, pos);
+	if (rc)
+		goto out;
 	for (i = 0; pw && i < np; i++)
 		fprintf(pw, "%zu,%.17g,%.17g\n", i + 1, pos[i].lon,
 			pos[i].lat);
@@ -419,6 +446,8 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: fence_vs_postgis run small|complex NFENCES NPOS "
 		"[SEED [DIR]]\n"
+		"       fence_vs_postgis vertices small|complex NFENCES NPOS "
+		"[SEED [DIR]]\n"
 		"       fence_vs_postgis scale small|complex MAXFENCES NPOS "
 		"[SEED [LINSAMPLE]]\n");
 	return 2;
@@ -450,10 +479,11 @@ int main(int argc, char **argv)
 	}
 	if (geo_ctx_alloc(&ctx, NULL) != 0)
 		return 1;
-	if (strcmp(argv[1], "run") == 0) {
-		conditions("fence_vs_postgis run");
+	if (strcmp(argv[1], "run") == 0 || strcmp(argv[1], "vertices") == 0) {
+		conditions(argv[1][0] == 'r' ? "fence_vs_postgis run"
+					     : "fence_vs_postgis vertices");
 		rc = cmd_run(ctx, set, nf, np, seed,
-			     argc > 6 ? argv[6] : NULL);
+			     argc > 6 ? argv[6] : NULL, argv[1][0] == 'v');
 	} else if (strcmp(argv[1], "scale") == 0) {
 		conditions("fence_vs_postgis scale");
 		rc = cmd_scale(ctx, set, nf, np, seed, lin);

@@ -186,6 +186,20 @@ VACUUM ANALYZE $1;
 EOF
 }
 
+# Positions (id,lon,lat CSV) into table pos: COPY, then INSERT points.
+load_pos() {
+	$PSQL <<EOF
+DROP TABLE IF EXISTS pos_raw, pos;
+CREATE TABLE pos_raw (id int, lon float8, lat float8);
+\copy pos_raw FROM '$1' WITH (FORMAT csv)
+CREATE TABLE pos (id int PRIMARY KEY, geom geometry(Point, 4326));
+INSERT INTO pos SELECT id, ST_SetSRID(ST_MakePoint(lon, lat), 4326)
+	FROM pos_raw;
+DROP TABLE pos_raw;
+VACUUM ANALYZE pos;
+EOF
+}
+
 # pgbench: one prepared statement per position (random in the same box
 # as the generated positions; pgbench's own seeded PRNG), one client.
 # Prints: tps (wall, without connection time), the executor's mean time
@@ -268,15 +282,7 @@ for c in $CASES; do
 
 	# INSERT the positions (once per case: same seed, same positions).
 	t0=$(now)
-	$PSQL <<EOF
-DROP TABLE IF EXISTS pos_raw, pos;
-CREATE TABLE pos_raw (id int, lon float8, lat float8);
-\copy pos_raw FROM '$D/pos.csv' WITH (FORMAT csv)
-CREATE TABLE pos (id int PRIMARY KEY, geom geometry(Point, 4326));
-INSERT INTO pos SELECT id, ST_SetSRID(ST_MakePoint(lon, lat), 4326)
-	FROM pos_raw;
-VACUUM ANALYZE pos;
-EOF
+	load_pos "$D/pos.csv"
 	log "postgis insert $NPOS positions: $(elapsed "$t0") s"
 
 	set -- $(batch "$tab" "$NPOS")
@@ -347,9 +353,35 @@ EOF
 	echo "\"$nf $set\" $l_cpu $l_wall $b_crate $b_rate $q_crate $q_tps" \
 		>>"$OUT/cases.dat"
 	rm -rf "$D"
-	$PSQL -c "DROP TABLE IF EXISTS pos_raw" >/dev/null
 	[ "$tab" = "$BIGSMALL" ] || $PSQL -c "DROP TABLE $tab" >/dev/null
 done
+
+# Boundary: every position on a vertex of a fence (4 per fence), where
+# covers (locd, ST_Covers) and contains (ST_Contains) differ.
+NB=4000
+D=$T/vertices
+mkdir -p "$D"
+log ""
+log "## boundary: $NB positions on vertices of 1000 small fences"
+log "\$ $PROG vertices small 1000 $NB $SEED DIR"
+"$PROG" vertices small 1000 "$NB" "$SEED" "$D" >"$D/locd.out"
+tee -a "$OUT/results.txt" <"$D/locd.out"
+lline=$(grep '^locd ' "$D/locd.out")
+load_fences fv "$D/fences.csv"
+load_pos "$D/pos.csv"
+set -- $(batch fv "$NB")
+if [ "$3" = "$(get pairs)" ] && [ "$4" = "$(get checksum)" ]; then
+	log "ST_Covers: pairs=$3 checksum=$4: SAME as locd"
+else
+	log "ST_Covers: pairs=$3 checksum=$4: DIFFER from locd" \
+		"(pairs=$(get pairs) checksum=$(get checksum))"
+fi
+c_pairs=$($PSQL -At -c "SELECT count(*) FROM pos p JOIN fv f
+	ON ST_Contains(f.geom, p.geom)")
+log "ST_Contains: pairs=$c_pairs ($(($3 - c_pairs)) fewer: a point on" \
+	"a fence's boundary is not contained in it)"
+$PSQL -c "DROP TABLE fv" >/dev/null
+rm -rf "$D"
 
 # Scaling: cost per position as the small fence set grows. locd figures
 # from fence_vs_postgis scale (STRtree, and a linear scan for contrast);
@@ -363,15 +395,7 @@ tee -a "$OUT/results.txt" <"$T/scale.out"
 # The scale positions: the positions table holds the last case's; make
 # sure it has at least SCALE_NBATCH of the seeded positions.
 "$PROG" run small 1 "$SCALE_NBATCH" "$SEED" "$T" >/dev/null
-$PSQL <<EOF
-DROP TABLE IF EXISTS pos_raw, pos;
-CREATE TABLE pos_raw (id int, lon float8, lat float8);
-\copy pos_raw FROM '$T/pos.csv' WITH (FORMAT csv)
-CREATE TABLE pos (id int PRIMARY KEY, geom geometry(Point, 4326));
-INSERT INTO pos SELECT id, ST_SetSRID(ST_MakePoint(lon, lat), 4326)
-	FROM pos_raw;
-VACUUM ANALYZE pos;
-EOF
+load_pos "$T/pos.csv"
 echo "# fences locd_ns linear_ns pg_query_us pg_cpu_us pg_exec_us" \
 	"pg_batch_cpu_us pairs_per_pos" \
 	>"$OUT/scale.dat"
