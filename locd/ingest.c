@@ -25,35 +25,64 @@ static void refuse_count(struct locd *d, enum locd_source src,
 		locd_metric_inc(d->std.refused[src][why]);
 }
 
-int locd_ingest_pos(struct locd *d, const char *aor,
-		    const struct locd_pos *p, enum locd_source src,
-		    enum locd_refuse *why, const char **reason)
+int locd_ingest_check(struct locd *d, const struct locd_pos *p,
+		      enum locd_refuse *why, const char **reason)
 {
-	struct locd_target *t;
-	double now = locd_wall();
-	int err;
-
 	if (!isfinite(p->pt.lat) || !isfinite(p->pt.lon) ||
 	    !isfinite(p->time) || (p->pt.has_alt && !isfinite(p->pt.alt)) ||
 	    (p->has_speed && !isfinite(p->speed))) {
 		*why = LOCD_REFUSE_NAN;
 		*reason = "a value is not a finite number";
-		err = ERANGE;
-		goto refuse;
+		return ERANGE;
 	}
 	if (!geo_point_valid(&p->pt) || (p->has_speed && p->speed < 0) ||
 	    p->time < 0) {
 		*why = LOCD_REFUSE_RANGE;
 		*reason = "position out of range";
-		err = ERANGE;
-		goto refuse;
+		return ERANGE;
 	}
-	if (p->time > now + d->cfg->max_future_skew_s) {
+	if (p->time > locd_wall() + d->cfg->max_future_skew_s) {
 		*why = LOCD_REFUSE_FUTURE;
 		*reason = "fix time too far in the future";
-		err = ERANGE;
-		goto refuse;
+		return ERANGE;
 	}
+	return 0;
+}
+
+/* t's current location may have changed: store it and evaluate. */
+static void current_update(struct locd *d, struct locd_target *t,
+			   enum locd_source src)
+{
+	if (!locd_target_current(t))
+		return;
+	if (t->has_fix && locd_persist_fix(d, t->aor, &t->fix, src))
+		locd_log(d->log, LOCD_LOG_WARNING, ING_LOG, d->cur_callid,
+			 "storing the fix of %s: %s", t->aor,
+			 locd_store_errmsg(d->store));
+	if (locd_log_on(d->log, LOCD_LOG_DEBUG)) {
+		if (t->has_fix)
+			locd_log(d->log, LOCD_LOG_DEBUG, ING_LOG,
+				 d->cur_callid, "%s at %.7f %.7f t=%.3f",
+				 t->aor, t->fix.pt.lat, t->fix.pt.lon,
+				 t->fix.time);
+		else
+			locd_log(d->log, LOCD_LOG_DEBUG, ING_LOG,
+				 d->cur_callid, "%s: location unknown",
+				 t->aor);
+	}
+	locd_target_queue(d, t);
+}
+
+int locd_ingest_pos(struct locd *d, const char *aor,
+		    const struct locd_pos *p, enum locd_source src,
+		    enum locd_refuse *why, const char **reason)
+{
+	struct locd_target *t;
+	int err;
+
+	err = locd_ingest_check(d, p, why, reason);
+	if (err)
+		goto refuse;
 	err = locd_target_get(d, aor, true, &t);
 	if (err)
 		return err;
@@ -64,20 +93,12 @@ int locd_ingest_pos(struct locd *d, const char *aor,
 		err = p->time == t->fix.time ? EALREADY : ESTALE;
 		goto refuse;
 	}
-	t->has_fix = true;
-	t->fix = *p;
-	err = locd_persist_fix(d, aor, p, src);
-	if (err)
-		locd_log(d->log, LOCD_LOG_WARNING, ING_LOG, d->cur_callid,
-			 "storing the fix of %s: %s", aor,
-			 locd_store_errmsg(d->store));
+	t->has_other = true;
+	t->other = *p;
+	t->other_seq = ++d->arrivals;
 	if (src != LOCD_SOURCE_HTTP) /* http.c counts its own */
 		locd_metric_inc(d->std.ingested[src]);
-	if (locd_log_on(d->log, LOCD_LOG_DEBUG))
-		locd_log(d->log, LOCD_LOG_DEBUG, ING_LOG, d->cur_callid,
-			 "%s at %.7f %.7f t=%.3f", aor, p->pt.lat, p->pt.lon,
-			 p->time);
-	locd_target_queue(d, t);
+	current_update(d, t, src);
 	return 0;
 refuse:
 	refuse_count(d, src, *why);
@@ -131,7 +152,9 @@ static uint16_t pub_h(const struct sip_pub_event *ev, const char **warning,
 	struct pidf_doc *doc = NULL;
 	struct pidf_err pe = {0};
 	struct locd_pos p;
-	enum locd_refuse why;
+	struct locd_target *t = NULL;
+	struct locd_pub *old;
+	enum locd_refuse why = LOCD_REFUSE_MALFORMED;
 	const char *reason = NULL;
 	int err;
 
@@ -143,6 +166,16 @@ static uint16_t pub_h(const struct sip_pub_event *ev, const char **warning,
 			       ? 404 : 200;
 	}
 	if (ev->op != SIP_PUB_NEW && ev->op != SIP_PUB_MODIFY) {
+		if (!locd_target_get(d, aor, false, &t)) {
+			if (ev->op == SIP_PUB_REFRESH) {
+				locd_target_pub_rename(t, ev->old_etag,
+						       ev->etag);
+			} else {
+				/* removed or expired */
+				locd_target_pub_del(t, ev->old_etag);
+				current_update(d, t, LOCD_SOURCE_SIP);
+			}
+		}
 		if (locd_persist_pub(d, ev, aor))
 			locd_log(d->log, LOCD_LOG_WARNING, ING_LOG, NULL,
 				 "store: %s", locd_store_errmsg(d->store));
@@ -181,11 +214,28 @@ static uint16_t pub_h(const struct sip_pub_event *ev, const char **warning,
 	p.has_speed = doc->loc.has_speed;
 	p.speed = doc->loc.speed;
 	pidf_doc_free(doc);
-	err = locd_ingest_pos(d, aor, &p, LOCD_SOURCE_SIP, &why, &reason);
+	err = locd_ingest_check(d, &p, &why, &reason);
+	if (!err)
+		err = locd_target_get(d, aor, true, &t);
+	if (!err && (old = locd_target_pub(t, ev->old_etag)) != NULL &&
+	    p.time < old->pos.time) {
+		why = LOCD_REFUSE_ORDER;
+		reason = "fix older than this publication's last";
+		err = ESTALE;
+	}
 	if (err) {
+		if (err != ENOMEM)
+			refuse_count(d, LOCD_SOURCE_SIP, why);
+		locd_log(d->log, LOCD_LOG_NOTICE, ING_LOG, d->cur_callid,
+			 "PUBLISH for %s refused: %s", aor,
+			 reason ? reason : strerror(err));
 		*warning = reason;
 		return err == ENOMEM ? 500 : 400;
 	}
+	if (locd_target_pub_put(d, t, ev->old_etag, ev->etag, &p))
+		return 500;
+	locd_metric_inc(d->std.ingested[LOCD_SOURCE_SIP]);
+	current_update(d, t, LOCD_SOURCE_SIP);
 	if (locd_persist_pub(d, ev, aor))
 		locd_log(d->log, LOCD_LOG_WARNING, ING_LOG, NULL, "store: %s",
 			 locd_store_errmsg(d->store));
@@ -202,6 +252,7 @@ int locd_ingest_register(struct locd *d)
 	p.expires_default = d->cfg->pub_default_expires;
 	p.expires_min = d->cfg->pub_min_expires;
 	p.expires_max = d->cfg->pub_max_expires;
+	p.accept = "application/pidf+xml";
 	p.pubh = pub_h;
 	p.arg = d;
 	err = sip_esc_pkg_add(locd_sipio_esc(d), &p);

@@ -44,11 +44,25 @@ struct locd_pos {
 
 struct locd_lsub;
 
+/* One live publication's position. */
+struct locd_pub {
+	struct locd_pub *next;
+	char etag[LOCD_ETAG_MAX];
+	struct locd_pos pos;
+	uint64_t seq;               /* arrival order */
+};
+
 struct locd_target {
 	struct locd_target *next;   /* hash chain */
 	char *aor;                  /* sip:user@domain */
 	bool has_fix;
-	struct locd_pos fix;        /* current location (newest) */
+	struct locd_pos fix;        /* current location (newest, Q-31) */
+	/* sources of the current location: live publications and the
+	 * newest other fix (HTTP, or the one restored from the store) */
+	struct locd_pub *pubs;
+	bool has_other;
+	struct locd_pos other;
+	uint64_t other_seq;
 	struct locd_lsub *subs;     /* watching subscriptions */
 	bool queued;                /* in the evaluation queue */
 	struct locd_target *qnext;
@@ -130,6 +144,7 @@ struct locd {
 	struct locd_target *queue;
 	struct locd_lsub *dirty;
 	uint64_t retrans_seen;
+	uint64_t arrivals;         /* sequence of positions received */
 	double mono_to_wall;       /* wall s = mono s + this */
 	void *pkg_args[2];         /* package callback args */
 	char warnbuf[PIDF_WARN_MAX];
@@ -163,6 +178,23 @@ void locd_targets_reset(struct locd_targets *t);
 int locd_target_get(struct locd *d, const char *aor, bool create,
 		    struct locd_target **tp)
 	__attribute__((warn_unused_result));
+/*
+ * Q-31: the current location is the newest by location time among live
+ * publications and the other fix (ties: the later arrival).  Recompute
+ * it; true when it changed (then store and evaluate it).
+ */
+bool locd_target_current(struct locd_target *t);
+/* Publications: add (or replace old_etag by) etag at p; rename;
+ * remove. 0 or ENOMEM. */
+int locd_target_pub_put(struct locd *d, struct locd_target *t,
+			const char *old_etag, const char *etag,
+			const struct locd_pos *p)
+	__attribute__((warn_unused_result));
+void locd_target_pub_rename(struct locd_target *t, const char *old_etag,
+			    const char *etag);
+void locd_target_pub_del(struct locd_target *t, const char *etag);
+/* The publication etag of t, NULL when unknown. */
+struct locd_pub *locd_target_pub(struct locd_target *t, const char *etag);
 void locd_target_link(struct locd_target *t, struct locd_lsub *ls);
 void locd_target_unlink(struct locd_lsub *ls);
 /* Queue t for evaluation at the end of this loop iteration. */
@@ -211,6 +243,10 @@ void locd_notifier_result(struct locd_lsub *ls, int err, uint16_t scode);
  * (out of range / future: *why), EALREADY / ESTALE (not newer), ENOMEM
  * or a store error; *why and *reason are set on refusal.
  */
+/* Plausibility alone (finite, in range, not in the future). */
+int locd_ingest_check(struct locd *d, const struct locd_pos *p,
+		      enum locd_refuse *why, const char **reason)
+	__attribute__((warn_unused_result));
 int locd_ingest_pos(struct locd *d, const char *aor,
 		    const struct locd_pos *p, enum locd_source src,
 		    enum locd_refuse *why, const char **reason)

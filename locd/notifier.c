@@ -150,8 +150,10 @@ static uint32_t eval(struct locd_lsub *ls)
 {
 	struct locd_pos v;
 
-	if (!ls->tgt || !ls->tgt->has_fix || !view_of(ls, &ls->tgt->fix, &v))
+	if (!ls->tgt || !ls->tgt->has_fix || !view_of(ls, &ls->tgt->fix, &v)) {
+		ls->have_eval = false;
 		return 0;
+	}
 	return eval_view(ls, &v);
 }
 
@@ -224,6 +226,14 @@ int locd_notifier_body(struct locd_lsub *ls, bool all, double now,
 			 "%s: NOTIFY kinds 0x%x features 0x%x: %.*s",
 			 ls->callid, (unsigned)kinds, (unsigned)feats,
 			 (int)*len, *body);
+	if (!ls->have_eval && ls->have_sent) {
+		/* location now unknown; the next fix is a first one */
+		struct lf_state *nst;
+		if (!lf_state_alloc(ls->filter, &nst)) {
+			lf_state_free(ls->st);
+			ls->st = nst;
+		}
+	}
 	/* LF-24: what is sent becomes every trigger's reference */
 	lf_state_commit(ls->st);
 	ls->have_sent = ls->have_eval;
@@ -260,6 +270,19 @@ void locd_notifier_update(struct locd_lsub *ls, double now)
 
 	if (ls->closing || !ls->sub)
 		return;
+	if (!ls->tgt->has_fix) {
+		/* Q-31: every publication gone: containment undefined; tell
+		 * a subscriber that was told a location */
+		ls->have_eval = false;
+		if (ls->have_sent && ls->located) {
+			lf_sched_latch(&ls->sched, now, LF_FIRED_REGION,
+				       ls->filter ? (uint32_t)((1ull <<
+				       lf_filter_nfeatures(ls->filter)) - 1)
+						  : 0);
+			locd_notifier_arm(ls);
+		}
+		return;
+	}
 	fired = eval(ls);
 	if (fired) {
 		was_pending = lf_sched_pending(&ls->sched);

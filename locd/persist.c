@@ -375,15 +375,18 @@ static int fix_row(const struct locd_store_fix *f, void *arg)
 
 	if (locd_target_get(d, f->target, true, &t))
 		return ENOMEM;
-	t->has_fix = true;
-	memset(&t->fix, 0, sizeof(t->fix));
-	t->fix.pt.lat = f->lat;
-	t->fix.pt.lon = f->lon;
-	t->fix.pt.alt = f->alt;
-	t->fix.pt.has_alt = f->has_alt;
-	t->fix.time = f->time;
-	t->fix.speed = f->speed;
-	t->fix.has_speed = f->has_speed;
+	/* the newest fix before the restart: the "other" source */
+	t->has_other = true;
+	memset(&t->other, 0, sizeof(t->other));
+	t->other.pt.lat = f->lat;
+	t->other.pt.lon = f->lon;
+	t->other.pt.alt = f->alt;
+	t->other.pt.has_alt = f->has_alt;
+	t->other.time = f->time;
+	t->other.speed = f->speed;
+	t->other.has_speed = f->has_speed;
+	t->other_seq = ++d->arrivals;
+	(void)locd_target_current(t);
 	return 0;
 }
 

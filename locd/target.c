@@ -3,6 +3,7 @@
  * subscriptions watching it (a chained hash table that doubles).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,11 @@ void locd_targets_reset(struct locd_targets *t)
 		struct locd_target *x = t->tab[i], *n;
 		for (; x; x = n) {
 			n = x->next;
+			while (x->pubs) {
+				struct locd_pub *p = x->pubs;
+				x->pubs = p->next;
+				free(p);
+			}
 			free(x->aor);
 			free(x);
 		}
@@ -134,4 +140,89 @@ void locd_target_queue(struct locd *d, struct locd_target *t)
 	t->qnext = d->queue;
 	d->queue = t;
 	locd_kick(d);
+}
+
+static bool newer(const struct locd_pos *a, uint64_t aseq,
+		  const struct locd_pos *b, uint64_t bseq)
+{
+	return a->time > b->time || (a->time == b->time && aseq > bseq);
+}
+
+bool locd_target_current(struct locd_target *t)
+{
+	const struct locd_pos *best = NULL;
+	const struct locd_pub *p;
+	uint64_t bseq = 0;
+	bool had = t->has_fix;
+	struct locd_pos old = t->fix;
+
+	if (t->has_other) {
+		best = &t->other;
+		bseq = t->other_seq;
+	}
+	for (p = t->pubs; p; p = p->next) {
+		if (!best || newer(&p->pos, p->seq, best, bseq)) {
+			best = &p->pos;
+			bseq = p->seq;
+		}
+	}
+	t->has_fix = best != NULL;
+	if (best)
+		t->fix = *best;
+	if (had != t->has_fix)
+		return true;
+	return t->has_fix && memcmp(&old, &t->fix, sizeof(old)) != 0;
+}
+
+struct locd_pub *locd_target_pub(struct locd_target *t, const char *etag)
+{
+	struct locd_pub *p;
+
+	for (p = t->pubs; etag && p; p = p->next)
+		if (strcmp(p->etag, etag) == 0)
+			return p;
+	return NULL;
+}
+
+void locd_target_pub_del(struct locd_target *t, const char *etag)
+{
+	struct locd_pub **pp, *p;
+
+	for (pp = &t->pubs; etag && (p = *pp) != NULL; pp = &p->next) {
+		if (strcmp(p->etag, etag) == 0) {
+			*pp = p->next;
+			free(p);
+			return;
+		}
+	}
+}
+
+void locd_target_pub_rename(struct locd_target *t, const char *old_etag,
+			    const char *etag)
+{
+	struct locd_pub *p = locd_target_pub(t, old_etag);
+
+	if (p && etag)
+		snprintf(p->etag, sizeof(p->etag), "%s", etag);
+}
+
+int locd_target_pub_put(struct locd *d, struct locd_target *t,
+			const char *old_etag, const char *etag,
+			const struct locd_pos *pos)
+{
+	struct locd_pub *p = locd_target_pub(t, old_etag);
+
+	if (!etag)
+		return EINVAL;
+	if (!p) {
+		p = calloc(1, sizeof(*p));
+		if (!p)
+			return ENOMEM;
+		p->next = t->pubs;
+		t->pubs = p;
+	}
+	snprintf(p->etag, sizeof(p->etag), "%s", etag);
+	p->pos = *pos;
+	p->seq = ++d->arrivals;
+	return 0;
 }

@@ -6,6 +6,8 @@
 #include <check.h>
 #include <math.h>
 
+#include "pidf/pidf.h"
+
 #include "tests/unit/locd/locd_fake.h"
 
 static const char bad_filter[] =
@@ -181,6 +183,111 @@ START_TEST(test_publish_refusals)
 }
 END_TEST
 
+/* PUBLISH a point at time t (UNIX s) for alice; if_match NULL for a new
+ * publication; expires 0 removes.  Returns the status; etag (if not
+ * NULL) gets the new SIP-ETag. */
+static unsigned publish(struct lf_env *e, const char *cid, double lat,
+			double lon, double t, const char *if_match,
+			unsigned expires, char *etag, size_t sz)
+{
+	char txt[4096], body[1024], ts[40], im[96] = "";
+	const struct lf_msg *r;
+	size_t from = e->n;
+	int n = 0;
+
+	ck_assert_int_eq(pidf_time_format(t, ts, sizeof(ts)), 0);
+	if (expires)
+		n = snprintf(body, sizeof(body),
+			"<presence xmlns=\"urn:ietf:params:xml:ns:pidf\" "
+			"xmlns:gp=\"urn:ietf:params:xml:ns:pidf:geopriv10\" "
+			"xmlns:gml=\"http://www.opengis.net/gml\" "
+			"entity=\"pres:alice@localhost\"><tuple id=\"t1\">"
+			"<status><gp:geopriv><gp:location-info><gml:Point "
+			"srsName=\"urn:ogc:def:crs:EPSG::4326\"><gml:pos>"
+			"%.5f %.5f</gml:pos></gml:Point></gp:location-info>"
+			"<gp:usage-rules/></gp:geopriv></status><timestamp>"
+			"%s</timestamp></tuple></presence>", lat, lon, ts);
+	ck_assert(n >= 0 && (size_t)n < sizeof(body));
+	e->branch++;
+	if (if_match)
+		snprintf(im, sizeof(im), "SIP-If-Match: %s\r\n", if_match);
+	snprintf(txt, sizeof(txt),
+		 "PUBLISH sip:alice@127.0.0.1:5060 SIP/2.0\r\n"
+		 "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-q%u\r\n"
+		 "From: <sip:alice@localhost>;tag=pq\r\n"
+		 "To: <sip:alice@localhost>\r\n"
+		 "Call-ID: %s\r\nCSeq: %u PUBLISH\r\n"
+		 "Max-Forwards: 70\r\nEvent: presence\r\nExpires: %u\r\n"
+		 "%s%s"
+		 "Content-Length: %d\r\n\r\n%s",
+		 e->branch, cid, e->branch, expires, im,
+		 n ? "Content-Type: application/pidf+xml\r\n" : "", n,
+		 n ? body : "");
+	lf_feed(e, txt);
+	r = resp_of(e, from, cid);
+	ck_assert_ptr_nonnull(r);
+	if (etag && r->scode == 200) {
+		const char *p = strstr(r->text, "\r\nSIP-ETag: ");
+		size_t l;
+		ck_assert_ptr_nonnull(p);
+		p += 12;
+		l = strcspn(p, "\r");
+		ck_assert_uint_lt(l, sz);
+		memcpy(etag, p, l);
+		etag[l] = '\0';
+	}
+	return r->scode;
+}
+
+/* Q-31: the current location is the newest by location time among live
+ * publications; removing them falls back, then location unknown. */
+START_TEST(test_publications_newest)
+{
+	struct lf_env e = {0};
+	char ea[64], eb[64], ec[64];
+	size_t first, last = 0;
+	double t = floor(locd_wall()) - 100;
+
+	lf_start(&e, true);
+	ck_assert_uint_eq(lf_subscribe(&e, "q31", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	ck_assert_uint_eq(publish(&e, "pa", LF_INSIDE_LAT, LF_INSIDE_LON,
+				  t + 10, NULL, 600, ea, sizeof(ea)), 200);
+	lf_advance(&e, 1000);
+	ck_assert_uint_eq(lf_notifies(&e, 0, "q31", &last), 2);
+	ck_assert(lf_has(&e.m[last], "position=\"inside\""));
+	/* an older publication (another tag) does not become current */
+	first = e.n;
+	ck_assert_uint_eq(publish(&e, "pb", LF_OUTSIDE_LAT, LF_OUTSIDE_LON,
+				  t + 5, NULL, 600, eb, sizeof(eb)), 200);
+	lf_advance(&e, 1000);
+	ck_assert_uint_eq(lf_notifies(&e, first, "q31", NULL), 0);
+	/* a modify going back in time within its publication: 400 */
+	ck_assert_uint_eq(publish(&e, "pc", LF_OUTSIDE_LAT, LF_OUTSIDE_LON,
+				  t + 1, eb, 600, ec, sizeof(ec)), 400);
+	/* remove the newest: the older one is current (outside) */
+	ck_assert_uint_eq(publish(&e, "pd", 0, 0, 0, ea, 0, NULL, 0), 200);
+	lf_advance(&e, 1000);
+	ck_assert_uint_eq(lf_notifies(&e, first, "q31", &last), 1);
+	ck_assert(lf_has(&e.m[last], "position=\"outside\""));
+	/* remove the last: location unknown, a NOTIFY without location */
+	first = e.n;
+	ck_assert_uint_eq(publish(&e, "pe", 0, 0, 0, eb, 0, NULL, 0), 200);
+	lf_advance(&e, 1000);
+	ck_assert_uint_eq(lf_notifies(&e, first, "q31", &last), 1);
+	ck_assert(!lf_has(&e.m[last], "containment"));
+	ck_assert(!lf_has(&e.m[last], "gml:pos"));
+	/* a new fix is a first one again: all features reported */
+	first = e.n;
+	ck_assert_uint_eq(publish(&e, "pf", LF_OUTSIDE_LAT, LF_OUTSIDE_LON,
+				  t + 20, NULL, 600, ec, sizeof(ec)), 200);
+	lf_advance(&e, 1000);
+	ck_assert_uint_eq(lf_notifies(&e, first, "q31", &last), 1);
+	ck_assert(lf_has(&e.m[last], "position=\"outside\""));
+	lf_end(&e);
+}
+END_TEST
+
 TCase *tcase_package(void);
 
 TCase *tcase_package(void)
@@ -192,5 +299,6 @@ TCase *tcase_package(void)
 	tcase_add_test(tc, test_first_notify);
 	tcase_add_test(tc, test_refresh_new_filter);
 	tcase_add_test(tc, test_publish_refusals);
+	tcase_add_test(tc, test_publications_newest);
 	return tc;
 }
