@@ -302,6 +302,31 @@ static void accept_refresh(struct pkg_arg *pa, struct sip_sub *sub,
 	locd_persist_mark(ls, true);
 }
 
+/* EV-17: an Accept that lists none of what we send (PIDF-LO) -> 406. */
+static bool accept_ok(const struct sip_msg *msg)
+{
+	const struct sip_hdr *h = NULL;
+	bool seen = false;
+
+	while ((h = sip_msg_hdr(msg, SIP_HDR_ACCEPT, h)) != NULL) {
+		struct sip_pl v = h->val;
+		size_t semi = sip_pl_chr(&v, ';');
+		if (semi < v.l)
+			v.l = semi;
+		sip_pl_trim(&v);
+		if (!v.l)
+			continue; /* an empty Accept: no preference */
+		seen = true;
+		if (sip_pl_casecmp_str(&v, "application/pidf+xml") == 0 ||
+		    sip_pl_casecmp_str(&v, "application/cpim-pidf+xml") ==
+			    0 ||
+		    sip_pl_casecmp_str(&v, "application/*") == 0 ||
+		    sip_pl_casecmp_str(&v, "*/*") == 0)
+			return true;
+	}
+	return !seen;
+}
+
 static void accept_h(struct sip_sub *sub, const struct sip_sub_req *req,
 		     struct sip_sub_answer *ans, void *arg)
 {
@@ -324,6 +349,11 @@ static void accept_h(struct sip_sub *sub, const struct sip_sub_req *req,
 	if (locd_aor_of(d, &req->msg->ruri, aor, sizeof(aor))) {
 		ans->scode = 404;
 		ans->warning = "no such target";
+		return;
+	}
+	if (!accept_ok(req->msg)) {
+		ans->scode = 406;
+		ans->warning = "locd sends application/pidf+xml only";
 		return;
 	}
 	if (!req->body.l) {

@@ -26,7 +26,8 @@ static const struct lf_msg *resp_of(const struct lf_env *e, size_t from,
 	return NULL;
 }
 
-/* EV-5 403 without filter; EV-7 488 + Warning, 415 + Accept; EV-3 489. */
+/* EV-5 403 without filter; EV-7 488 + Warning, 415 + Accept; EV-3 489;
+ * EV-13 423; EV-17 406. */
 START_TEST(test_subscribe_refusals)
 {
 	struct lf_env e = {0};
@@ -55,11 +56,19 @@ START_TEST(test_subscribe_refusals)
 	/* 423 below the minimum (EV-13) */
 	ck_assert_uint_eq(lf_subscribe(&e, "c-short", 1, NULL, "location",
 				       LF_CTYPE_DRAFT, lf_b10, 10), 423);
-	ck_assert_uint_eq(locd_sub_count(e.d), 0);
+	/* EV-17: Accept without PIDF-LO: 406 */
+	e.extra = "Accept: text/plain\r\n";
+	ck_assert_uint_eq(lf_subscribe(&e, "c-acc", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 406);
+	e.extra = "Accept: text/plain, application/pidf+xml\r\n";
+	ck_assert_uint_eq(lf_subscribe(&e, "c-acc2", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	e.extra = NULL;
+	ck_assert_uint_eq(locd_sub_count(e.d), 1);
 	/* the server keeps serving */
 	ck_assert_uint_eq(lf_subscribe(&e, "c-ok", 1, NULL, "location",
 				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
-	ck_assert_uint_eq(locd_sub_count(e.d), 1);
+	ck_assert_uint_eq(locd_sub_count(e.d), 2);
 	lf_end(&e);
 }
 END_TEST
