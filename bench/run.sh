@@ -36,6 +36,8 @@ args_for() {
 	filter_bench:full) echo 2 ;;
 	sip_bench:quick) echo 50000 ;;        # messages per run
 	sip_bench:full) echo 500000 ;;
+	sip_udp_bench:quick) printf '%s\n' '-n 20000' ;;
+	sip_udp_bench:full) printf '%s\n' '-n 200000' ;;
 	*)
 		if grep -qw quick "bench/$1.c" 2>/dev/null; then
 			echo "$MODE"
