@@ -39,8 +39,8 @@ int locd_aor_of(const struct locd *d, const struct sip_uri *uri, char *out,
 {
 	int n;
 
-	if ((uri->scheme != SIP_SCHEME_SIP && uri->scheme != SIP_SCHEME_SIPS) ||
-	    !uri->user.l || uri->user.l > LOCD_DEVICE_ID_MAX * 2)
+	if ((uri->scheme != SIP_SCHEME_SIP &&
+	     uri->scheme != SIP_SCHEME_SIPS) || !uri->user.l || uri->user.l > LOCD_DEVICE_ID_MAX * 2)
 		return EINVAL;
 	n = snprintf(out, sz, "sip:%.*s@%s", (int)uri->user.l, uri->user.p,
 		     d->cfg->domain);
@@ -390,9 +390,9 @@ void locd_drain(struct locd *d)
 		for (t = d->targets.tab[i]; t; t = t->next) {
 			while (t->subs) {
 				struct locd_lsub *ls = t->subs;
-				if (sip_sub_terminate(ls->sub,
-						      SIP_SUB_REASON_DEACTIVATED,
-						      0, now))
+				enum sip_sub_reason r =
+					SIP_SUB_REASON_DEACTIVATED;
+				if (sip_sub_terminate(ls->sub, r, 0, now))
 					locd_lsub_free(ls);
 			}
 		}

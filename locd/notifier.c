@@ -19,6 +19,8 @@
 
 #define NOTI_LOG "notifier"
 #define PIDF_CTYPE "application/pidf+xml"
+/* ls's Call-ID for log lines */
+#define LS_CID(ls) (&(struct sip_pl){(ls)->callid, strlen((ls)->callid)})
 
 /* The subscriber's authorised view of fix (SEC-16); false: none. */
 static bool view_of(const struct locd_lsub *ls, const struct locd_pos *fix,
@@ -94,8 +96,8 @@ static int build(struct locd_lsub *ls, const struct locd_pos *v,
 	in.ncontainment = k;
 	e = pidf_build(ls->d->pb, &in, &pe);
 	if (e)
-		locd_log(ls->d->log, LOCD_LOG_WARNING, NOTI_LOG, NULL,
-			 "%s: building PIDF-LO: %s", ls->callid, pe.msg);
+		locd_log(ls->d->log, LOCD_LOG_WARNING, NOTI_LOG, LS_CID(ls),
+			 "building PIDF-LO: %s", pe.msg);
 	return e;
 }
 
@@ -127,9 +129,8 @@ static uint32_t eval_view(struct locd_lsub *ls, const struct locd_pos *vp)
 	}
 	e = lf_eval(d->geo, ls->st, &u, &res);
 	if (e) {
-		locd_log(d->log, LOCD_LOG_WARNING, NOTI_LOG, NULL,
-			 "%s: evaluation failed: %s", ls->callid,
-			 strerror(e));
+		locd_log(d->log, LOCD_LOG_WARNING, NOTI_LOG, LS_CID(ls),
+			 "evaluation failed: %s", strerror(e));
 		return 0;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -222,9 +223,9 @@ int locd_notifier_body(struct locd_lsub *ls, bool all, double now,
 			return e;
 	}
 	if (locd_log_on(ls->d->log, LOCD_LOG_DEBUG))
-		locd_log(ls->d->log, LOCD_LOG_DEBUG, NOTI_LOG, NULL,
-			 "%s: NOTIFY kinds 0x%x features 0x%x: %.*s",
-			 ls->callid, (unsigned)kinds, (unsigned)feats,
+		locd_log(ls->d->log, LOCD_LOG_DEBUG, NOTI_LOG, LS_CID(ls),
+			 "NOTIFY kinds 0x%x features 0x%x: %.*s",
+			 (unsigned)kinds, (unsigned)feats,
 			 (int)*len, *body);
 	if (!ls->have_eval && ls->have_sent) {
 		/* location now unknown; the next fix is a first one */
@@ -316,8 +317,8 @@ static void timer_h(void *arg)
 		e = sip_sub_notify(ls->sub, b, l, PIDF_CTYPE,
 				   locd_now_ms(d));
 	if (e) {
-		locd_log(d->log, LOCD_LOG_WARNING, NOTI_LOG, NULL,
-			 "%s: NOTIFY not sent: %s", ls->callid, strerror(e));
+		locd_log(d->log, LOCD_LOG_WARNING, NOTI_LOG, LS_CID(ls),
+			 "NOTIFY not sent: %s", strerror(e));
 		ls->resync = true;
 		locd_metric_inc(d->std.notify_failures);
 	} else {
@@ -335,6 +336,6 @@ void locd_notifier_result(struct locd_lsub *ls, int err, uint16_t scode)
 	/* 2.7 step 7: other failures keep it, next NOTIFY full state */
 	ls->resync = true;
 	locd_metric_inc(ls->d->std.notify_failures);
-	locd_log(ls->d->log, LOCD_LOG_NOTICE, NOTI_LOG, NULL,
-		 "%s: NOTIFY answered %u", ls->callid, (unsigned)scode);
+	locd_log(ls->d->log, LOCD_LOG_NOTICE, NOTI_LOG, LS_CID(ls),
+		 "NOTIFY answered %u", (unsigned)scode);
 }

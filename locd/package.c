@@ -230,7 +230,6 @@ static void accept_refresh(struct pkg_arg *pa, struct sip_sub *sub,
 	struct lf_err le;
 	char *docs[LOCD_FILTER_DOCS_MAX];
 	size_t docl[LOCD_FILTER_DOCS_MAX], n = 0, i;
-	double now = locd_now_s(d);
 	struct lf_sched_cfg cfg;
 
 	if (!ls) {
@@ -297,7 +296,6 @@ static void accept_refresh(struct pkg_arg *pa, struct sip_sub *sub,
 	locd_package_sched_cfg(d, pa->mode, &req->rates, req->expires, &cfg,
 			       &ans->rates);
 	lf_sched_set_cfg(&ls->sched, &cfg);
-	(void)now;
 	ls->resync = true;
 	locd_persist_mark(ls, true);
 }

@@ -33,9 +33,9 @@ START_TEST(test_rate_limit)
 	start = e.now;
 	for (i = 1; i <= 50; i++) {
 		bool in = i % 2;
-		ck_assert_int_eq(lf_fix(&e, in ? LF_INSIDE_LAT : LF_OUTSIDE_LAT,
-					in ? LF_INSIDE_LON : LF_OUTSIDE_LON,
-					t + i * 0.02), 0);
+		double lat = in ? LF_INSIDE_LAT : LF_OUTSIDE_LAT;
+		double lon = in ? LF_INSIDE_LON : LF_OUTSIDE_LON;
+		ck_assert_int_eq(lf_fix(&e, lat, lon, t + i * 0.02), 0);
 		lf_advance(&e, 20);
 	}
 	n1 = lf_notifies(&e, first, "r1", NULL);
