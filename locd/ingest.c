@@ -336,7 +336,14 @@ int locd_ingest_http_start(struct locd *d)
 	hc.addrs = a;
 	hc.n_addrs = i;
 	hc.max_skew = c->max_future_skew_s;
-	hc.require_token = c->require_token || (c->auth && d->devices);
+	/* SEC-6: with authentication on, devices prove themselves with
+	 * their token; unmapped ids are accepted only with --no-auth (or
+	 * ingest.require_token = no and auth off) */
+	hc.require_token = c->require_token || c->auth;
+	if (c->auth && !d->devices)
+		locd_log(d->log, LOCD_LOG_WARNING, ING_LOG, NULL,
+			 "HTTP ingest: no ingest.device_map, so every device "
+			 "is refused (tokens are required with auth on)");
 	hc.domain = c->domain;
 	hc.devices = d->devices;
 	hc.metrics = d->metrics;

@@ -4,7 +4,9 @@
 # SHA-256 first, RFC 8760), default configuration (auth on, demo users):
 #   no credentials -> 401 with WWW-Authenticate, never 407 (EV-16);
 #   wrong password -> 401 again; alice's password -> 200 and a NOTIFY
-#   (SEC-6), with SHA-256 and with MD5; bob publishing for alice -> 403.
+#   (SEC-6), with SHA-256 and with MD5; bob publishing for alice -> 403;
+#   HTTP ingest needs device tokens: refused without a device map, with
+#   data/demo/devices.ini the right token 200, a wrong one 403.
 # Exit 0 pass, 77 skip (python3 missing), else fail.
 set -u
 BIN=${BIN:-build/bin}
@@ -12,10 +14,12 @@ if [ ! -x "$BIN/locd" ]; then
 	echo "FAIL: $BIN/locd not built"
 	exit 1
 fi
-if ! command -v python3 >/dev/null 2>&1; then
-	echo "skipped: python3 not installed"
-	exit 77
-fi
+for t in python3 curl; do
+	if ! command -v $t >/dev/null 2>&1; then
+		echo "skipped: $t not installed"
+		exit 77
+	fi
+done
 tmp=$(mktemp -d)
 . tests/integration/scenarios/locd_common.inc
 trap locd_cleanup EXIT
@@ -125,6 +129,32 @@ code, r = request("PUBLISH", cid, 2, "bob",
 check("bob publishing for alice -> 403 (%d)" % code, code == 403)
 sys.exit(0 if ok else 1)
 PY
+# HTTP ingest with auth on: no device map, every device refused
+H="http://127.0.0.1:$HTTP_PORT"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$H/?id=alice&lat=1&lon=2")
+case $code in
+401|403) echo "PASS: HTTP without device map refused ($code)" ;;
+*) echo "FAIL: HTTP without device map: $code"; fail=1 ;;
+esac
+stop_locd TERM || { echo "FAIL: exit status"; fail=1; }
+
+# with the demo device map: the right token 200, a wrong one 403
+printf '[ingest]\ndevice_map = data/demo/devices.ini\n' >"$tmp/dev.conf"
+start_locd -c "$tmp/dev.conf" || exit 1
+H="http://127.0.0.1:$HTTP_PORT"
+code=$(curl -s -o /dev/null -w '%{http_code}' \
+	"$H/?id=alice-phone&lat=1&lon=2&token=demo-alice-7f3c9a")
+[ "$code" = 200 ] && echo "PASS: device token accepted" ||
+	{ echo "FAIL: device token: $code"; fail=1; }
+code=$(curl -s -o /dev/null -w '%{http_code}' \
+	"$H/?id=alice-phone&lat=1&lon=3&token=wrong-token-123")
+[ "$code" = 403 ] && echo "PASS: wrong device token 403" ||
+	{ echo "FAIL: wrong device token: $code"; fail=1; }
+code=$(curl -s -o /dev/null -w '%{http_code}' "$H/?id=mallory&lat=1&lon=3")
+case $code in
+401|403) echo "PASS: unmapped device refused ($code)" ;;
+*) echo "FAIL: unmapped device: $code"; fail=1 ;;
+esac
 stop_locd TERM || { echo "FAIL: exit status"; fail=1; }
 [ $fail = 0 ] && echo "PASS: locd_auth"
 exit $fail
