@@ -204,7 +204,9 @@ int locd_notifier_body(struct locd_lsub *ls, bool all, double now,
 	lf_sched_sent(&ls->sched, now, &kinds, &feats);
 	feats |= ls->last_changed;
 	all = all || initial || ls->resync;
-	for (i = 0; i < ls->ncont; i++) {
+	/* 2.6: RFC 6447 has no containment element unless configured */
+	for (i = 0; (ls->mode == LF_MODE_DRAFT || ls->d->cfg->rfc_containment)
+		    && i < ls->ncont; i++) {
 		size_t fi = ls->cont[i].feature;
 		/* LF-41/42, Q-10: all at first, then what changed or
 		 * flipped while the notification was held */

@@ -105,6 +105,8 @@ void locd_package_sched_cfg(const struct locd *d, enum lf_mode mode,
 static bool feature_ok(const struct locd_policy_decision *dec,
 		       const struct lf_feature *f)
 {
+	if (dec->all_features)
+		return true; /* anonymous shapes (RFC 6447 regions) too */
 	return (f->id && locd_policy_feature_allowed(dec, f->id)) ||
 	       (f->name && locd_policy_feature_allowed(dec, f->name));
 }

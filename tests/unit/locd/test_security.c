@@ -173,6 +173,7 @@ START_TEST(test_presence_rfc)
 				       rfc, 600), 200);
 	ck_assert_uint_eq(lf_notifies(&e, 0, "p1", &last), 1);
 	ck_assert(lf_has(&e.m[last], "max-rate=0.2"));
+	ck_assert(lf_has(&e.m[last], "Event: presence"));
 	ck_assert_uint_eq(lf_subscribe(&e, "p2", 1, NULL, "presence", NULL,
 				       NULL, 600), 200);
 	/* the draft form under presence: 415 */
@@ -180,6 +181,52 @@ START_TEST(test_presence_rfc)
 				       LF_CTYPE_DRAFT, lf_b10, 600), 415);
 	ck_assert_uint_eq(locd_sub_count(e.d), 2);
 	lf_end(&e);
+}
+END_TEST
+
+/* 2.6: RFC 6447 NOTIFYs carry no containment unless
+ * notify.rfc_containment; the fence still triggers (LF-36). */
+START_TEST(test_rfc_containment)
+{
+	static const char fence[] =
+		"<filter-set xmlns=\"urn:ietf:params:xml:ns:simple-filter\""
+		" xmlns:lf=\"urn:ietf:params:xml:ns:location-filter\""
+		" xmlns:gml=\"http://www.opengis.net/gml\""
+		" xmlns:gs=\"http://www.opengis.net/pidflo/1.0\">"
+		"<filter id=\"f\"><trigger><lf:enterOrExit>"
+		"<gs:Circle srsName=\"urn:ogc:def:crs:EPSG::4326\">"
+		"<gml:pos>37.41165 -121.9319</gml:pos><gs:radius"
+		" uom=\"urn:ogc:def:uom:EPSG::9001\">50</gs:radius>"
+		"</gs:Circle></lf:enterOrExit></trigger></filter>"
+		"</filter-set>";
+	struct lf_env e = {0};
+	size_t last = 0, first;
+	int round;
+
+	for (round = 0; round < 2; round++) {
+		if (round) {
+			e.sets[0][0] = "notify.rfc_containment";
+			e.sets[0][1] = "yes";
+			e.nsets = 1;
+		}
+		lf_start(&e, true);
+		ck_assert_int_eq(lf_fix(&e, LF_OUTSIDE_LAT, LF_OUTSIDE_LON,
+					t0()), 0);
+		ck_assert_uint_eq(lf_subscribe(&e, "rc", 1, NULL, "presence",
+					       LF_CTYPE_RFC, fence, 600), 200);
+		ck_assert_uint_eq(lf_notifies(&e, 0, "rc", &last), 1);
+		ck_assert(lf_has(&e.m[last], "gml:pos"));
+		ck_assert(lf_has(&e.m[last], "position=\"outside\"") ==
+			  (round == 1));
+		first = e.n;
+		ck_assert_int_eq(lf_fix(&e, LF_INSIDE_LAT, LF_INSIDE_LON,
+					t0() + 10), 0);
+		lf_advance(&e, 6000); /* presence: 1 per 5 s */
+		ck_assert_uint_eq(lf_notifies(&e, first, "rc", &last), 1);
+		ck_assert(lf_has(&e.m[last], "position=\"inside\"") ==
+			  (round == 1));
+		lf_end(&e);
+	}
 }
 END_TEST
 
@@ -195,5 +242,6 @@ TCase *tcase_security(void)
 	tcase_add_test(tc, test_policy_refusals);
 	tcase_add_test(tc, test_presence_rfc);
 	tcase_add_test(tc, test_tls_allowed);
+	tcase_add_test(tc, test_rfc_containment);
 	return tc;
 }
