@@ -573,6 +573,15 @@ static bool restore_one(struct locd *d, struct subrow *r, double wall)
 	rec.dlg.ruri = r->ruri;
 	rec.dlg.rtarget = r->rtarget;
 	rec.dlg.flow = r->flow;
+	if (r->flow) {
+		/* a TCP/TLS connection does not survive the restart: reach
+		 * the subscriber at its remote target instead (RFC 5626:
+		 * the flow failed) */
+		struct sip_flow fl;
+		if (sip_flow_token_parse(&fl, r->flow) ||
+		    sip_transp_reliable(fl.tp))
+			rec.dlg.flow = NULL;
+	}
 	rec.dlg.lseq = r->lseq;
 	rec.dlg.rseq = r->rseq;
 	rec.dlg.rseq_set = r->rseq_set != 0;
