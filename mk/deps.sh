@@ -8,7 +8,7 @@ BUILD_PKGS="gcc make pkg-config libgeos-dev libproj-dev libxml2-dev check
 libevent-dev libssl-dev libsqlite3-dev libinih-dev libjansson-dev"
 # Tests: reference peers and tools the test suites drive.
 TEST_PKGS="geographiclib-tools libxml2-utils openssl curl sip-tester sipsak
-gpsbabel jq clang python3"
+gpsbabel jq clang python3 kamailio"
 
 want="$BUILD_PKGS $TEST_PKGS ${EXTRA_PKGS:-}"
 missing=""

@@ -1,0 +1,306 @@
+#!/bin/sh
+# locd_proxy.sh: locd behind a record-routing Kamailio proxy (issue 5).
+# Kamailio (tests/integration/kamailio/kamailio.cfg.in: no database,
+# record_route() on initial requests, loose_route() in dialogs, t_relay())
+# listens on UDP and TCP on a free loopback port in front of locd
+# --no-auth.  Over UDP, then TCP:
+#   an OsmAnd fix outside Building 10 (HTTP);
+#   SIPp (scenarios/proxy_sub_b10.xml) SUBSCRIBEs to sip:alice@localhost
+#     at the proxy: 200 with the proxy's Record-Route, NOTIFY "outside"
+#     (EV-19, LF-42);
+#   a position inside is fed: UDP pass by OsmAnd HTTP, TCP pass by a
+#     PUBLISH through the proxy (scenarios/proxy_publish.xml, EV-30):
+#     NOTIFY position="inside" (LF-36, EV-20);
+#   a refresh (EV-10) and an unsubscribe (EV-23) in the dialog: each a
+#     200 and a NOTIFY, the last terminated.
+# Checked from the proxy's log: every NOTIFY left locd for the proxy
+# (source 127.0.0.1, the locd port over UDP) with a Route header naming
+# the proxy's Record-Route URI, and was loose-routed on to SIPp; both
+# in-dialog SUBSCRIBEs reached the proxy with that Route and went on to
+# locd's Contact.  From SIPp's message trace: every NOTIFY arrived with
+# the proxy's Via on top (it came from the proxy, not from locd).
+# Exit 0 pass, 77 skip (kamailio, sipp or curl missing), else fail;
+# prints "N passed, M failed".
+# Environment: BIN (locd; default build/bin), TESTBIN (unused), KEEP_TMP.
+set -u
+BIN=${BIN:-build/bin}
+for t in kamailio sipp curl; do
+	if ! command -v $t >/dev/null 2>&1 &&
+	    [ ! -x "/usr/sbin/$t" ]; then
+		echo "skipped: $t not installed"
+		exit 77
+	fi
+done
+KAMAILIO=$(command -v kamailio 2>/dev/null || echo /usr/sbin/kamailio)
+if [ ! -x "$BIN/locd" ]; then
+	echo "FAIL: $BIN/locd not built"
+	exit 1
+fi
+MPATH=
+for d in /usr/lib/*/kamailio/modules /usr/lib/kamailio/modules \
+	/usr/lib64/kamailio/modules /usr/local/lib/kamailio/modules \
+	/usr/local/lib64/kamailio/modules; do
+	if [ -f "$d/tm.so" ] && [ -f "$d/rr.so" ]; then
+		MPATH=$d
+		break
+	fi
+done
+if [ -z "$MPATH" ]; then
+	echo "skipped: kamailio modules (tm, rr) not found"
+	exit 77
+fi
+CFG_IN=$(pwd)/tests/integration/kamailio/kamailio.cfg.in
+
+tmp=$(mktemp -d)
+KAM_PID=
+. tests/integration/scenarios/locd_common.inc
+
+npass=0
+nfail=0
+pass() {
+	npass=$((npass + 1))
+	echo "PASS: $*"
+}
+fail() {
+	nfail=$((nfail + 1))
+	echo "FAIL: $*"
+}
+
+stop_kamailio() {
+	[ -n "$KAM_PID" ] || return 0
+	kill -TERM "$KAM_PID" 2>/dev/null
+	i=0
+	while kill -0 "$KAM_PID" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -KILL "$KAM_PID" 2>/dev/null
+	wait "$KAM_PID" 2>/dev/null
+	KAM_PID=
+}
+
+cleanup() {
+	stop_kamailio
+	if [ "$nfail" != 0 ] || [ -n "${SHOW_LOGS:-}" ]; then
+		echo "---- kamailio log (last 60 lines)"
+		tail -n 60 "$tmp/kam.log" 2>/dev/null
+		echo "---- locd log (last 60 lines)"
+		tail -n 60 "$tmp/locd.log" 2>/dev/null
+	fi
+	locd_cleanup
+}
+trap cleanup EXIT
+trap 'exit 2' INT TERM
+
+# start_kamailio: on a free port (retried), in front of locd's SIP_PORT;
+# sets KPORT and KAM_PID; waits for the first worker (KAM-READY).
+start_kamailio() {
+	mkdir -p "$tmp/kam"
+	for attempt in 1 2 3 4 5 6; do
+		KPORT=$(rand_port)
+		[ "$KPORT" = "$SIP_PORT" ] && continue
+		[ "$KPORT" = "$TLS_PORT" ] && continue
+		[ "$KPORT" = "$HTTP_PORT" ] && continue
+		sed -e "s|@KPORT@|$KPORT|g" -e "s|@LPORT@|$SIP_PORT|g" \
+			-e "s|@MPATH@|$MPATH|g" "$CFG_IN" >"$tmp/kam/kamailio.cfg"
+		: >"$tmp/kam.log"
+		"$KAMAILIO" -DD -E -f "$tmp/kam/kamailio.cfg" \
+			-P "$tmp/kam/kamailio.pid" -Y "$tmp/kam" -w "$tmp/kam" \
+			-m 64 -M 8 >>"$tmp/kam.log" 2>&1 &
+		KAM_PID=$!
+		i=0
+		while [ $i -lt 100 ]; do
+			if grep -q 'KAM-READY' "$tmp/kam.log"; then
+				return 0
+			fi
+			kill -0 "$KAM_PID" 2>/dev/null || break
+			sleep 0.1
+			i=$((i + 1))
+		done
+		cat "$tmp/kam.log" >>"$tmp/kam.all"
+		stop_kamailio
+	done
+	echo "FAIL: kamailio did not start"
+	tail -n 30 "$tmp/kam.log"
+	return 1
+}
+
+# sipp_proxy SCEN TP NAME [args]: SIPp towards the proxy, in the
+# background (sets SIPP_PID), message trace in $tmp/msg.NAME.
+sipp_proxy() {
+	_scen=$1
+	_tp=$2
+	_sn=$3
+	shift 3
+	_lp=$(rand_port)
+	(cd "$tmp" && exec timeout 40 sipp -sf "$_scen" -m 1 -t "$_tp" \
+		-i 127.0.0.1 -p "$_lp" "127.0.0.1:$KPORT" -nostdin \
+		-timeout 30s -timeout_error -trace_err -trace_msg \
+		-message_file "$tmp/msg.$_sn" \
+		-error_file "$tmp/sipp_err.$_sn" "$@" \
+		>"$tmp/sipp.$_sn" 2>&1) &
+	SIPP_PID=$!
+	SIPP_PIDS="$SIPP_PIDS $SIPP_PID"
+}
+
+# sipp_wait NAME: 0 when the background SIPp passed; its output if not.
+sipp_wait() {
+	if wait "$SIPP_PID"; then
+		return 0
+	fi
+	tail -n 15 "$tmp/sipp.$1"
+	[ -f "$tmp/sipp_err.$1" ] && tail -n 60 "$tmp/sipp_err.$1"
+	echo
+	return 1
+}
+
+# notify_vias FILE: for every NOTIFY SIPp received, its first Via value.
+notify_vias() {
+	awk '
+	/message received/ { inmsg = 1; first = 1; isn = 0; done = 0; next }
+	/message sent/ { inmsg = 0; next }
+	inmsg && first && /^[ \t\r]*$/ { next }
+	inmsg && first {
+		first = 0
+		if ($1 == "NOTIFY") isn = 1
+		next
+	}
+	inmsg && isn && !done && tolower($0) ~ /^(via|v)[ \t]*:/ {
+		sub(/^[^:]*:[ \t]*/, "")
+		sub(/\r$/, "")
+		print
+		done = 1
+	}' "$1"
+}
+
+start_locd --no-auth -v || exit 1
+start_kamailio || exit 1
+echo "locd SIP 127.0.0.1:$SIP_PORT, kamailio 127.0.0.1:$KPORT ($MPATH)"
+
+for tp in u1 t1; do
+	case $tp in
+	u1) proto=udp ;;
+	*) proto=tcp ;;
+	esac
+	name=proxy_sub_b10.$tp
+	code=$(http_fix alice 37.41300 -121.93500)
+	[ "$code" = 200 ] || fail "($tp) HTTP fix outside: $code"
+	sipp_proxy "$SCENDIR/proxy_sub_b10.xml" $tp $name
+	# The first NOTIFY (outside) must be through before the fix moves.
+	i=0
+	while [ $i -lt 100 ]; do
+		[ -f "$tmp/msg.$name" ] &&
+			grep -q '^NOTIFY ' "$tmp/msg.$name" && break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sleep 1 # a newer fix (whole seconds)
+	if [ $tp = u1 ]; then
+		code=$(http_fix alice 37.41165 -121.93190)
+		if [ "$code" = 200 ]; then
+			pass "($tp) OsmAnd fix inside: 200"
+		else
+			fail "($tp) OsmAnd fix inside: $code"
+		fi
+	else
+		pname=proxy_publish.$tp
+		spid=$SIPP_PID
+		sipp_proxy "$SCENDIR/proxy_publish.xml" $tp $pname
+		if sipp_wait $pname; then
+			pass "($tp) PUBLISH inside through the proxy: 200" \
+				"with SIP-ETag"
+		else
+			fail "($tp) PUBLISH through the proxy"
+		fi
+		SIPP_PID=$spid
+		if grep -q "KAM-INIT PUBLISH to sip:127.0.0.1:$SIP_PORT" \
+			"$tmp/kam.log"; then
+			pass "($tp) the PUBLISH went through the proxy"
+		else
+			fail "($tp) no PUBLISH in the proxy's log"
+		fi
+	fi
+	if sipp_wait $name; then
+		pass "($tp) SUBSCRIBE through the proxy: 200 with" \
+			"Record-Route, NOTIFY outside, NOTIFY inside," \
+			"refresh 200 + NOTIFY, unsubscribe 200 + terminated"
+	else
+		fail "($tp) SIPp $name"
+	fi
+	sleep 1 # the next pass's fix must be newer (whole seconds)
+
+	# The dialog's Call-ID, from SIPp's trace.
+	cid=$(grep -i -m 1 '^Call-ID:' "$tmp/msg.$name" 2>/dev/null |
+		sed 's/^[^:]*:[ 	]*//; s/\r$//')
+	if [ -z "$cid" ]; then
+		fail "($tp) no Call-ID in SIPp's trace"
+		continue
+	fi
+	grep -F "callid=$cid" "$tmp/kam.log" >"$tmp/kam.$tp"
+	# The proxy's Record-Route URI as SIPp saw it in the 200.
+	rr=$(grep -i -m 1 '^Record-Route:' "$tmp/msg.$name" |
+		sed 's/^[^:]*:[ 	]*//; s/\r$//; s/^<//; s/>.*//')
+	case "$rr" in
+	"sip:127.0.0.1:$KPORT;"*lr*)
+		pass "($tp) Record-Route is the proxy's: $rr" ;;
+	*)
+		fail "($tp) Record-Route '$rr' is not the proxy" \
+			"(127.0.0.1:$KPORT)"
+		rr="sip:127.0.0.1:$KPORT;" ;;
+	esac
+	# locd -> proxy: each NOTIFY with the Route set to the proxy's URI.
+	if [ $proto = udp ]; then
+		src="udp:127.0.0.1:$SIP_PORT"
+	else
+		src="tcp:127.0.0.1:"
+	fi
+	n=$(grep -F "KAM-REQ NOTIFY from $src" "$tmp/kam.$tp" |
+		grep -c -F "route=[<$rr")
+	if [ "$n" -eq 4 ]; then
+		pass "($tp) 4 NOTIFYs locd -> proxy carry Route: <$rr>"
+	else
+		fail "($tp) $n of 4 NOTIFYs from locd ($src) carry the" \
+			"proxy's Route"
+		grep 'NOTIFY' "$tmp/kam.$tp"
+	fi
+	n=$(grep -c 'KAM-LR NOTIFY to sip:sipp@127.0.0.1:' "$tmp/kam.$tp")
+	[ "$n" -eq 4 ] && pass "($tp) the proxy loose-routed 4 NOTIFYs to" \
+		"SIPp's Contact" || fail "($tp) $n NOTIFYs loose-routed"
+	# subscriber -> proxy -> locd: the refresh and the unsubscribe.
+	n=$(grep -F "KAM-REQ SUBSCRIBE from $proto:127.0.0.1:" \
+		"$tmp/kam.$tp" | grep -c -F "route=[<$rr")
+	m=$(grep -c "KAM-LR SUBSCRIBE to sip:[^ ]*127.0.0.1:$SIP_PORT" \
+		"$tmp/kam.$tp")
+	if [ "$n" -eq 2 ] && [ "$m" -eq 2 ]; then
+		pass "($tp) refresh and unsubscribe followed the route set" \
+			"(proxy, then locd's Contact)"
+	else
+		fail "($tp) in-dialog SUBSCRIBEs: $n with Route, $m routed" \
+			"to locd"
+		grep 'SUBSCRIBE' "$tmp/kam.$tp"
+	fi
+	n=$(grep -c 'KAM-INIT SUBSCRIBE' "$tmp/kam.$tp")
+	[ "$n" -eq 1 ] && pass "($tp) one initial SUBSCRIBE record-routed" ||
+		fail "($tp) $n initial SUBSCRIBEs in the proxy's log"
+	# proxy -> SIPp: every NOTIFY with the proxy's Via on top.
+	notify_vias "$tmp/msg.$name" >"$tmp/vias.$tp"
+	total=$(wc -l <"$tmp/vias.$tp")
+	n=$(grep -c -i "^SIP/2.0/$proto 127.0.0.1:$KPORT;" "$tmp/vias.$tp")
+	if [ "$total" -eq 4 ] && [ "$n" -eq 4 ]; then
+		pass "($tp) 4 NOTIFYs reached SIPp from the proxy (its Via" \
+			"on top)"
+	else
+		fail "($tp) NOTIFYs at SIPp: $n of $total with the proxy's" \
+			"Via on top"
+		cat "$tmp/vias.$tp"
+	fi
+done
+
+stop_kamailio
+if stop_locd TERM; then
+	pass "locd exit status 0 on SIGTERM"
+else
+	fail "locd exit status on SIGTERM"
+fi
+echo "$npass passed, $nfail failed"
+[ "$nfail" -eq 0 ]
