@@ -273,6 +273,68 @@ START_TEST(test_drain)
 }
 END_TEST
 
+/* EV-23: a fetch (Expires 0 on a new dialog) gets 200 and one final
+ * NOTIFY with the current state; nothing stays. */
+START_TEST(test_fetch)
+{
+	struct lf_env e = {0};
+	size_t last = 0;
+
+	lf_start(&e, true);
+	ck_assert_int_eq(lf_fix(&e, LF_INSIDE_LAT, LF_INSIDE_LON, t0()), 0);
+	ck_assert_uint_eq(lf_subscribe(&e, "fe", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 0), 200);
+	ck_assert_uint_eq(lf_notifies(&e, 0, "fe", &last), 1);
+	ck_assert(lf_has(&e.m[last], "terminated;reason=timeout"));
+	ck_assert(lf_has(&e.m[last], "position=\"inside\""));
+	ck_assert_uint_eq(locd_sub_count(e.d), 0);
+	lf_stop(&e);
+	lf_start(&e, false);
+	ck_assert_uint_eq(locd_sub_count(e.d), 0);
+	lf_end(&e);
+}
+END_TEST
+
+/* An RFC 6447 filter changed in the dialog (EV-10) is restored as
+ * changed: both filter documents are stored and merged again. */
+START_TEST(test_restart_merged_filter)
+{
+	static const char f1[] =
+		"<filter-set xmlns=\"urn:ietf:params:xml:ns:simple-filter\""
+		" xmlns:lf=\"urn:ietf:params:xml:ns:location-filter\">"
+		"<filter id=\"a\"><trigger><lf:moved>100000</lf:moved>"
+		"</trigger></filter></filter-set>";
+	static const char f2[] =
+		"<filter-set xmlns=\"urn:ietf:params:xml:ns:simple-filter\""
+		" xmlns:lf=\"urn:ietf:params:xml:ns:location-filter\">"
+		"<filter id=\"a\"><trigger><lf:moved>50</lf:moved>"
+		"</trigger></filter></filter-set>";
+	struct lf_env e = {0};
+	char tag[64];
+	size_t first;
+	double t = t0();
+
+	lf_start(&e, true);
+	ck_assert_int_eq(lf_fix(&e, LF_OUTSIDE_LAT, LF_OUTSIDE_LON, t), 0);
+	ck_assert_uint_eq(lf_subscribe(&e, "mf", 1, NULL, "presence",
+				       LF_CTYPE_RFC, f1, 600), 200);
+	lf_totag(&e, "mf", tag, sizeof(tag));
+	ck_assert_uint_eq(lf_subscribe(&e, "mf", 2, tag, "presence",
+				       LF_CTYPE_RFC, f2, 600), 200);
+	lf_advance(&e, 100);
+	lf_stop(&e);
+	lf_start(&e, false);
+	ck_assert_uint_eq(locd_sub_count(e.d), 1);
+	/* 110 m: only the replaced filter (50 m) fires */
+	first = e.n;
+	ck_assert_int_eq(lf_fix(&e, LF_OUTSIDE_LAT + 0.001, LF_OUTSIDE_LON,
+				t + 10), 0);
+	lf_advance(&e, 6000);
+	ck_assert_uint_eq(lf_notifies(&e, first, "mf", NULL), 1);
+	lf_end(&e);
+}
+END_TEST
+
 TCase *tcase_notifier(void);
 
 TCase *tcase_notifier(void)
@@ -287,5 +349,7 @@ TCase *tcase_notifier(void)
 	tcase_add_test(tc, test_evalstate_text);
 	tcase_add_test(tc, test_min_rate);
 	tcase_add_test(tc, test_drain);
+	tcase_add_test(tc, test_fetch);
+	tcase_add_test(tc, test_restart_merged_filter);
 	return tc;
 }
