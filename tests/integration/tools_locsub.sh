@@ -79,8 +79,8 @@ start_notifier() {
 closes() {
 	i=0
 	while [ $i -lt 50 ]; do
-		[ "$(grep -c '^close timeout' "$tmp/notifier.log")" -ge "$1" ] &&
-			return 0
+		n=$(grep -c '^close timeout' "$tmp/notifier.log")
+		[ "$n" -ge "$1" ] && return 0
 		sleep 0.1
 		i=$((i + 1))
 	done

@@ -95,7 +95,7 @@ nfix=$(grep -c "^2026" data/traces/car.csv)
 if timeout 10 "$LR" --to "$to;transport=tcp" --entity sip:bob@localhost \
 	--event x-test --speed 1000 data/traces/car.csv 2>"$tmp/c.err"; then
 	[ "$(ops)" = "2 $((125 + nfix - 1))" ] &&
-		pass "publish over TCP: $nfix fixes, 1 initial, rest modifies" ||
+		pass "publish over TCP: $nfix fixes, 1 initial, modifies" ||
 		bad "publish car over TCP: ops $(ops), $nfix fixes"
 else
 	bad "publish car over TCP: exit status"; cat "$tmp/c.err"
