@@ -30,12 +30,14 @@ int locd_ingest_check(struct locd *d, const struct locd_pos *p,
 {
 	if (!isfinite(p->pt.lat) || !isfinite(p->pt.lon) ||
 	    !isfinite(p->time) || (p->pt.has_alt && !isfinite(p->pt.alt)) ||
-	    (p->has_speed && !isfinite(p->speed))) {
+	    (p->has_speed && !isfinite(p->speed)) ||
+	    (p->has_heading && !isfinite(p->heading))) {
 		*why = LOCD_REFUSE_NAN;
 		*reason = "a value is not a finite number";
 		return ERANGE;
 	}
 	if (!geo_point_valid(&p->pt) || (p->has_speed && p->speed < 0) ||
+	    (p->has_heading && (p->heading < 0 || p->heading > 360)) ||
 	    p->time < 0) {
 		*why = LOCD_REFUSE_RANGE;
 		*reason = "position out of range";
@@ -213,6 +215,8 @@ static uint16_t pub_h(const struct sip_pub_event *ev, const char **warning,
 	p.time = doc->loc.has_time ? doc->loc.time : locd_wall();
 	p.has_speed = doc->loc.has_speed;
 	p.speed = doc->loc.speed;
+	p.has_heading = doc->loc.has_heading;
+	p.heading = doc->loc.heading;
 	pidf_doc_free(doc);
 	err = locd_ingest_check(d, &p, &why, &reason);
 	if (!err)
@@ -280,6 +284,8 @@ static int http_ingest_h(const struct locd_http_update *u, void *arg)
 	p.time = u->fix->time;
 	p.has_speed = u->fix->has_speed;
 	p.speed = u->fix->speed;
+	p.has_heading = u->fix->has_bearing;
+	p.heading = u->fix->bearing;
 	err = locd_ingest_pos(d, u->aor, &p, LOCD_SOURCE_HTTP, &why,
 			      &reason);
 	if (err == EALREADY)

@@ -40,6 +40,8 @@ struct locd_pos {
 	double time;        /* UNIX s of the fix */
 	double speed;       /* m/s when has_speed */
 	bool has_speed;
+	double heading;     /* degrees from north when has_heading */
+	bool has_heading;
 };
 
 struct locd_lsub;

@@ -35,7 +35,9 @@ static bool view_of(const struct locd_lsub *ls, const struct locd_pos *fix,
 		return true;
 	if (locd_policy_apply(&ls->dec, &fix->pt, &view->pt, &radius))
 		return false;
-	view->has_speed = false; /* speed would sharpen a coarse view */
+	/* speed and heading would sharpen a coarse view */
+	view->has_speed = false;
+	view->has_heading = false;
 	return true;
 }
 
@@ -77,6 +79,8 @@ static int build(struct locd_lsub *ls, const struct locd_pos *v,
 	loc.time = v->time;
 	loc.has_speed = v->has_speed;
 	loc.speed = v->speed;
+	loc.has_heading = v->has_heading;
+	loc.heading = v->heading;
 	for (i = 0; i < n && k < LF_FEATURES_MAX; i++) {
 		const struct lf_feature *f =
 			lf_filter_feature(ls->filter, cont[i].feature);

@@ -73,11 +73,13 @@ int locd_evalstate_print(const struct locd_lsub *ls, char *buf, size_t sz)
 		n = snprintf(buf, sz, "v1 0");
 	else
 		n = snprintf(buf, sz, "v1 1 %.17g %.17g %d %.17g %.17g %d "
-			     "%.17g", p->pt.lat, p->pt.lon,
+			     "%.17g %d %.17g", p->pt.lat, p->pt.lon,
 			     p->pt.has_alt ? 1 : 0,
 			     p->pt.has_alt ? p->pt.alt : 0.0, p->time,
 			     p->has_speed ? 1 : 0,
-			     p->has_speed ? p->speed : 0.0);
+			     p->has_speed ? p->speed : 0.0,
+			     p->has_heading ? 1 : 0,
+			     p->has_heading ? p->heading : 0.0);
 	return n < 0 || (size_t)n >= sz ? EOVERFLOW : 0;
 }
 
@@ -105,7 +107,7 @@ static int num_next(const char *s, size_t len, size_t *pos, double *v)
 int locd_evalstate_parse(const char *s, size_t len, bool *have,
 			 struct locd_pos *p)
 {
-	double v[8];
+	double v[10];
 	size_t pos = 2, i;
 
 	if (len < 4 || memcmp(s, "v1 ", 3) != 0)
@@ -119,6 +121,10 @@ int locd_evalstate_parse(const char *s, size_t len, bool *have,
 	for (i = 1; i < 8; i++)
 		if (num_next(s, len, &pos, &v[i]))
 			return EBADMSG;
+	v[8] = v[9] = 0; /* heading: optional (older rows) */
+	if (pos != len && (num_next(s, len, &pos, &v[8]) ||
+			   num_next(s, len, &pos, &v[9])))
+		return EBADMSG;
 	if (pos != len)
 		return EBADMSG;
 	p->pt.lat = v[1];
@@ -128,6 +134,8 @@ int locd_evalstate_parse(const char *s, size_t len, bool *have,
 	p->time = v[5];
 	p->has_speed = v[6] != 0;
 	p->speed = v[6] != 0 ? v[7] : 0;
+	p->has_heading = v[8] != 0;
+	p->heading = v[8] != 0 ? v[9] : 0;
 	if (!geo_point_valid(&p->pt) || !isfinite(p->time))
 		return EBADMSG;
 	return 0;

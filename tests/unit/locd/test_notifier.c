@@ -191,6 +191,8 @@ START_TEST(test_evalstate_text)
 	ls.sent.time = 1700000000.25;
 	ls.sent.has_speed = true;
 	ls.sent.speed = 3.5;
+	ls.sent.has_heading = true;
+	ls.sent.heading = 271.5;
 	ck_assert_int_eq(locd_evalstate_print(&ls, buf, sizeof(buf)), 0);
 	ck_assert_int_eq(locd_evalstate_parse(buf, strlen(buf), &have, &p),
 			 0);
@@ -200,6 +202,12 @@ START_TEST(test_evalstate_text)
 	ck_assert_double_eq(p.pt.alt, 12.5);
 	ck_assert_double_eq(p.time, 1700000000.25);
 	ck_assert_double_eq(p.speed, 3.5);
+	ck_assert(p.has_heading);
+	ck_assert_double_eq(p.heading, 271.5);
+	/* rows written before headings were kept */
+	ck_assert_int_eq(locd_evalstate_parse("v1 1 1 2 0 0 5 1 3", 18,
+					      &have, &p), 0);
+	ck_assert(have && p.has_speed && !p.has_heading);
 	ck_assert_int_eq(locd_evalstate_print(&ls, buf, 8), EOVERFLOW);
 	ck_assert_int_eq(locd_evalstate_parse("v1 1 91 0 0 0 0 0 0", 19,
 					      &have, &p), EBADMSG);
@@ -335,6 +343,57 @@ START_TEST(test_restart_merged_filter)
 }
 END_TEST
 
+/* LF-32: valueChanges on dyn:heading (HTTP bearing). */
+START_TEST(test_value_heading)
+{
+	static const char heading[] =
+		"<location-filter xmlns=\"urn:ietf:params:xml:ns:location-"
+		"filter\" xmlns:dyn=\"urn:ietf:params:xml:ns:pidf:"
+		"geopriv10:dynamic\"><valueChanges>dyn:Dynamic/dyn:heading"
+		"</valueChanges></location-filter>";
+	struct lf_env e = {0};
+	struct locd_pos p;
+	enum locd_refuse why;
+	const char *reason;
+	size_t first, last = 0;
+	double t = t0();
+
+	lf_start(&e, true);
+	memset(&p, 0, sizeof(p));
+	p.pt.lat = LF_OUTSIDE_LAT;
+	p.pt.lon = LF_OUTSIDE_LON;
+	p.time = t;
+	p.has_heading = true;
+	p.heading = 90;
+	ck_assert_int_eq(locd_ingest_pos(e.d, "sip:alice@localhost", &p,
+					 LOCD_SOURCE_HTTP, &why, &reason), 0);
+	lf_run(&e);
+	ck_assert_uint_eq(lf_subscribe(&e, "hd", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, heading, 600), 200);
+	first = e.n;
+	p.pt.lat += 0.001; /* moved, same heading: nothing */
+	p.time = t + 5;
+	ck_assert_int_eq(locd_ingest_pos(e.d, "sip:alice@localhost", &p,
+					 LOCD_SOURCE_HTTP, &why, &reason), 0);
+	lf_advance(&e, 1000);
+	ck_assert_uint_eq(lf_notifies(&e, first, "hd", NULL), 0);
+	p.heading = 180;
+	p.time = t + 10;
+	ck_assert_int_eq(locd_ingest_pos(e.d, "sip:alice@localhost", &p,
+					 LOCD_SOURCE_HTTP, &why, &reason), 0);
+	lf_advance(&e, 1000);
+	ck_assert_uint_eq(lf_notifies(&e, first, "hd", &last), 1);
+	ck_assert(lf_has(&e.m[last], "heading>180"));
+	/* out of range: refused */
+	p.heading = 400;
+	p.time = t + 20;
+	ck_assert_int_eq(locd_ingest_pos(e.d, "sip:alice@localhost", &p,
+					 LOCD_SOURCE_HTTP, &why, &reason),
+			 ERANGE);
+	lf_end(&e);
+}
+END_TEST
+
 TCase *tcase_notifier(void);
 
 TCase *tcase_notifier(void)
@@ -350,6 +409,7 @@ TCase *tcase_notifier(void)
 	tcase_add_test(tc, test_min_rate);
 	tcase_add_test(tc, test_drain);
 	tcase_add_test(tc, test_fetch);
+	tcase_add_test(tc, test_value_heading);
 	tcase_add_test(tc, test_restart_merged_filter);
 	return tc;
 }
