@@ -214,7 +214,10 @@ static int write_one(struct locd *d, struct locd_lsub *ls, double wall,
 		u.sched_state.len = sizeof(ws);
 		u.expires_at = (int64_t)wall + rec.remaining;
 		u.updated = (int64_t)wall;
-		return locd_store_sub_update(d->store, &u);
+		err = locd_store_sub_update(d->store, &u);
+		if (err != ENOENT)
+			return err;
+		ls->need_upsert = true; /* the row is missing: write it */
 	}
 	routes[0] = '\0';
 	for (i = 0; i < rec.dlg.routec; i++) {
