@@ -299,13 +299,40 @@ static int entity_forms(struct live *l)
 	return 0;
 }
 
-static int pub_setup(struct live *l)
+/* The builder and the publisher on l->st (route and entity set). */
+static int pub_attach(struct live *l)
 {
 	struct sip_publisher_conf pc;
+	const char *routev[1];
+	int err;
+
+	err = pidf_builder_alloc(&l->pb);
+	if (err)
+		return err;
+	sip_timer_init(&l->timer);
+	routev[0] = l->route;
+	memset(&pc, 0, sizeof(pc));
+	pc.c.target = l->aor;
+	pc.c.from = l->aor;
+	pc.c.event = l->o->event ? l->o->event : "presence";
+	pc.c.user = l->o->user;
+	pc.c.password = l->o->password;
+	pc.c.routev = routev;
+	pc.c.routec = 1;
+	pc.c.expires = RP_LIVE_EXPIRES;
+	pc.c.sendh = pub_send_h;
+	pc.c.replyh = pub_reply_h;
+	pc.c.arg = l;
+	pc.resulth = pub_result_h;
+	pc.harg = l;
+	return sip_publisher_alloc(&l->pub, &pc); /* copies the strings */
+}
+
+static int pub_setup(struct live *l)
+{
 	struct sip_stack_conf conf;
 	struct sip_uri uri;
 	struct sip_pl pl;
-	const char *routev[1];
 	bool tls;
 	int n, err;
 
@@ -344,29 +371,11 @@ static int pub_setup(struct live *l)
 	if (!err)
 		err = sip_stack_listen(l->st, uri.host_v6 ? "udp:[::1]:0"
 							 : "udp:127.0.0.1:0");
-	if (!err)
-		err = pidf_builder_alloc(&l->pb);
 	if (err) {
 		fprintf(stderr, "locreplay: SIP stack: %s\n", strerror(err));
 		return 3;
 	}
-	sip_timer_init(&l->timer);
-	routev[0] = l->route;
-	memset(&pc, 0, sizeof(pc));
-	pc.c.target = l->aor;
-	pc.c.from = l->aor;
-	pc.c.event = l->o->event ? l->o->event : "presence";
-	pc.c.user = l->o->user;
-	pc.c.password = l->o->password;
-	pc.c.routev = routev;
-	pc.c.routec = 1;
-	pc.c.expires = RP_LIVE_EXPIRES;
-	pc.c.sendh = pub_send_h;
-	pc.c.replyh = pub_reply_h;
-	pc.c.arg = l;
-	pc.resulth = pub_result_h;
-	pc.harg = l;
-	err = sip_publisher_alloc(&l->pub, &pc);
+	err = pub_attach(l);
 	if (err) {
 		fprintf(stderr, "locreplay: publisher: %s\n", strerror(err));
 		return err == EINVAL ? 2 : 3;
@@ -517,10 +526,11 @@ static int q_add(char *q, size_t sz, const char *name, const char *val)
 	return n < 0 || (size_t)n >= sz - len ? EOVERFLOW : 0;
 }
 
-static int http_fix(struct live *l, const struct geo_fix *f)
+/* "PATH?id=..&lat=..": the OsmAnd request for f into uri (sz bytes). */
+static int http_query(const struct live *l, const struct geo_fix *f,
+		      char *uri, size_t sz)
 {
-	struct evhttp_request *req;
-	char q[QUERY_MAX], uri[URI_MAX + QUERY_MAX + 2], v[64];
+	char q[QUERY_MAX], v[64];
 	int err, n;
 
 	q[0] = '\0';
@@ -549,9 +559,19 @@ static int http_fix(struct live *l, const struct geo_fix *f)
 	}
 	if (!err && l->o->token)
 		err = q_add(q, sizeof(q), "token", l->o->token);
-	n = snprintf(uri, sizeof(uri), "%s?%s", l->path, q);
-	if (!err && (n < 0 || (size_t)n >= sizeof(uri)))
-		err = EOVERFLOW;
+	if (err)
+		return err;
+	n = snprintf(uri, sz, "%s?%s", l->path, q);
+	return n < 0 || (size_t)n >= sz ? EOVERFLOW : 0;
+}
+
+static int http_fix(struct live *l, const struct geo_fix *f)
+{
+	struct evhttp_request *req;
+	char uri[URI_MAX + QUERY_MAX + 2];
+	int err;
+
+	err = http_query(l, f, uri, sizeof(uri));
 	if (err) {
 		fprintf(stderr, "locreplay: HTTP query: %s\n", strerror(err));
 		return err;
