@@ -57,10 +57,10 @@ full)
 	;;
 esac
 
-if [ ! -x "$PROG" ]; then
-	echo "postgis: $PROG missing" \
+if [ ! -x "$PROG" ]; then           # 77: skipped (bench/run.sh)
+	echo "postgis: skipped: $PROG missing" \
 		"(make BUILD=B B/bin/fence_vs_postgis)" >&2
-	exit 1
+	exit 77
 fi
 
 # Packages: PostgreSQL first, then the PostGIS build for its major.

@@ -8,10 +8,13 @@
 # For each bench/NAME.c whose program $BIN/NAME exists: run it with the
 # arguments below for the mode (known programs), or with the mode word
 # when its source mentions "quick" in its usage, or with no argument;
-# each under a time limit. A missing program is skipped, never a failure;
-# fence_vs_postgis runs inside bench/postgis.sh. A program that fails or
-# times out is reported and makes the exit status 1, after the others
-# have run. Exit 77 from a program means "cannot run here" (skipped).
+# each under a time limit. A program whose header comment (first 40
+# lines) names a bench/SCRIPT.sh is a helper that script drives (as
+# fence_vs_postgis and bench/postgis.sh): it is not run alone. Then every
+# bench/*.sh but this one runs as `BIN=$BIN sh bench/SCRIPT.sh MODE`.
+# A missing program is skipped, never a failure. A program or script
+# that fails or times out is reported and makes the exit status 1, after
+# the others have run; exit 77 means "cannot run here" (skipped).
 # Everything printed also goes to $BIN/../bench-MODE.txt.
 set -u
 
@@ -46,6 +49,12 @@ args_for() {
 	esac
 }
 
+# The bench/*.sh a program's header names, if any (it drives the program).
+script_of() {
+	sed -n '1,40p' "bench/$1.c" | grep -o 'bench/[A-Za-z0-9_]*\.sh' |
+		grep -v '^bench/run\.sh$' | head -n 1
+}
+
 run_one() {
 	name=$1
 	shift
@@ -75,7 +84,11 @@ main() {
 	for src in bench/*.c; do
 		[ -e "$src" ] || continue
 		name=$(basename "$src" .c)
-		[ "$name" = fence_vs_postgis ] && continue
+		drv=$(script_of "$name")
+		if [ -n "$drv" ]; then
+			echo "-- $name: run by $drv"
+			continue
+		fi
 		if [ ! -x "$BIN/$name" ]; then
 			echo "-- $name: skipped ($BIN/$name not built)"
 			continue
@@ -83,11 +96,10 @@ main() {
 		# shellcheck disable=SC2046
 		run_one "$name" "$BIN/$name" $(args_for "$name")
 	done
-	if [ -x "$BIN/fence_vs_postgis" ] && [ -f bench/postgis.sh ]; then
-		run_one postgis env BIN="$BIN" sh bench/postgis.sh "$MODE"
-	else
-		echo "-- postgis: skipped ($BIN/fence_vs_postgis not built)"
-	fi
+	for sh in bench/*.sh; do
+		[ -e "$sh" ] && [ "$sh" != bench/run.sh ] || continue
+		run_one "$(basename "$sh" .sh)" env BIN="$BIN" sh "$sh" "$MODE"
+	done
 	if [ -n "$failed" ]; then
 		echo "bench: failed:$failed"
 		return 1
