@@ -102,6 +102,19 @@ else
 	echo "FAIL: no answer to OPTIONS"
 	fail=1
 fi
+# command line: --help 0, a bad option 1, a port in use 2
+"$LOCD" --help >/dev/null 2>&1; rc=$?
+[ $rc = 0 ] && echo "PASS: --help exits 0" ||
+	{ echo "FAIL: --help exit $rc"; fail=1; }
+"$LOCD" --bogus >/dev/null 2>&1; rc=$?
+[ $rc = 1 ] && echo "PASS: bad option exits 1" ||
+	{ echo "FAIL: bad option exit $rc"; fail=1; }
+timeout 10 "$LOCD" --no-auth --var "$tmp/var2" \
+	--sip-listen "127.0.0.1:$SIP_PORT" --tls-listen none \
+	--http-listen "127.0.0.1:$((HTTP_PORT + 100))" >"$tmp/dup.log" 2>&1
+rc=$?
+[ $rc = 2 ] && echo "PASS: port in use exits 2" ||
+	{ echo "FAIL: port in use exit $rc"; cat "$tmp/dup.log"; fail=1; }
 stop_locd TERM || { echo "FAIL: exit status"; fail=1; }
 [ $fail = 0 ] && echo "PASS: locd_errors"
 exit $fail
