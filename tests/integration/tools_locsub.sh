@@ -15,7 +15,7 @@
 # With $BIN/locd (auth on, demo users): Digest user alice gets a NOTIFY
 # (EV-16); a wrong password and no credentials exit 1 naming 401; a bad
 # filter exits 1 naming 488 (LF-11; with the server's Warning text when
-# it sends one).
+# it sends one); sips: with --ca passes by name, fails by address.
 # Exit 0 pass, else fail.
 # Environment: BIN (locsub, locd), TESTBIN (testnotifier).
 set -u
@@ -207,5 +207,23 @@ rc=$?
 [ $rc = 1 ] && grep -q 'refused: 488' "$tmp/b.err" &&
 	pass "bad filter: exit 1 with 488" ||
 	{ bad "bad filter: exit $rc"; cat "$tmp/b.err"; }
+# TLS checked against the demo certificate (DNS:localhost, SEC-3): by
+# name it passes, by address it does not (no answer, exit 1).
+ca=$tmp/var/tls/cert.pem
+if timeout 20 "$LOCSUB" --server "sips:localhost:$TLS_PORT" --ca "$ca" \
+	--filter "$FILTER" --count 1 --user alice --password alice-demo \
+	sip:alice@localhost >"$tmp/t.out" 2>"$tmp/t.err" &&
+    grep -q '<presence' "$tmp/t.out"; then
+	pass "TLS with --ca: certificate checked, NOTIFY received"
+else
+	bad "TLS with --ca"; cat "$tmp/t.err"
+fi
+timeout 20 "$LOCSUB" --server "sips:127.0.0.1:$TLS_PORT" --ca "$ca" \
+	--filter "$FILTER" --count 1 --user alice --password alice-demo \
+	sip:alice@localhost >"$tmp/t2.out" 2>"$tmp/t2.err"
+rc=$?
+[ $rc = 1 ] && grep -q 'no answer from' "$tmp/t2.err" &&
+	pass "TLS with --ca: a name mismatch is refused" ||
+	{ bad "TLS name mismatch: exit $rc"; cat "$tmp/t2.err"; }
 stop_locd TERM || bad "locd exit status"
 exit $fail

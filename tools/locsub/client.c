@@ -23,6 +23,7 @@ struct ls_client {
 	ls_close_h *closeh;
 	void *arg;
 	uint16_t fail_scode;
+	bool fail_answered;
 	char fail_reason[64];
 	char fail_warning[LS_WARN_MAX];
 };
@@ -89,6 +90,7 @@ static void resp_h(int err, uint16_t scode, const struct sip_msg *resp,
 	c->ct = NULL; /* the handle is done; the response may send again */
 	if (scode >= 300) {
 		c->fail_scode = scode;
+		c->fail_answered = resp != NULL;
 		c->fail_reason[0] = '\0';
 		c->fail_warning[0] = '\0';
 		if (resp) {
@@ -101,7 +103,7 @@ static void resp_h(int err, uint16_t scode, const struct sip_msg *resp,
 		} else {
 			struct sip_pl r;
 			sip_pl_set_str(&r, err == ETIMEDOUT ?
-				       "no answer (timeout)" : strerror(err));
+				       "timeout" : strerror(err));
 			copy_clean(c->fail_reason, sizeof(c->fail_reason),
 				   &r);
 		}
@@ -265,8 +267,10 @@ enum sip_subr_state ls_client_state(const struct ls_client *c)
 }
 
 uint16_t ls_client_failure(const struct ls_client *c, const char **reason,
-			   const char **warning)
+			   const char **warning, bool *answered)
 {
+	if (answered)
+		*answered = c ? c->fail_answered : false;
 	if (reason)
 		*reason = c ? c->fail_reason : "";
 	if (warning)

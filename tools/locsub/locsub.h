@@ -111,10 +111,12 @@ int ls_client_unsubscribe(struct ls_client *c)
 	__attribute__((warn_unused_result));
 enum sip_subr_state ls_client_state(const struct ls_client *c);
 /*
- * The last final failure response seen (scode 0: none), its reason
- * phrase and the text of its first Warning ("" when none).
+ * The last final failure seen (scode 0: none): its reason phrase and the
+ * text of its first Warning ("" when none); *answered (optional) false
+ * when no response came (timeout: 408, transport error: 503, the reason
+ * then says why).
  */
 uint16_t ls_client_failure(const struct ls_client *c, const char **reason,
-			   const char **warning);
+			   const char **warning, bool *answered);
 
 #endif

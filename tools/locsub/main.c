@@ -297,6 +297,7 @@ static void on_close(enum sip_sub_reason reason, uint16_t scode, void *arg)
 {
 	struct app *a = arg;
 	const char *rp, *warn;
+	bool answered;
 	uint16_t fs;
 
 	if (a->o.verbose)
@@ -313,10 +314,10 @@ static void on_close(enum sip_sub_reason reason, uint16_t scode, void *arg)
 		finish(a, 1);
 		return;
 	}
-	fs = ls_client_failure(a->cl, &rp, &warn);
-	if (scode == 408 || (fs == 408 && !*warn)) {
+	fs = ls_client_failure(a->cl, &rp, &warn, &answered);
+	if (fs == scode && !answered) {
 		fprintf(stderr, "locsub: SUBSCRIBE to %s: no answer from %s "
-				"(timeout)\n", a->o.target, a->o.server);
+				"(%s)\n", a->o.target, a->o.server, rp);
 	} else {
 		fprintf(stderr, "locsub: SUBSCRIBE to %s refused: %u %s%s%s%s"
 				"\n", a->o.target, (unsigned)scode,

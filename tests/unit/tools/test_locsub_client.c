@@ -104,6 +104,7 @@ START_TEST(digest_then_refused)
 	struct seen s;
 	struct ls_client *c = client_mk(&f, &s, "alice");
 	const char *rp, *w;
+	bool answered = false;
 	struct sip_msg *m;
 	char v[512];
 
@@ -136,7 +137,8 @@ START_TEST(digest_then_refused)
 	ck_assert_int_eq(s.closes, 1);
 	ck_assert_int_eq(s.reason, SIP_SUB_REASON_FAILED);
 	ck_assert_uint_eq(s.scode, 489);
-	ck_assert_uint_eq(ls_client_failure(c, &rp, &w), 489);
+	ck_assert_uint_eq(ls_client_failure(c, &rp, &w, &answered), 489);
+	ck_assert(answered);
 	ck_assert_str_eq(rp, "Bad Event");
 	ck_assert_str_eq(w, "package location disabled");
 	ck_assert_int_eq(ls_client_state(c), SIP_SUBR_TERMINATED);
@@ -224,6 +226,7 @@ START_TEST(no_answer)
 	struct seen s;
 	struct ls_client *c = client_mk(&f, &s, NULL);
 	const char *rp, *w;
+	bool answered = false;
 
 	fake_advance(&f, 31000);
 	ck_assert_int_eq(s.closes, 0);
@@ -231,8 +234,9 @@ START_TEST(no_answer)
 	ck_assert_int_eq(s.closes, 1);
 	ck_assert_int_eq(s.reason, SIP_SUB_REASON_FAILED);
 	ck_assert_uint_eq(s.scode, 408);
-	ck_assert_uint_eq(ls_client_failure(c, &rp, &w), 408);
-	ck_assert_str_eq(rp, "no answer (timeout)");
+	ck_assert_uint_eq(ls_client_failure(c, &rp, &w, &answered), 408);
+	ck_assert(!answered);
+	ck_assert_str_eq(rp, "timeout");
 	ck_assert_str_eq(w, "");
 	ls_client_free(c);
 	fake_reset(&f);
