@@ -171,7 +171,7 @@ static void challenge(struct locd *d, struct sip_strans *t, bool stale)
 /*
  * Who sent req: with Digest on, the verified user as sip:user@domain
  * (answers 401 itself and returns false when there is none); with
- * --no-auth, the From AOR as written (tests only).
+ * --no-auth, the From URI's user part in our domain (tests only).
  */
 static bool identify(struct locd *d, struct sip_strans *t,
 		     const struct sip_msg *req, char *user, size_t sz)
@@ -183,14 +183,9 @@ static bool identify(struct locd *d, struct sip_strans *t,
 	size_t i;
 
 	if (!d->cfg->auth) {
-		if (fu->user.l && fu->host.l)
-			snprintf(user, sz, "%s:%.*s@%.*s",
-				 fu->scheme == SIP_SCHEME_SIPS ? "sips"
-							       : "sip",
-				 (int)fu->user.l, fu->user.p,
-				 (int)fu->host.l, fu->host.p);
-		else
-			user[0] = '\0';
+		/* as with Digest: the user part in our domain */
+		if (locd_aor_of(d, fu, user, sz))
+			user[0] = '\0'; /* anonymous */
 		return true;
 	}
 	memset(&ar, 0, sizeof(ar));
