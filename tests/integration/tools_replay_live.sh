@@ -9,7 +9,7 @@
 #   a trace with a one-hour gap and untimed fixes at --speed 1 with
 #     --max-gap 0.2: done within 3 s;
 #   the default Event (presence) at a notifier without it: exit 1 naming
-#     489 (EV-3); usage errors exit 2.
+#     489 (EV-3); usage errors exit 2; nobody listening: exit 1.
 # Over HTTP, and from end to end with locd: tools_demo.sh.
 # Exit 0 pass, else fail.
 # Environment: BIN (locreplay), TESTBIN (testnotifier).
@@ -140,5 +140,18 @@ rc4=$?
 [ "$rc1 $rc2 $rc3 $rc4" = "2 2 2 2" ] &&
 	pass "usage errors: no --entity, --filter, --speed 0, --via" ||
 	bad "usage errors exit $rc1 $rc2 $rc3 $rc4"
+# 5. nobody listening (port 1): exit 1, "no answer", over TCP and HTTP
+timeout 10 "$LR" --to "sip:127.0.0.1:1;transport=tcp" --entity sip:a@b \
+	data/traces/car.csv 2>"$tmp/na1.err"
+rc1=$?
+timeout 10 "$LR" --via http --to http://127.0.0.1:1 --entity sip:a@b \
+	data/traces/car.csv 2>"$tmp/na2.err"
+rc2=$?
+if [ "$rc1 $rc2" = "1 1" ] && grep -q 'no answer from' "$tmp/na1.err" &&
+    grep -q 'no answer from' "$tmp/na2.err"; then
+	pass "no listener: exit 1, no answer (TCP, HTTP)"
+else
+	bad "no listener: exit $rc1 $rc2"; cat "$tmp/na1.err" "$tmp/na2.err"
+fi
 kill -0 "$npid" 2>/dev/null || bad "testnotifier died"
 exit $fail

@@ -37,6 +37,7 @@ struct live {
 	size_t next;          /* index of the next fix to send */
 	size_t cur;           /* index of the fix in flight */
 	bool in_flight, due, done;
+	bool answered;        /* the last request got a response */
 	int rc;
 	/* publish */
 	struct sip_stack *st;
@@ -140,10 +141,17 @@ static void fix_done(struct live *l, unsigned status, const char *why)
 			f->pt.lon, status, why && *why ? " " : "",
 			why ? why : "");
 	}
+	if (!l->answered) {
+		fprintf(stderr, "locreplay: fix %zu (line %u): no answer from "
+				"%s (%s)\n", l->cur + 1, f->line, l->o->to,
+			why && *why ? why : "?");
+		finish(l, 1);
+		return;
+	}
 	if (status < 200 || status >= 300) {
 		fprintf(stderr, "locreplay: fix %zu (line %u) refused by %s: "
 				"%u %s\n", l->cur + 1, f->line, l->o->to,
-			status, why && *why ? why : "no answer");
+			status, why && *why ? why : "");
 		finish(l, 1);
 		return;
 	}
@@ -203,6 +211,7 @@ static void pub_resp_h(int err, uint16_t scode, const struct sip_msg *resp,
 		return;
 	l->ct = NULL;
 	l->reason[0] = l->warning[0] = '\0';
+	l->answered = resp != NULL;
 	if (resp) {
 		copy_clean(l->reason, sizeof(l->reason), &resp->reason);
 		w = sip_msg_hdr(resp, SIP_HDR_WARNING, NULL);
@@ -219,8 +228,7 @@ static void pub_resp_h(int err, uint16_t scode, const struct sip_msg *resp,
 		}
 	} else {
 		snprintf(l->reason, sizeof(l->reason), "%s",
-			 err == ETIMEDOUT ? "no answer (timeout)"
-					  : strerror(err));
+			 err == ETIMEDOUT ? "timeout" : strerror(err));
 	}
 	sip_publisher_response(l->pub, err, scode, resp, sip_stack_now(l->st));
 	pub_rearm(l);
@@ -443,6 +451,7 @@ static void http_done(struct evhttp_request *req, void *arg)
 	size_t n = 0, i;
 
 	why[0] = '\0';
+	l->answered = req && evhttp_request_get_response_code(req) > 0;
 	if (req) {
 		code = (unsigned)evhttp_request_get_response_code(req);
 		b = evhttp_request_get_input_buffer(req);
