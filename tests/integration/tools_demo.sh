@@ -9,7 +9,8 @@
 #   locsub over UDP, locreplay via PUBLISH (EV-20, EV-35);
 #   locsub over TLS (sips:, --insecure for the demo certificate),
 #     locreplay via HTTP (OsmAnd GET);
-#   locsub and locreplay (PUBLISH) over TCP.
+#   locsub over TCP, locreplay via PUBLISH over TLS checked with --ca
+#     against the demo certificate (by name: sips:localhost).
 # And the RFC 6447 filter-set form subscribes with Event: presence.
 # Exit 0 pass, 77 skip (locd not built yet, jq missing), else fail.
 # Environment: BIN (locd, locsub, locreplay).
@@ -76,9 +77,10 @@ demo() {
 		sleep 0.1
 		i=$((i + 1))
 	done
+	# shellcheck disable=SC2086 # LR_EXTRA: extra locreplay options
 	if ! timeout 20 "$BIN/locreplay" --to "$to" --via "$via" \
-		--entity "$aor" --speed 50 data/traces/walk-building10.gpx \
-		2>"$tmp/$name.lr"; then
+		--entity "$aor" --speed 50 ${LR_EXTRA:-} \
+		data/traces/walk-building10.gpx 2>"$tmp/$name.lr"; then
 		echo "FAIL: $name: locreplay"
 		cat "$tmp/$name.lr"
 		return 1
@@ -114,9 +116,11 @@ demo udp-publish sip:alice@localhost "sip:127.0.0.1:$SIP_PORT" \
 	data/demo/building10.xml "sip:127.0.0.1:$SIP_PORT" publish || fail=1
 demo tls-http sip:bob@localhost "sips:127.0.0.1:$TLS_PORT" \
 	data/demo/building10.xml "http://127.0.0.1:$HTTP_PORT" http || fail=1
-demo tcp-publish sip:carol@localhost \
+LR_EXTRA="--ca $tmp/var/tls/cert.pem"
+demo tcp-tls-publish sip:carol@localhost \
 	"sip:127.0.0.1:$SIP_PORT;transport=tcp" data/demo/building10.xml \
-	"sip:127.0.0.1:$SIP_PORT;transport=tcp" publish || fail=1
+	"sips:localhost:$TLS_PORT" publish || fail=1
+LR_EXTRA=
 # The filter-set goes out as Event: presence: locd caps presence at one
 # NOTIFY per 5 s and says so in Subscription-State (RC-4, RC-7).
 if timeout 20 "$BIN/locsub" --server "sip:127.0.0.1:$SIP_PORT" \
