@@ -136,6 +136,18 @@ struct geo_part {
 	double band_scale;          /* bands per degree of latitude */
 	uint32_t *band_off;         /* nbands + 1 offsets into band_edge */
 	uint32_t *band_edge;
+	/* Cell grid for larger parts (grid_off NULL when none, grid.c):
+	 * gdim x gdim cells over the bbox; cell c = row * gdim + column
+	 * lists the edges whose bbox meets it in grid_edge[grid_off[c] ..
+	 * grid_off[c + 1]) and grid_st[c] says whether its centre is
+	 * outside (0) or inside (1), or that the cell is left to the
+	 * bands (2). */
+	size_t gdim;
+	double gsx, gsy;            /* cells per degree, x and y */
+	double gcw, gch;            /* cell width and height */
+	uint32_t *grid_off;
+	uint32_t *grid_edge;
+	uint8_t *grid_st;
 };
 
 int geo__intern_alloc(struct geo_intern **ip);
@@ -158,6 +170,22 @@ size_t geo__intern_count(const struct geo_intern *in);
  */
 int geo__part_covers(struct geo_ctx *ctx, const struct geo_part *part,
 		     double x, double y, bool *in);
+
+/*
+ * Grid (grid.c). geo__grid_build gives a part with more than
+ * GEO_GRID_MIN_EDGES edges a grid (none, and 0, when it would be too
+ * big or degenerate; ENOMEM). geo__grid_covers answers from the grid
+ * (true, *in set) or leaves the point to the bands and GEOS (false):
+ * in a cell without edges the point has its centre's answer; otherwise
+ * the segment to the centre is crossed with the cell's edges, and any
+ * uncertain orientation (the point within rounding of an edge or of
+ * the segment through a vertex) gives false.
+ */
+#define GEO_GRID_MIN_EDGES 64
+int geo__grid_build(struct geo_ctx *ctx, struct geo_part *p);
+void geo__grid_free(struct geo_part *p);
+bool geo__grid_covers(const struct geo_part *p, double x, double y,
+		      bool *in);
 
 /* Regions (region.c), for fenceset.c. */
 size_t geo__region_nparts(const struct geo_region *reg);

@@ -47,6 +47,7 @@ static void part_destroy(struct geo_ctx *ctx, struct geo_part *p)
 		GEOSGeom_destroy_r(ctx->gh, p->geom);
 	free(p->band_off);
 	free(p->band_edge);
+	geo__grid_free(p);
 	free(p->cnt);
 	free(p->xy);
 	free(p);
@@ -349,8 +350,12 @@ int geo__intern_get(struct geo_ctx *ctx, const double *xy, const size_t *cnt,
 		goto fail;
 	}
 	rc = bands_build(p);
-	if (rc)
+	if (!rc)
+		rc = geo__grid_build(ctx, p);
+	if (rc) {
+		rc = geo__err(err, rc, "cannot index polygon");
 		goto fail;
+	}
 	p->refs = 1;
 	p->next = in->tab[b];
 	in->tab[b] = p;
@@ -448,6 +453,8 @@ int geo__part_covers(struct geo_ctx *ctx, const struct geo_part *part,
 		*in = false;
 		return 0;
 	}
+	if (part->grid_st && geo__grid_covers(part, x, y, in))
+		return 0;
 	if (part->band_off) {
 		size_t b = band_of(part, y);
 		for (i = part->band_off[b]; i < part->band_off[b + 1]; i++)
