@@ -138,16 +138,15 @@ struct geo_part {
 	uint32_t *band_edge;
 	/* Cell grid for larger parts (grid_off NULL when none, grid.c):
 	 * gdim x gdim cells over the bbox; cell c = row * gdim + column
-	 * lists the edges whose bbox meets it in grid_edge[grid_off[c] ..
-	 * grid_off[c + 1]) and grid_st[c] says whether its centre is
-	 * outside (0) or inside (1), or that the cell is left to the
-	 * bands (2). */
+	 * lists the edges whose points in it may matter in grid_edge[
+	 * grid_off[c] .. grid_off[c + 1]) (low 30 bits); the top 2 bits
+	 * of grid_off[c] say whether its centre is outside (0) or inside
+	 * (1), or that the cell is left to the bands (2). */
 	size_t gdim;
 	double gsx, gsy;            /* cells per degree, x and y */
 	double gcw, gch;            /* cell width and height */
-	uint32_t *grid_off;
+	uint32_t *grid_off;         /* gdim * gdim + 1 words */
 	uint32_t *grid_edge;
-	uint8_t *grid_st;
 };
 
 int geo__intern_alloc(struct geo_intern **ip);

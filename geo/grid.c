@@ -32,6 +32,9 @@
 #define GRID_ORIENT_ERR 1e-15
 
 enum { CELL_OUT, CELL_IN, CELL_BANDS };
+/* A cell word: status in the top 2 bits, first entry below. */
+#define GRID_ST_SHIFT 30
+#define GRID_OFF_MASK ((1u << GRID_ST_SHIFT) - 1)
 
 static size_t cell_of(double v, double lo, double scale, size_t n)
 {
@@ -63,27 +66,85 @@ static void cell_centre(const struct geo_part *p, size_t i, size_t j,
 	*cy = p->miny + ((double)j + 0.5) * p->gch;
 }
 
-/* Cell ranges of the edge starting at e. */
-static void edge_cells(const struct geo_part *p, const double *e,
-		       size_t *i0, size_t *i1, size_t *j0, size_t *j1)
+/* Cell range [*lo, *hi] of the values [a, b] (a <= b) on one axis. */
+static void axis_cells(double a, double b, double lo, double scale,
+		       size_t n, size_t *clo, size_t *chi)
 {
-	*i0 = cell_of(fmin(e[0], e[2]), p->minx, p->gsx, p->gdim);
-	*i1 = cell_of(fmax(e[0], e[2]), p->minx, p->gsx, p->gdim);
-	*j0 = cell_of(fmin(e[1], e[3]), p->miny, p->gsy, p->gdim);
-	*j1 = cell_of(fmax(e[1], e[3]), p->miny, p->gsy, p->gdim);
+	*clo = cell_of(a, lo, scale, n);
+	*chi = cell_of(b, lo, scale, n);
 }
 
-/* Cell entries the grid of p (scales set) would hold. */
-static size_t grid_entries(const struct geo_part *p)
+/*
+ * The cells of the edge e, row by row: in row j, the columns of the
+ * edge's x-range over the row's y-range, widened by margins far above
+ * the rounding of cell_of() and of the clipping, so that a point of the
+ * edge lying between two doubles of cell (i, j) makes the edge listed
+ * in (i, j). With dst NULL, counts into cnt[c + 1] (cnt NULL: only the
+ * total); else appends to dst at cnt[c]++. Returns the entries.
+ */
+static size_t edge_walk(const struct geo_part *p, const double *e,
+			uint32_t *cnt, uint32_t *dst)
 {
-	size_t r, k, i0, i1, j0, j1, tot = 0;
+	double ax = e[0], ay = e[1], bx = e[2], by = e[3];
+	double my = 1e-9 * p->gch + 1e-12 * (fabs(p->miny) + fabs(p->maxy));
+	double mx = 1e-9 * (p->gcw + fabs(bx - ax)) +
+		    1e-12 * (fabs(ax) + fabs(bx));
+	size_t i0, i1, j0, j1, i, j, tot = 0;
+
+	axis_cells(fmin(ax, bx), fmax(ax, bx), p->minx, p->gsx, p->gdim,
+		   &i0, &i1);
+	axis_cells(fmin(ay, by), fmax(ay, by), p->miny, p->gsy, p->gdim,
+		   &j0, &j1);
+	for (j = j0; j <= j1; j++) {
+		size_t c0 = i0, c1 = i1;
+		if (j0 != j1) {
+			double ylo = p->miny + (double)j * p->gch - my;
+			double yhi = p->miny + (double)(j + 1) * p->gch + my;
+			double t0 = (ylo - ay) / (by - ay);
+			double t1 = (yhi - ay) / (by - ay);
+			double x0, x1;
+			t0 = fmin(fmax(t0, 0.0), 1.0);
+			t1 = fmin(fmax(t1, 0.0), 1.0);
+			if (j == j0 || j == j1) {
+				/* the end row holds an end point */
+				double te = j == j0 ? (ay < by ? 0.0 : 1.0)
+						    : (ay < by ? 1.0 : 0.0);
+				if (j == j0)
+					t0 = te;
+				else
+					t1 = te;
+			}
+			x0 = ax + t0 * (bx - ax);
+			x1 = ax + t1 * (bx - ax);
+			axis_cells(fmin(x0, x1) - mx, fmax(x0, x1) + mx,
+				   p->minx, p->gsx, p->gdim, &c0, &c1);
+			if (c0 < i0)
+				c0 = i0;
+			if (c1 > i1)
+				c1 = i1;
+		}
+		tot += c1 - c0 + 1;
+		for (i = c0; cnt && i <= c1; i++) {
+			size_t c = j * p->gdim + i;
+			if (dst)
+				dst[cnt[c]++] = (uint32_t)((e - p->xy) / 2);
+			else
+				cnt[c + 1]++;
+		}
+	}
+	return tot;
+}
+
+/* Entries of the grid (scales set): count only, count, or fill. */
+static size_t grid_walk(const struct geo_part *p, uint32_t *cnt,
+			uint32_t *dst)
+{
+	size_t r, k, tot = 0;
 	const double *e = p->xy;
 
 	for (r = 0; r < p->nrings; r++, e += 2)
-		for (k = 0; k + 1 < p->cnt[r]; k++, e += 2) {
-			edge_cells(p, e, &i0, &i1, &j0, &j1);
-			tot += (i1 - i0 + 1) * (j1 - j0 + 1);
-		}
+		for (k = 0; k + 1 < p->cnt[r]; k++, e += 2)
+			tot += edge_walk(p, e, cnt, dst);
 	return tot;
 }
 
@@ -96,40 +157,10 @@ static void grid_scale(struct geo_part *p, size_t g)
 	p->gsy = (double)g / (p->maxy - p->miny);
 }
 
-static void grid_fill_count(struct geo_part *p)
-{
-	size_t r, k, i, j, i0, i1, j0, j1;
-	const double *e = p->xy;
-
-	for (r = 0; r < p->nrings; r++, e += 2)
-		for (k = 0; k + 1 < p->cnt[r]; k++, e += 2) {
-			edge_cells(p, e, &i0, &i1, &j0, &j1);
-			for (j = j0; j <= j1; j++)
-				for (i = i0; i <= i1; i++)
-					p->grid_off[j * p->gdim + i + 1]++;
-		}
-}
-
-static void grid_fill(struct geo_part *p, uint32_t *cur)
-{
-	size_t r, k, i, j, i0, i1, j0, j1;
-	const double *e = p->xy;
-
-	for (r = 0; r < p->nrings; r++, e += 2)
-		for (k = 0; k + 1 < p->cnt[r]; k++, e += 2) {
-			edge_cells(p, e, &i0, &i1, &j0, &j1);
-			for (j = j0; j <= j1; j++)
-				for (i = i0; i <= i1; i++) {
-					size_t c = j * p->gdim + i;
-					p->grid_edge[cur[c]++] =
-						(uint32_t)((e - p->xy) / 2);
-				}
-		}
-}
-
-/* Centre status of cell (i, j), the grid not yet installed. */
-static int cell_classify(struct geo_ctx *ctx, struct geo_part *p,
-			 size_t i, size_t j, uint8_t *st)
+/* Centre status of cell (i, j) with edge offsets off (plain). */
+static int cell_classify(struct geo_ctx *ctx, const struct geo_part *p,
+			 const uint32_t *off, size_t i, size_t j,
+			 uint32_t *st)
 {
 	size_t c = j * p->gdim + i, k;
 	double cx, cy;
@@ -142,13 +173,14 @@ static int cell_classify(struct geo_ctx *ctx, struct geo_part *p,
 		*st = CELL_BANDS;
 		return 0;
 	}
-	for (k = p->grid_off[c]; k < p->grid_off[c + 1]; k++) {
+	for (k = off[c]; k < off[c + 1]; k++) {
 		const double *e = p->xy + 2 * (size_t)p->grid_edge[k];
 		if (!orient(e[0], e[1], e[2], e[3], cx, cy)) {
 			*st = CELL_BANDS;
 			return 0;
 		}
 	}
+	/* the grid is not installed yet: bands and GEOS answer */
 	rc = geo__part_covers(ctx, p, cx, cy, &in);
 	if (rc)
 		return rc;
@@ -160,18 +192,15 @@ void geo__grid_free(struct geo_part *p)
 {
 	free(p->grid_off);
 	free(p->grid_edge);
-	free(p->grid_st);
 	p->grid_off = NULL;
 	p->grid_edge = NULL;
-	p->grid_st = NULL;
 	p->gdim = 0;
 }
 
 int geo__grid_build(struct geo_ctx *ctx, struct geo_part *p)
 {
 	size_t nedges = p->npts - p->nrings, g, ncell, tot, c, i, j;
-	uint32_t *cur = NULL, *off;
-	uint8_t *st = NULL;
+	uint32_t *cur = NULL, *off = NULL, *st = NULL;
 	int rc = 0;
 
 	if (nedges <= GEO_GRID_MIN_EDGES || p->npts > UINT32_MAX ||
@@ -182,8 +211,8 @@ int geo__grid_build(struct geo_ctx *ctx, struct geo_part *p)
 		g = GRID_MAX_DIM;
 	for (;;) {
 		grid_scale(p, g);
-		tot = grid_entries(p);
-		if (tot <= GRID_MAX_FANOUT * nedges)
+		tot = grid_walk(p, NULL, NULL);
+		if (tot <= GRID_MAX_FANOUT * nedges && tot <= GRID_OFF_MASK)
 			break;
 		g = g * 3 / 4;
 		if (g < GRID_MIN_DIM) {
@@ -195,30 +224,30 @@ int geo__grid_build(struct geo_ctx *ctx, struct geo_part *p)
 	off = calloc(ncell + 1, sizeof(*off));
 	p->grid_edge = malloc((tot ? tot : 1) * sizeof(*p->grid_edge));
 	cur = malloc(ncell * sizeof(*cur));
-	st = malloc(ncell);
+	st = malloc(ncell * sizeof(*st));
 	if (!off || !p->grid_edge || !cur || !st) {
-		free(off);
 		rc = ENOMEM;
 		goto out;
 	}
-	p->grid_off = off;
 	/* count per cell (in off[c + 1]), prefix sums, then fill */
-	grid_fill_count(p);
+	grid_walk(p, off, NULL);
 	for (c = 0; c < ncell; c++) {
 		off[c + 1] += off[c];
 		cur[c] = off[c];
 	}
-	grid_fill(p, cur);
-	/* classify with the grid not installed (geo__part_covers checks
-	 * grid_st), so the centres go through the bands and GEOS */
+	grid_walk(p, cur, p->grid_edge);
 	for (j = 0; j < g && !rc; j++)
 		for (i = 0; i < g && !rc; i++)
-			rc = cell_classify(ctx, p, i, j, &st[j * g + i]);
-	if (!rc) {
-		p->grid_st = st;
-		st = NULL;
-	}
+			rc = cell_classify(ctx, p, off, i, j, &st[j * g + i]);
+	if (rc)
+		goto out;
+	/* one word per cell: its status above its first entry */
+	for (c = 0; c < ncell; c++)
+		off[c] |= st[c] << GRID_ST_SHIFT;
+	p->grid_off = off;          /* installed */
+	off = NULL;
 out:
+	free(off);
 	free(cur);
 	free(st);
 	if (rc)
@@ -232,14 +261,15 @@ bool geo__grid_covers(const struct geo_part *p, double x, double y,
 	size_t i = cell_of(x, p->minx, p->gsx, p->gdim);
 	size_t j = cell_of(y, p->miny, p->gsy, p->gdim);
 	size_t c = j * p->gdim + i, k, end;
+	uint32_t w = p->grid_off[c], st = w >> GRID_ST_SHIFT;
 	double cx, cy, x0, x1, y0, y1;
 	bool odd;
 
-	if (p->grid_st[c] == CELL_BANDS)
+	if (st == CELL_BANDS)
 		return false;
-	odd = p->grid_st[c] == CELL_IN;
-	k = p->grid_off[c];
-	end = p->grid_off[c + 1];
+	odd = st == CELL_IN;
+	k = w & GRID_OFF_MASK;
+	end = p->grid_off[c + 1] & GRID_OFF_MASK;
 	if (k == end) {
 		*in = odd;
 		return true;

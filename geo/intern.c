@@ -453,7 +453,7 @@ int geo__part_covers(struct geo_ctx *ctx, const struct geo_part *part,
 		*in = false;
 		return 0;
 	}
-	if (part->grid_st && geo__grid_covers(part, x, y, in))
+	if (part->grid_off && geo__grid_covers(part, x, y, in))
 		return 0;
 	if (part->band_off) {
 		size_t b = band_of(part, y);
