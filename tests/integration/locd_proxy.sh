@@ -19,12 +19,18 @@
 # in-dialog SUBSCRIBEs reached the proxy with that Route and went on to
 # locd's Contact.  From SIPp's message trace: every NOTIFY arrived with
 # the proxy's Via on top (it came from the proxy, not from locd).
-# Exit 0 pass, 77 skip (kamailio, sipp or curl missing), else fail;
-# prints "N passed, M failed".
+# Then locd is restarted with authentication on (demo users) behind the
+# same proxy: an independent Python client (SIPp 3.6 answers MD5 only,
+# locd offers SHA-256 first) gets locd's 401 (never 407, EV-16) through
+# the proxy, subscribes with SHA-256 Digest (SEC-1, SEC-6): 200 with the
+# Record-Route, NOTIFY from the proxy's address; unsubscribes along the
+# route set: 200, NOTIFY terminated from the proxy.
+# Exit 0 pass, 77 skip (kamailio, sipp, curl or python3 missing), else
+# fail; prints "N passed, M failed".
 # Environment: BIN (locd; default build/bin), TESTBIN (unused), KEEP_TMP.
 set -u
 BIN=${BIN:-build/bin}
-for t in kamailio sipp curl; do
+for t in kamailio sipp curl python3; do
 	if ! command -v $t >/dev/null 2>&1 &&
 	    [ ! -x "/usr/sbin/$t" ]; then
 		echo "skipped: $t not installed"
@@ -296,11 +302,209 @@ for tp in u1 t1; do
 	fi
 done
 
-stop_kamailio
 if stop_locd TERM; then
 	pass "locd exit status 0 on SIGTERM"
 else
 	fail "locd exit status on SIGTERM"
+fi
+
+# --- Authentication on (demo users, data/demo/users): locd restarted
+# on the same ports behind the same proxy.  SIPp 3.6 answers only MD5
+# challenges and locd offers SHA-256 first (RFC 8760), so an independent
+# client (Python, UDP) subscribes as alice through the proxy: 401 from
+# locd, never 407 (EV-16); SHA-256 credentials: 200 with the proxy's
+# Record-Route, NOTIFY from the proxy's address (SEC-1, SEC-6); an
+# unsubscribe along the route set with credentials (a fresh 401 answered
+# once more is allowed): 200 and NOTIFY terminated from the proxy.
+start_locd -v || exit 1
+grep -q 'authentication is OFF' "$tmp/locd.log" &&
+	fail "authentication still off"
+cat >"$tmp/authsub.py" <<'EOF'
+"""locd_proxy.sh: SUBSCRIBE with Digest SHA-256 through the proxy (UDP).
+
+argv: proxy-port filter.  One line per step; exit 0 when all passed.
+"""
+import hashlib
+import os
+import re
+import socket
+import sys
+import time
+
+kport, filt = int(sys.argv[1]), sys.argv[2]
+proxy = ("127.0.0.1", kport)
+body = open(filt, "rb").read()
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+lport = s.getsockname()[1]
+tag, callid = "a%d" % os.getpid(), "auth-%d@127.0.0.1" % os.getpid()
+user, pw, realm_want = "alice", "alice-demo", "localhost"
+
+
+def die(why):
+    print("FAIL", why)
+    sys.exit(1)
+
+
+def parse(data):
+    head, _, b = data.partition(b"\r\n\r\n")
+    lines = head.decode("utf-8", "replace").split("\r\n")
+    hdrs = []
+    for ln in lines[1:]:
+        if ":" in ln:
+            k, v = ln.split(":", 1)
+            hdrs.append((k.strip().lower(), v.strip()))
+    return lines[0], hdrs, b.decode("utf-8", "replace")
+
+
+def hdr(h, name):
+    return next((v for k, v in h if k == name), None)
+
+
+def hall(h, name):
+    return [v for k, v in h if k == name]
+
+
+def recv(deadline):
+    left = deadline - time.time()
+    if left <= 0:
+        die("timeout")
+    s.settimeout(left)
+    try:
+        data, src = s.recvfrom(65536)
+    except socket.timeout:
+        die("timeout")
+    return src, parse(data)
+
+
+def answer(h, src):
+    out = "SIP/2.0 200 OK\r\n" + "".join(
+        "Via: %s\r\n" % v for v in hall(h, "via"))
+    out += "From: %s\r\nTo: %s\r\nCall-ID: %s\r\nCSeq: %s\r\n" % (
+        hdr(h, "from"), hdr(h, "to"), hdr(h, "call-id"), hdr(h, "cseq"))
+    s.sendto((out + "Content-Length: 0\r\n\r\n").encode(), src)
+
+
+nc = 0
+
+
+def auth(h401, method, ruri):
+    global nc
+    ch = [c for c in hall(h401, "www-authenticate")
+          if re.search(r"algorithm=\"?SHA-256", c)]
+    if not ch:
+        die("no SHA-256 challenge")
+
+    def p(n):
+        return re.search(r'%s="?([^",]+)"?' % n, ch[0]).group(1)
+
+    def H(x):
+        return hashlib.sha256(x.encode()).hexdigest()
+
+    realm, nonce = p("realm"), p("nonce")
+    if realm != realm_want:
+        die("realm " + realm)
+    nc += 1
+    cn, ncs = os.urandom(8).hex(), "%08x" % nc
+    r = H("%s:%s:%s:%s:auth:%s" % (H("%s:%s:%s" % (user, realm, pw)), nonce,
+                                   ncs, cn, H("%s:%s" % (method, ruri))))
+    return ('Authorization: Digest username="%s", realm="%s", nonce="%s", '
+            'uri="%s", response="%s", algorithm=SHA-256, qop=auth, nc=%s, '
+            'cnonce="%s"\r\n' % (user, realm, nonce, ruri, r, ncs, cn))
+
+
+def subscribe(cseq, ruri, totag, expires, route, authz):
+    b = body if expires else b""
+    m = ("SUBSCRIBE %s SIP/2.0\r\n"
+         "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=z9hG4bK%s%d;rport\r\n"
+         "Max-Forwards: 70\r\n%s"
+         "From: <sip:alice@localhost>;tag=%s\r\n"
+         "To: <sip:alice@localhost>%s\r\nCall-ID: %s\r\n"
+         "CSeq: %d SUBSCRIBE\r\nContact: <sip:alice@127.0.0.1:%d>\r\n"
+         "%sEvent: location\r\nExpires: %d\r\n"
+         "Accept: application/pidf+xml\r\n" % (
+             ruri, lport, tag, cseq, "".join("Route: %s\r\n" % r
+                                             for r in route),
+             tag, (";tag=" + totag) if totag else "", callid, cseq, lport,
+             authz, expires))
+    if b:
+        m += "Content-Type: application/location-delta-filter+xml\r\n"
+    m += "Content-Length: %d\r\n\r\n" % len(b)
+    s.sendto(m.encode() + b, proxy)
+
+
+def final(cseq, want_notify):
+    """The final response to cseq (and, if want_notify, a NOTIFY
+    matching it, answered); NOTIFYs must come from the proxy."""
+    resp = note = None
+    deadline = time.time() + 10
+    while resp is None or (want_notify and note is None and
+                           resp[0] == 200):
+        src, (first, h, b) = recv(deadline)
+        if src != proxy:
+            die("message from %s, not from the proxy" % (src,))
+        if first.startswith("SIP/2.0 "):
+            code = int(first.split()[1])
+            if hdr(h, "cseq") == "%d SUBSCRIBE" % cseq and code >= 200:
+                resp = (code, h)
+        elif first.startswith("NOTIFY "):
+            answer(h, src)
+            if want_notify and want_notify(h, b):
+                note = (h, b)
+    return resp, note
+
+
+ruri = "sip:alice@localhost"
+subscribe(1, ruri, None, 600, [], "")
+(code, h), _ = final(1, None)
+if code != 401:
+    die("first SUBSCRIBE: %d, want 401" % code)
+print("PASS 401 from locd through the proxy,",
+      len(hall(h, "www-authenticate")), "challenges")
+subscribe(2, ruri, None, 600, [], auth(h, "SUBSCRIBE", ruri))
+(code, h200), (nh, nb) = final(
+    2, lambda h, b: re.search(r'position="(inside|outside)"', b))
+if code != 200:
+    die("SUBSCRIBE with credentials: %d" % code)
+rr = hall(h200, "record-route")
+if len(rr) != 1 or not rr[0].startswith("<sip:127.0.0.1:%d;" % kport):
+    die("Record-Route %s" % rr)
+print("PASS SHA-256 Digest: 200 with Record-Route", rr[0],
+      "and a NOTIFY from the proxy")
+rtag = re.search(r";\s*tag=([^;>\s]+)", hdr(h200, "to")).group(1)
+contact = re.search(r"<([^>]+)>", hdr(h200, "contact")).group(1)
+cseq = 3
+subscribe(cseq, contact, rtag, 0, rr, auth(h, "SUBSCRIBE", contact))
+term = lambda h, b: "terminated" in (hdr(h, "subscription-state") or "")
+(code, h2), note = final(cseq, term)
+if code == 401:
+    cseq = 4
+    subscribe(cseq, contact, rtag, 0, rr, auth(h2, "SUBSCRIBE", contact))
+    (code, h2), note = final(cseq, term)
+if code != 200 or note is None:
+    die("unsubscribe: %d" % code)
+print("PASS unsubscribe along the route set: 200, NOTIFY",
+      hdr(note[0], "subscription-state"), "from the proxy")
+EOF
+if timeout 40 python3 "$tmp/authsub.py" "$KPORT" data/demo/building10.xml \
+	>"$tmp/authsub.out" 2>&1; then
+	sed -n 's/^PASS /PASS: (auth) /p' "$tmp/authsub.out"
+	npass=$((npass + $(grep -c '^PASS ' "$tmp/authsub.out")))
+else
+	fail "(auth) Digest through the proxy:"
+	cat "$tmp/authsub.out"
+fi
+grep -q 'KAM-REPLY 407' "$tmp/kam.log" && fail "(auth) a 407 was seen"
+pat='subscribe \[auth-.*\] sip:alice@localhost from sip:alice@localhost: 200'
+grep -q "$pat" "$tmp/locd.log" &&
+	pass "(auth) locd: alice authenticated, 200" ||
+	fail "(auth) no authenticated 200 in locd's log"
+
+stop_kamailio
+if stop_locd TERM; then
+	pass "locd exit status 0 on SIGTERM (auth)"
+else
+	fail "locd exit status on SIGTERM (auth)"
 fi
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]
