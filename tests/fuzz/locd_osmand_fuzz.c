@@ -1,11 +1,12 @@
 /*
  * locd_osmand_fuzz.c: libFuzzer target for the OsmAnd/Traccar query
  * parser (locd/http.h: locd_osmand_parse, locd_fix_check,
- * locd_iso8601_parse; STYLE.md 2.6 and 2.11).  The input is a query
- * string or form body, parsed with the default limits and with small
- * ones; a parsed fix is checked for plausibility against a clock and a
- * last fix taken from the fix itself.  Built by `make fuzz`
- * (tests/fuzz/README.md).
+ * locd_iso8601_parse, and the Traccar JSON form locd_osmand_parse_json
+ * with locd_osmand_query_token; STYLE.md 2.6 and 2.11).  The input is
+ * parsed as a query string or form body and as a JSON body, each with
+ * the default limits and with small ones; a parsed fix is checked for
+ * plausibility against a clock and a last fix taken from the fix
+ * itself.  Built by `make fuzz` (tests/fuzz/README.md).
  *
  * Properties checked besides memory safety:
  * - results are in the documented sets and *why matches them
@@ -21,6 +22,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,7 +115,7 @@ static void check(const struct locd_fix *f)
 }
 
 static void parse(const char *p, size_t n,
-		  const struct locd_osmand_limits *lim)
+		  const struct locd_osmand_limits *lim, bool json)
 {
 	struct locd_fix f;
 	enum locd_refuse why = LOCD_REFUSE_COUNT;
@@ -122,7 +124,11 @@ static void parse(const char *p, size_t n,
 		      LOCD_OSMAND_QUERY_MAX;
 	int e;
 
-	e = locd_osmand_parse(p, n, lim, FZ_NOW, &f, &why, &reason);
+	if (json)
+		e = locd_osmand_parse_json(p, n, lim, FZ_NOW, &f, &why,
+					   &reason);
+	else
+		e = locd_osmand_parse(p, n, lim, FZ_NOW, &f, &why, &reason);
 	fz_assert(e == 0 || e == EBADMSG || e == EOVERFLOW || e == ERANGE);
 	if (n > qmax)
 		fz_assert(e == EOVERFLOW);
@@ -146,13 +152,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data;
 	struct locd_osmand_limits small = {64, 4};
+	char tok[LOCD_TOKEN_MAX + 1];
+	const char *reason = NULL;
 	double t;
 	int e;
 
 	if (size > LOCD_OSMAND_QUERY_CAP)
 		return 0;
-	parse(p, size, NULL);
-	parse(p, size, &small);
+	parse(p, size, NULL, false);
+	parse(p, size, &small, false);
+	parse(p, size, NULL, true);
+	parse(p, size, &small, true);
+	e = locd_osmand_query_token(p, size, tok, &reason);
+	fz_assert(e == 0 || e == EBADMSG || e == EOVERFLOW);
+	if (e)
+		reason_ok(reason);
+	else
+		fz_assert(strnlen(tok, sizeof(tok)) <= LOCD_TOKEN_MAX);
 	e = locd_iso8601_parse(p, size, &t);
 	fz_assert(e == 0 || e == EBADMSG || e == ERANGE);
 	if (!e)
