@@ -6,7 +6,7 @@
  * geodesic distance (PROJ geodesic.h, Karney), vertical distance and
  * speed; decides containment of a position (with or without an
  * uncertainty region) in a region, using GEOS prepared geometries in a
- * local plane; indexes many fences with a GEOS STRtree; keeps a catalog of
+ * local plane; indexes many fences with a packed R-tree; keeps a catalog of
  * named features loaded from local GML files for xlink:href references.
  *
  * What it does not do: anything SIP or PIDF; any network access (never).
@@ -323,9 +323,10 @@ void geo_fenceset_free(struct geo_fenceset *set);
 int geo_fenceset_add(struct geo_fenceset *set, struct geo_region *reg,
 		     void *userdata) __attribute__((warn_unused_result));
 /*
- * Build the STRtree; call after the last add, before queries. Adding
- * after a build drops the tree (GEOS trees take no inserts once built);
- * the next query or build makes a new one.
+ * Build the index (a packed bounding-box tree; everything a query needs
+ * is allocated here); call after the last add, before queries. Adding
+ * after a build drops the index; the next query or build makes a new
+ * one.
  */
 int geo_fenceset_build(struct geo_fenceset *set)
 	__attribute__((warn_unused_result));
@@ -334,9 +335,10 @@ size_t geo_fenceset_count(const struct geo_fenceset *set);
  * Visit every fence whose region contains pt (GEO_POS_INSIDE, same
  * answer as geo_region_test_point: boundary inside; 3-D fences need an
  * altitude, undefined ones are not visited), without a linear scan:
- * STRtree candidates (point at lon and lon +/- 360 for fences across the
+ * index candidates (point at lon and lon +/- 360 for fences across the
  * antimeridian), then the exact test. Each fence is visited once, in
- * insertion order. Not reentrant on one set (it reuses scratch space).
+ * insertion order. Allocates nothing. Not reentrant on one set (it
+ * reuses scratch space).
  * Returns 0, EINVAL (invalid point) or an errno value.
  */
 int geo_fenceset_query(struct geo_fenceset *set, const struct geo_point *pt,

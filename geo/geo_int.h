@@ -186,6 +186,16 @@ void geo__grid_free(struct geo_part *p);
 bool geo__grid_covers(const struct geo_part *p, double x, double y,
 		      bool *in);
 
+/*
+ * Test hook (fenceset.c): indices (ascending, into the set's item
+ * array) of the parts whose bbox holds (x, y) or (x +/- 360, y), from
+ * the packed tree, or (geos) from a GEOS STRtree built over the same
+ * items on first use. EOVERFLOW when more than max.
+ */
+struct geo_fenceset;
+int geo__fenceset_cands(struct geo_fenceset *set, double x, double y,
+			bool geos, size_t *out, size_t max, size_t *n);
+
 /* Regions (region.c), for fenceset.c. */
 size_t geo__region_nparts(const struct geo_region *reg);
 struct geo_part *geo__region_part(const struct geo_region *reg, size_t i);
