@@ -150,6 +150,9 @@ struct locd {
 	double mono_to_wall;       /* wall s = mono s + this */
 	void *pkg_args[2];         /* package callback args */
 	char warnbuf[PIDF_WARN_MAX];
+	/* a SUBSCRIBE refusal's Warning text: the stack copies it after
+	 * the package callback returns, so it may not live on its stack */
+	char pkgwarn[LF_WARN_MAX];
 	struct locd_http_addr haddrs[LOCD_HTTP_ADDRS_MAX];
 	char ebuf[LOCD_AOR_MAX + 160]; /* the document without location */
 	bool draining;

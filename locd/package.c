@@ -172,6 +172,19 @@ static void docs_take(struct locd_lsub *ls, char **docs, size_t *docl,
 	ls->ndocs = n;
 }
 
+/*
+ * ans->warning for a filter error: copied into d->pkgwarn, since le
+ * lives on the callback's stack and the stack reads the text after the
+ * callback has returned (issue 5, item 2).
+ */
+static void warn_filter(struct locd *d, struct sip_sub_answer *ans,
+			const struct lf_err *le)
+{
+	snprintf(d->pkgwarn, sizeof(d->pkgwarn), "%s",
+		 le->msg[0] ? le->msg : "bad filter");
+	ans->warning = d->pkgwarn;
+}
+
 /* Judge a body: fill the refusal in ans or return a new filter. */
 static int judge_body(struct locd *d, enum lf_mode mode,
 		      const struct sip_sub_req *req,
@@ -199,7 +212,7 @@ static int judge_body(struct locd *d, enum lf_mode mode,
 			ans->accept = want;
 		if (ans->scode == 200 || ans->scode == 500)
 			ans->scode = err == ENOMEM ? 500 : 488;
-		ans->warning = le->msg[0] ? le->msg : "bad filter";
+		warn_filter(d, ans, le);
 	}
 	return err;
 }
@@ -252,8 +265,7 @@ static void accept_refresh(struct pkg_arg *pa, struct sip_sub *sub,
 			if (lf_filter_merge(ls->filter, upd, &merged, &le)) {
 				lf_filter_free(upd);
 				ans->scode = 488;
-				ans->warning = le.msg[0] ? le.msg
-							 : "bad filter";
+				warn_filter(d, ans, &le);
 				return;
 			}
 			lf_filter_free(upd);

@@ -14,6 +14,9 @@ static const char bad_filter[] =
 	"<location-filter xmlns=\"urn:ietf:params:xml:ns:location-filter\">"
 	"<movedHoriz uom=\"#meters\">lots</movedHoriz></location-filter>";
 
+/* What the Warning of bad_filter's 488 starts with (filters/). */
+#define BAD_WHY "movedHoriz needs a finite number"
+
 /* The response of callid among messages from index from. */
 static const struct lf_msg *resp_of(const struct lf_env *e, size_t from,
 				    const char *callid)
@@ -42,7 +45,11 @@ START_TEST(test_subscribe_refusals)
 				       LF_CTYPE_DRAFT, bad_filter, 600), 488);
 	r = resp_of(&e, from, "c-bad");
 	ck_assert_ptr_nonnull(r);
-	ck_assert(lf_has(r, "\r\nWarning: 399 localhost \""));
+	/* issue 5 items 1, 2: the phrase of 488 and the filter's reason in
+	 * the Warning (it was empty: the text lived on a gone stack) */
+	ck_assert(lf_has(r, "SIP/2.0 488 Not Acceptable Here\r\n"));
+	ck_assert(lf_has(r, "\r\nWarning: 399 localhost \"" BAD_WHY));
+	ck_assert(!lf_has(r, "Warning: 399 localhost \"\""));
 	from = e.n;
 	ck_assert_uint_eq(lf_subscribe(&e, "c-type", 1, NULL, "location",
 				       "text/plain", "hello", 600), 415);
@@ -70,6 +77,35 @@ START_TEST(test_subscribe_refusals)
 				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
 	ck_assert_uint_eq(locd_sub_count(e.d), 2);
 	lf_end(&e);
+}
+END_TEST
+
+/* Issue 5 item 1: every status locd or the stack sends has its phrase
+ * (RFC 3261 §21, RFC 6665 489, RFC 3903 412, RFC 5626 430). */
+START_TEST(test_reason_phrases)
+{
+	static const struct {
+		uint16_t code;
+		const char *txt;
+	} want[] = {
+		{202, "Accepted"}, {403, "Forbidden"},
+		{406, "Not Acceptable"}, {412, "Conditional Request Failed"},
+		{415, "Unsupported Media Type"}, {420, "Bad Extension"},
+		{423, "Interval Too Brief"}, {430, "Flow Failed"},
+		{480, "Temporarily Unavailable"},
+		{481, "Call/Transaction Does Not Exist"},
+		{482, "Loop Detected"}, {483, "Too Many Hops"},
+		{488, "Not Acceptable Here"}, {489, "Bad Event"},
+		{491, "Request Pending"}, {500, "Server Internal Error"},
+		{501, "Not Implemented"}, {503, "Service Unavailable"},
+		{504, "Server Time-out"}, {505, "Version Not Supported"},
+		{513, "Message Too Large"}, {603, "Decline"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		ck_assert_str_eq(sip_reason_phrase(want[i].code), want[i].txt);
+	ck_assert_str_eq(sip_reason_phrase(499), "Unknown");
 }
 END_TEST
 
@@ -129,8 +165,11 @@ START_TEST(test_refresh_new_filter)
 	ck_assert(lf_has(&e.m[last], "expires=300") ||
 		  lf_has(&e.m[last], "expires=299"));
 	/* a bad filter in a refresh: 488, the old one stays */
+	from = e.n;
 	ck_assert_uint_eq(lf_subscribe(&e, "c2", 3, tag, "location",
 				       LF_CTYPE_DRAFT, bad_filter, 300), 488);
+	ck_assert(lf_has(resp_of(&e, from, "c2"),
+			 "\r\nWarning: 399 localhost \"" BAD_WHY));
 	ck_assert_uint_eq(locd_sub_count(e.d), 1);
 	/* moved 50 m: 200 m away fires */
 	from = e.n;
@@ -304,6 +343,7 @@ TCase *tcase_package(void)
 	TCase *tc = tcase_create("package");
 
 	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_reason_phrases);
 	tcase_add_test(tc, test_subscribe_refusals);
 	tcase_add_test(tc, test_first_notify);
 	tcase_add_test(tc, test_refresh_new_filter);
