@@ -147,6 +147,9 @@ struct geo_part {
 	double gcw, gch;            /* cell width and height */
 	uint32_t *grid_off;         /* gdim * gdim + 1 words */
 	uint32_t *grid_edge;
+	uint8_t *grid_bits;         /* 2 bits per cell: empty outside (0),
+				     * empty inside (1), crossed (2),
+				     * bands (3) */
 };
 
 int geo__intern_alloc(struct geo_intern **ip);

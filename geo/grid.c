@@ -32,6 +32,9 @@
 #define GRID_ORIENT_ERR 1e-15
 
 enum { CELL_OUT, CELL_IN, CELL_BANDS };
+/* Cell kinds in grid_bits (a small array, so most points are answered
+ * without touching the larger ones). */
+enum { KIND_OUT, KIND_IN, KIND_CROSSED, KIND_BANDS };
 /* A cell word: status in the top 2 bits, first entry below. */
 #define GRID_ST_SHIFT 30
 #define GRID_OFF_MASK ((1u << GRID_ST_SHIFT) - 1)
@@ -192,6 +195,8 @@ void geo__grid_free(struct geo_part *p)
 {
 	free(p->grid_off);
 	free(p->grid_edge);
+	free(p->grid_bits);
+	p->grid_bits = NULL;
 	p->grid_off = NULL;
 	p->grid_edge = NULL;
 	p->gdim = 0;
@@ -201,6 +206,7 @@ int geo__grid_build(struct geo_ctx *ctx, struct geo_part *p)
 {
 	size_t nedges = p->npts - p->nrings, g, ncell, tot, c, i, j;
 	uint32_t *cur = NULL, *off = NULL, *st = NULL;
+	uint8_t *bits = NULL;
 	int rc = 0;
 
 	if (nedges <= GEO_GRID_MIN_EDGES || p->npts > UINT32_MAX ||
@@ -241,9 +247,21 @@ int geo__grid_build(struct geo_ctx *ctx, struct geo_part *p)
 			rc = cell_classify(ctx, p, off, i, j, &st[j * g + i]);
 	if (rc)
 		goto out;
-	/* one word per cell: its status above its first entry */
+	/* one word per cell: its status above its first entry; and two
+	 * bits per cell: empty outside, empty inside, crossed, bands */
+	bits = calloc((ncell + 3) / 4, 1);
+	if (!bits) {
+		rc = ENOMEM;
+		goto out;
+	}
+	for (c = 0; c < ncell; c++) {
+		uint32_t b = st[c] == CELL_BANDS ? KIND_BANDS :
+			     off[c + 1] > off[c] ? KIND_CROSSED : st[c];
+		bits[c / 4] |= (uint8_t)(b << (2 * (c % 4)));
+	}
 	for (c = 0; c < ncell; c++)
 		off[c] |= st[c] << GRID_ST_SHIFT;
+	p->grid_bits = bits;
 	p->grid_off = off;          /* installed */
 	off = NULL;
 out:
@@ -261,19 +279,19 @@ bool geo__grid_covers(const struct geo_part *p, double x, double y,
 	size_t i = cell_of(x, p->minx, p->gsx, p->gdim);
 	size_t j = cell_of(y, p->miny, p->gsy, p->gdim);
 	size_t c = j * p->gdim + i, k, end;
-	uint32_t w = p->grid_off[c], st = w >> GRID_ST_SHIFT;
+	unsigned kind = (p->grid_bits[c / 4] >> (2 * (c % 4))) & 3;
 	double cx, cy, x0, x1, y0, y1;
 	bool odd;
 
-	if (st == CELL_BANDS)
-		return false;
-	odd = st == CELL_IN;
-	k = w & GRID_OFF_MASK;
-	end = p->grid_off[c + 1] & GRID_OFF_MASK;
-	if (k == end) {
-		*in = odd;
+	if (kind != KIND_CROSSED) {
+		if (kind == KIND_BANDS)
+			return false;
+		*in = kind == KIND_IN;
 		return true;
 	}
+	odd = p->grid_off[c] >> GRID_ST_SHIFT == CELL_IN;
+	k = p->grid_off[c] & GRID_OFF_MASK;
+	end = p->grid_off[c + 1] & GRID_OFF_MASK;
 	cell_centre(p, i, j, &cx, &cy);
 	x0 = fmin(x, cx);
 	x1 = fmax(x, cx);
