@@ -33,3 +33,17 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing
+# Packaged servers the tests and benchmarks start themselves on free ports:
+# never leave the distribution's own service running (Kamailio's would take
+# port 5060 from `make run`; PostgreSQL's is not needed).
+for svc in kamailio postgresql; do
+	case " $missing " in
+	*" $svc "*|*" $svc-"*) ;;
+	*) continue ;;
+	esac
+	if command -v systemctl >/dev/null 2>&1 &&
+	    systemctl is-active --quiet "$svc" 2>/dev/null; then
+		$SUDO systemctl disable --now "$svc" >/dev/null 2>&1 || true
+	fi
+done
+exit 0
