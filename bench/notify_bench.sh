@@ -1,0 +1,332 @@
+#!/bin/sh
+# bench/notify_bench.sh: locd's notification server against Kamailio
+# presence, scaling curves, memory and restart (issue 6; figures in
+# docs/PERFORMANCE.md, sections "Notification server vs Kamailio
+# presence", "Scaling", "Memory and restart").
+#
+#   BIN=build/bin sh bench/notify_bench.sh quick|full [compare] [scaling]
+#                                                      [memory]
+#
+# Needs $BIN/locd, $BIN/notify_load, $BIN/notify_store, $BIN/notify_fences
+# (exit 77 when missing); Kamailio (kamailio, kamailio-presence-modules,
+# kamailio-sqlite-modules) is installed through mk/deps.sh when absent,
+# and its half is skipped if that fails. Servers listen on free loopback
+# ports with their state in a temp directory and are stopped on exit.
+#
+# compare: the same notify_load population against locd (Event location,
+#   filter movedHoriz 1 m + enterOrExit of one building, fixes alternating
+#   inside/outside so every filter fires and both geodesic distance and
+#   containment are evaluated; notify.quarantine_ms = 0, burst = 0,
+#   window = 0: no rate limit or quarantine) and Kamailio (presence +
+#   presence_xml over db_sqlite, watchers force_active, children = 1: one
+#   SIP worker as locd has one loop, and db_sqlite's lock without busy
+#   timeout fails with more). Populations: A = 100 subscriptions over
+#   1,000 targets, B = 10,000 over 1,000 (10 per target); the publish
+#   rate ramps until two steps miss >= 0.1% of NOTIFYs.
+# scaling: subscriptions per target 1 .. 10,000 on one target (CPU per
+#   update from /proc), and notify_fences (fences per filter, fences in
+#   the geo index).
+# memory: RSS per live subscription (over SIP; quick 2,000, full 10,000
+#   = SIP_EVT_SUBS_MAX), then restart time (until /healthz answers; a
+#   start not up within 60 s (quick) or 150 s (full) is reported and
+#   stopped) and RSS with N persisted subscriptions written by
+#   notify_store (quick: 5,000; full: 10,000, 100,000 and 1,000,000).
+set -u
+MODE=${1:-quick}
+[ $# -gt 0 ] && shift
+PARTS=${*:-compare scaling memory}
+BIN=${BIN:-build/bin}
+case $MODE in
+quick | full) ;;
+*)
+	echo "usage: BIN=build/bin sh bench/notify_bench.sh quick|full" \
+		"[compare] [scaling] [memory]" >&2
+	exit 2
+	;;
+esac
+for p in locd notify_load notify_store notify_fences; do
+	if [ ! -x "$BIN/$p" ]; then
+		echo "notify_bench: $BIN/$p not built"
+		exit 77
+	fi
+done
+tmp=$(mktemp -d)
+LPID=
+KPID=
+fail=0
+
+cleanup() {
+	[ -n "$LPID" ] && kill "$LPID" 2>/dev/null && wait "$LPID" 2>/dev/null
+	[ -n "$KPID" ] && kill "$KPID" 2>/dev/null && wait "$KPID" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 2' INT TERM
+
+rand_port() {
+	n=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+	echo $((20000 + n % 30000))
+}
+
+now() { date +%s.%N; }
+
+cat >"$tmp/policy.ini" <<'EOF'
+[defaults]
+refusal = 403
+[rule everyone]
+subscriber = *
+target = *
+precision = precise
+features = all
+EOF
+cat >"$tmp/locd.conf" <<EOF
+[server]
+log_level = notice
+[policy]
+file = $tmp/policy.ini
+[notify]
+quarantine_ms = 0
+burst = 0
+window = 0
+EOF
+
+# start_locd VARDIR [LIMIT-S]: sets LPID LPORT LHTTP UPTIME (seconds until
+# /healthz answers 200).
+start_locd() {
+	for attempt in 1 2 3 4 5; do
+		LPORT=$(rand_port)
+		LHTTP=$((LPORT + 2))
+		t0=$(now)
+		"$BIN/locd" -c "$tmp/locd.conf" --no-auth --var "$1" \
+			--sip-listen "127.0.0.1:$LPORT" --tls-listen none \
+			--http-listen "127.0.0.1:$LHTTP" >"$tmp/locd.log" 2>&1 &
+		LPID=$!
+		i=0
+		lim=$((${2:-20} * 20))
+		while [ $i -lt $lim ] && kill -0 "$LPID" 2>/dev/null; do
+			c=$(curl -s -o /dev/null -w '%{http_code}' \
+				--max-time 1 "http://127.0.0.1:$LHTTP/healthz")
+			if [ "$c" = 200 ]; then
+				UPTIME=$(echo "$(now) - $t0" | bc)
+				return 0
+			fi
+			sleep 0.05
+			i=$((i + 1))
+		done
+		if kill -0 "$LPID" 2>/dev/null; then
+			UPTIME=">${2:-20}"
+			return 1
+		fi
+		wait "$LPID" 2>/dev/null
+		LPID=
+		grep -q "in use" "$tmp/locd.log" || break
+	done
+	echo "notify_bench: locd did not start:"
+	tail -n 5 "$tmp/locd.log"
+	return 1
+}
+
+stop_locd() {
+	[ -n "$LPID" ] || return 0
+	kill "$LPID" 2>/dev/null
+	wait "$LPID" 2>/dev/null
+	LPID=
+}
+
+rss_kb() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$1/status"; }
+
+kam_ok() {
+	command -v kamailio >/dev/null 2>&1 &&
+		[ -f /usr/lib/x86_64-linux-gnu/kamailio/modules/presence.so ] &&
+		[ -f /usr/lib/x86_64-linux-gnu/kamailio/modules/db_sqlite.so ]
+}
+
+# start_kam: sets KPID (main process, foreground -DD), KPORT, KPIDS.
+start_kam() {
+	rm -rf "$tmp/kam"
+	mkdir -p "$tmp/kam"
+	python3 -c "
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute('PRAGMA journal_mode=WAL')
+for f in ('standard', 'presence'):
+    c.executescript(open('/usr/share/kamailio/db_sqlite/%s-create.sql'
+                         % f).read())
+c.commit()" "$tmp/kam/kam.db" || return 1
+	for attempt in 1 2 3 4 5; do
+		KPORT=$(rand_port)
+		sed -e "s/KAM_PORT/$KPORT/g" -e "s#KAM_DBPATH#$tmp/kam/kam.db#g" \
+			-e 's/KAM_CHILDREN/1/' bench/kamailio/presence.cfg \
+			>"$tmp/kam/kam.cfg"
+		kamailio -DD -E -f "$tmp/kam/kam.cfg" -P "$tmp/kam/kam.pid" \
+			-Y "$tmp/kam" -w "$tmp/kam" -m 256 -M 32 \
+			>"$tmp/kam/log" 2>&1 &
+		KPID=$!
+		i=0
+		while [ $i -lt 40 ]; do
+			sleep 0.1
+			if ! kill -0 "$KPID" 2>/dev/null; then
+				break
+			fi
+			if [ "$(pgrep -P "$KPID" | wc -l)" -ge 3 ]; then
+				sleep 0.5
+				KPIDS="$KPID,$(pgrep -d, -P "$KPID")"
+				return 0
+			fi
+			i=$((i + 1))
+		done
+		kill "$KPID" 2>/dev/null
+		wait "$KPID" 2>/dev/null
+		KPID=
+		grep -qi "in use" "$tmp/kam/log" || break
+	done
+	echo "notify_bench: kamailio did not start:"
+	tail -n 5 "$tmp/kam/log"
+	return 1
+}
+
+stop_kam() {
+	[ -n "$KPID" ] || return 0
+	kill "$KPID" 2>/dev/null
+	wait "$KPID" 2>/dev/null
+	KPID=
+}
+
+# load SERVER LABEL ARGS...: notify_load against the running server.
+load() {
+	srv=$1
+	label=$2
+	shift 2
+	if [ "$srv" = locd ]; then
+		set -- -m locd -s "$LPORT" -P "$LPID" "$@"
+	else
+		set -- -m kam -s "$KPORT" -P "$KPIDS" "$@"
+	fi
+	echo "-- $label: notify_load $*"
+	"$BIN/notify_load" "$@" >"$tmp/load.out" 2>"$tmp/load.err"
+	rc=$?
+	sed "s/^/   /" "$tmp/load.out"
+	if [ $rc -ne 0 ]; then
+		echo "   FAILED (exit $rc):"
+		tail -n 3 "$tmp/load.err" | sed "s/^/   /"
+		fail=1
+	fi
+	return $rc
+}
+
+compare() {
+	if [ "$MODE" = quick ]; then
+		ra="500,2000"
+		rb=""
+		d=2
+	else
+		ra="250,500,1000,2000,4000,8000"
+		rb="25,50,100,200,400,800"
+		d=5
+	fi
+	if ! kam_ok; then
+		EXTRA_PKGS="kamailio kamailio-presence-modules \
+kamailio-sqlite-modules gnuplot-nox" sh mk/deps.sh >"$tmp/deps.log" 2>&1 ||
+			echo "notify_bench: Kamailio install failed: skipped"
+	fi
+	echo "== compare ($MODE): PUBLISH rates per step, $d s each"
+	for srv in locd kam; do
+		if [ $srv = kam ] && ! kam_ok; then
+			echo "-- kamailio: skipped (not installed)"
+			continue
+		fi
+		for pop in A B; do
+			case $pop in
+			A) n=100 r=$ra ;;
+			B) n=10000 r=$rb ;;
+			esac
+			[ -n "$r" ] || continue
+			if [ $srv = locd ]; then
+				start_locd "$tmp/var-$pop" || { fail=1; continue; }
+			else
+				start_kam || { fail=1; continue; }
+			fi
+			load $srv "$srv $pop" -t 1000 -n $n -r "$r" -d $d
+			if [ $srv = locd ]; then
+				stop_locd
+			else
+				grep -c "ERROR" "$tmp/kam/log" |
+					sed 's/^/   kamailio ERROR lines: /'
+				stop_kam
+			fi
+		done
+	done
+}
+
+scaling() {
+	echo "== scaling ($MODE): subscriptions per target (one target)"
+	if [ "$MODE" = quick ]; then
+		list="1 10 100"
+	else
+		list="1 10 100 1000 10000"
+	fi
+	for n in $list; do
+		# about 4,000 NOTIFYs per point (2 to 40 publishes), at
+		# most 20 publishes/s (NOTIFYs to one subscriber would
+		# otherwise coalesce: one in flight per dialog)
+		p=$((4000 / n))
+		[ $p -lt 2 ] && p=2
+		[ $p -gt 40 ] && p=40
+		r=20
+		[ $p -lt 40 ] && r=$(echo "$p / 2" | bc -l)
+		start_locd "$tmp/var-s$n" || { fail=1; continue; }
+		load locd "subs/target $n ($p publishes)" -t 1 -n "$n" \
+			-r "$r" -d 2 -w 30
+		stop_locd
+	done
+	echo "== scaling ($MODE): fences (notify_fences $MODE)"
+	"$BIN/notify_fences" "$MODE" || fail=1
+}
+
+memory() {
+	echo "== memory and restart ($MODE)"
+	v=$tmp/var-mem
+	if [ "$MODE" = quick ]; then
+		live=1000
+		list="5000"
+		lim=60
+	else
+		live=10000
+		list="10000 100000 1000000"
+		lim=150
+	fi
+	start_locd "$v" || { fail=1; return; }
+	base=$(rss_kb "$LPID")
+	load locd "$live live subscriptions" -t 1000 -n $live -r 100 -d 1
+	full=$(rss_kb "$LPID")
+	echo "   rss_base_kb=$base rss_live_kb=$full live=$live" \
+		"bytes_per_sub=$(((full - base) * 1024 / live))"
+	stop_locd
+	for n in $list; do
+		"$BIN/notify_store" "$v/locd.db" "$n" | sed 's/^/   /'
+		if start_locd "$v" "$lim"; then
+			rss=$(rss_kb "$LPID")
+			got=$(sed -n 's/.*ready: .*, \([0-9]*\) subscriptions.*/\1/p' \
+				"$tmp/locd.log")
+			refused=$(grep -c "not restored" "$tmp/locd.log")
+			echo "   persisted=$n restart_s=$UPTIME restored=$got" \
+				"not_restored=$refused rss_kb=$rss"
+		else
+			echo "   persisted=$n restart_s=$UPTIME (not up; stopped)"
+		fi
+		stop_locd
+		# the run above may have rewritten rows: keep the count
+	done
+}
+
+echo "# notify_bench $MODE: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores," \
+	"load $(cut -d' ' -f1-3 /proc/loadavg)," \
+	"git $(git rev-parse --short HEAD 2>/dev/null || echo '?')," \
+	"kamailio $(kamailio -v 2>/dev/null | sed -n 's/^version: kamailio \([^ ]*\).*/\1/p')"
+for part in $PARTS; do
+	case $part in
+	compare | scaling | memory) $part ;;
+	*) echo "notify_bench: unknown part $part" >&2; exit 2 ;;
+	esac
+done
+exit $fail
