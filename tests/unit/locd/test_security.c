@@ -230,6 +230,67 @@ START_TEST(test_rfc_containment)
 }
 END_TEST
 
+/* Issue 5 item 3: an RFC 6447 polygon fence over presence with
+ * max-rate 0.2 (RC-4, RC-7, LF-36): every enter and exit still sends a
+ * NOTIFY with the location, at most one per 5 s, although RFC-mode
+ * containment elements are off. */
+START_TEST(test_rfc_polygon_rate)
+{
+	static const char poly[] =
+		"<filter-set xmlns=\"urn:ietf:params:xml:ns:simple-filter\""
+		" xmlns:lf=\"urn:ietf:params:xml:ns:location-filter\""
+		" xmlns:gml=\"http://www.opengis.net/gml\">"
+		"<filter id=\"b10\"><trigger><lf:enterOrExit>"
+		"<gml:Polygon gml:id=\"b10\""
+		" srsName=\"urn:ogc:def:crs:EPSG::4326\">"
+		"<gml:name>Building 10</gml:name><gml:exterior>"
+		"<gml:LinearRing><gml:posList>37.41188 -121.93243"
+		" 37.41188 -121.93132 37.41142 -121.93132 37.41142"
+		" -121.93242 37.41188 -121.93243</gml:posList>"
+		"</gml:LinearRing></gml:exterior></gml:Polygon>"
+		"</lf:enterOrExit></trigger></filter></filter-set>";
+	struct lf_env e = {0};
+	size_t last = 0, first;
+	double t = t0();
+	int k;
+
+	lf_start(&e, true);
+	ck_assert_int_eq(lf_fix(&e, LF_OUTSIDE_LAT, LF_OUTSIDE_LON, t), 0);
+	ck_assert_uint_eq(lf_subscribe(&e, "rp", 1, NULL,
+				       "presence;max-rate=0.2", LF_CTYPE_RFC,
+				       poly, 600), 200);
+	ck_assert_uint_eq(lf_notifies(&e, 0, "rp", &last), 1);
+	ck_assert(lf_has(&e.m[last], "gml:pos"));
+	/* in, out, in, out: 3 s apart, each one crossing */
+	for (k = 1; k <= 4; k++) {
+		first = e.n;
+		ck_assert_int_eq(lf_fix(&e, k % 2 ? LF_INSIDE_LAT
+						  : LF_OUTSIDE_LAT,
+					k % 2 ? LF_INSIDE_LON
+					      : LF_OUTSIDE_LON, t + 6 * k),
+				 0);
+		lf_advance(&e, 6000);
+		ck_assert_uint_eq(lf_notifies(&e, first, "rp", &last), 1);
+		ck_assert(lf_has(&e.m[last], k % 2 ? "37.41165 -121.9319"
+						   : "37.413 -121.935"));
+		ck_assert(!lf_has(&e.m[last], "containment"));
+	}
+	/* a fix a second, as a walk: out 0-2 s, in 3-7 s, out 8-12 s */
+	first = e.n;
+	for (k = 0; k <= 12; k++) {
+		bool in = k >= 3 && k <= 7;
+		ck_assert_int_eq(lf_fix(&e, in ? LF_INSIDE_LAT
+					       : LF_OUTSIDE_LAT,
+					in ? LF_INSIDE_LON : LF_OUTSIDE_LON,
+					t + 30 + k), 0);
+		lf_advance(&e, 1000);
+	}
+	lf_advance(&e, 6000);
+	ck_assert_uint_eq(lf_notifies(&e, first, "rp", &last), 2);
+	lf_end(&e);
+}
+END_TEST
+
 TCase *tcase_security(void);
 
 TCase *tcase_security(void)
@@ -243,5 +304,6 @@ TCase *tcase_security(void)
 	tcase_add_test(tc, test_presence_rfc);
 	tcase_add_test(tc, test_tls_allowed);
 	tcase_add_test(tc, test_rfc_containment);
+	tcase_add_test(tc, test_rfc_polygon_rate);
 	return tc;
 }
