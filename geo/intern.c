@@ -6,8 +6,9 @@
  *
  * geo__part_covers() is the point fast path: bbox reject, the cell grid
  * of parts above GEO_GRID_MIN_EDGES edges (grid.c), then an even-odd
- * crossing test over the point's band of edges whose orientation signs are filtered with a
- * forward error bound (Shewchuk's orient2d "A" bound, widened); when a
+ * crossing test over the point's band of edges whose orientation signs
+ * are filtered with a forward error bound (Shewchuk's orient2d "A"
+ * bound, widened); when a
  * point lies within rounding of an edge, GEOSPreparedCovers_r decides, so
  * the answer is always GEOS's (boundary counts as inside).
  */
