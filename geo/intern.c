@@ -459,10 +459,11 @@ int geo__part_covers(struct geo_ctx *ctx, const struct geo_part *part,
 		return 0;
 	if (part->band_off) {
 		size_t b = band_of(part, y);
-		for (i = part->band_off[b]; i < part->band_off[b + 1]; i++)
-			if (!edge_step(part->xy + 2 * (size_t)part->band_edge[i],
-				       x, y, &odd))
+		for (i = part->band_off[b]; i < part->band_off[b + 1]; i++) {
+			size_t e = part->band_edge[i];
+			if (!edge_step(part->xy + 2 * e, x, y, &odd))
 				return geos_covers(ctx, part, x, y, in);
+		}
 		*in = odd;
 		return 0;
 	}

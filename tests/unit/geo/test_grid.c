@@ -83,10 +83,9 @@ static size_t sweep(const struct geo_part *p, size_t nrand, uint64_t seed)
 		n += differs(p, p->xy[2 * k], p->xy[2 * k + 1]);
 		if (k + 1 < p->npts) {
 			double t = rnd(&s);
-			n += differs(p, p->xy[2 * k] + t * (p->xy[2 * k + 2] -
-							    p->xy[2 * k]),
-				     p->xy[2 * k + 1] + t * (p->xy[2 * k + 3] -
-							     p->xy[2 * k + 1]));
+			const double *a = p->xy + 2 * k;
+			n += differs(p, a[0] + t * (a[2] - a[0]),
+				     a[1] + t * (a[3] - a[1]));
 		}
 	}
 	for (k = 0; k < nrand; k++)
