@@ -245,7 +245,7 @@ void locd_config_init(struct locd_config *c)
 	c->terminate_on_shutdown = false;
 	c->rfc_containment = false;
 	c->max_future_skew_s = 300;
-	c->device_map = "";
+	c->device_map = "data/demo/devices.ini";
 	c->require_token = false;
 	c->db_path = "var/locd.db";
 	c->store_sync = LOCD_STORE_SYNC_NORMAL;

@@ -666,7 +666,9 @@ static void http_cb(struct evhttp_request *req, void *arg)
 		if (!get)
 			method_refuse(req, "GET, HEAD");
 		else
-			reply(req, 200, "OK", "ok");
+			reply(req, 200, "OK",
+			      h->conf.auth_off ? LOCD_HTTP_HEALTH_NOAUTH
+					       : "ok");
 	} else if (strcmp(path, "/metrics") == 0 && h->conf.metrics) {
 		if (!get)
 			method_refuse(req, "GET, HEAD");

@@ -223,6 +223,9 @@ struct locd_http_addr {
 
 #define LOCD_HTTP_ADDRS_MAX 8
 
+/* /healthz body with authentication off (issue 5 item 8). */
+#define LOCD_HTTP_HEALTH_NOAUTH "ok (WARNING: authentication disabled)"
+
 struct locd_http_conf {
 	const struct locd_http_addr *addrs;	/* at least one */
 	size_t n_addrs;				/* <= LOCD_HTTP_ADDRS_MAX */
@@ -238,6 +241,8 @@ struct locd_http_conf {
 	locd_http_last_h *lasth;		/* NULL: no order check */
 	locd_http_clock_h *clockh;		/* NULL: CLOCK_REALTIME */
 	void *clock_arg;
+	/* /healthz says so loudly when authentication is off (--no-auth) */
+	bool auth_off;
 };
 
 /*
@@ -252,7 +257,8 @@ struct locd_http_conf {
  *                      blocks over twice that with a 400), 503 when
  *                      ingesth fails; a same-time resend is 200 and not
  *                      ingested again.
- *   GET /healthz       200 "ok"
+ *   GET /healthz       200 "ok", or with conf->auth_off
+ *                      "ok (WARNING: authentication disabled)"
  *   GET /metrics       Prometheus text from conf->metrics
  *   other paths 404, other methods 405 (with Allow).
  * The token comes from token= or "Authorization: Bearer TOKEN". conf's

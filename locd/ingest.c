@@ -350,6 +350,7 @@ int locd_ingest_http_start(struct locd *d)
 		locd_log(d->log, LOCD_LOG_WARNING, ING_LOG, NULL,
 			 "HTTP ingest: no ingest.device_map, so every device "
 			 "is refused (tokens are required with auth on)");
+	hc.auth_off = !c->auth;
 	hc.domain = c->domain;
 	hc.devices = d->devices;
 	hc.metrics = d->metrics;

@@ -5,8 +5,10 @@
 #   no credentials -> 401 with WWW-Authenticate, never 407 (EV-16);
 #   wrong password -> 401 again; alice's password -> 200 and a NOTIFY
 #   (SEC-6), with SHA-256 and with MD5; bob publishing for alice -> 403;
-#   HTTP ingest needs device tokens: refused without a device map, with
-#   data/demo/devices.ini the right token 200, a wrong one 403.
+#   HTTP ingest needs device tokens: the default demo device map takes
+#   bob-phone's token, refuses unmapped ids; /healthz plain ok; with an
+#   empty device_map all refused; with data/demo/devices.ini the right
+#   token 200, a wrong one 403.
 # Exit 0 pass, 77 skip (python3 missing), else fail.
 set -u
 BIN=${BIN:-build/bin}
@@ -129,9 +131,30 @@ code, r = request("PUBLISH", cid, 2, "bob",
 check("bob publishing for alice -> 403 (%d)" % code, code == 403)
 sys.exit(0 if ok else 1)
 PY
-# HTTP ingest with auth on: no device map, every device refused
+# HTTP ingest with auth on and the default (demo) device map: an
+# unmapped device is refused, a demo device with its token accepted
+# (issue 5 item 8)
 H="http://127.0.0.1:$HTTP_PORT"
 code=$(curl -s -o /dev/null -w '%{http_code}' "$H/?id=alice&lat=1&lon=2")
+case $code in
+401|403) echo "PASS: HTTP unmapped device refused by default ($code)" ;;
+*) echo "FAIL: HTTP unmapped device by default: $code"; fail=1 ;;
+esac
+code=$(curl -s -o /dev/null -w '%{http_code}' \
+	"$H/?id=bob-phone&lat=1&lon=2&token=demo-bob-51d2e8")
+[ "$code" = 200 ] && echo "PASS: default device map: bob-phone 200" ||
+	{ echo "FAIL: default device map: bob-phone $code"; fail=1; }
+body=$(curl -s "$H/healthz")
+[ "$body" = ok ] && echo "PASS: /healthz ok with auth on" ||
+	{ echo "FAIL: /healthz with auth on: $body"; fail=1; }
+stop_locd TERM || { echo "FAIL: exit status"; fail=1; }
+
+# without any device map (empty): every device refused (SEC-6)
+printf '[ingest]\ndevice_map =\n' >"$tmp/nodev.conf"
+start_locd -c "$tmp/nodev.conf" || exit 1
+H="http://127.0.0.1:$HTTP_PORT"
+code=$(curl -s -o /dev/null -w '%{http_code}' \
+	"$H/?id=alice-phone&lat=1&lon=2&token=demo-alice-7f3c9a")
 case $code in
 401|403) echo "PASS: HTTP without device map refused ($code)" ;;
 *) echo "FAIL: HTTP without device map: $code"; fail=1 ;;

@@ -87,6 +87,9 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(c.domain, "localhost");
 	ck_assert_str_eq(c.users_file, "data/demo/users");
 	ck_assert_str_eq(c.policy_file, "data/demo/policy.ini");
+	/* issue 5 item 8: the demo device map, so `make run` takes HTTP
+	 * updates from the demo devices with their tokens */
+	ck_assert_str_eq(c.device_map, "data/demo/devices.ini");
 	ck_assert_str_eq(c.features_dir, "data/features/");
 	ck_assert_str_eq(c.nonce_secret, "var/nonce.key");
 	ck_assert(c.auth);
@@ -266,7 +269,8 @@ static const struct bad_case bad[] = {
 	{"[sip]\nt1_ms = 5000\nt2_ms = 4000\n", ERANGE, 0, "t1_ms <= t2_ms"},
 	{"[sip]\nmax_body = 70000\n", ERANGE, 0, "max_body <= max_message"},
 	{"[tls]\nverify_client = require\n", EINVAL, 0, "needs a ca file"},
-	{"[ingest]\nrequire_token = yes\n", EINVAL, 0, "needs a device_map"},
+	{"[ingest]\ndevice_map =\nrequire_token = yes\n", EINVAL, 0,
+	 "needs a device_map"},
 };
 
 START_TEST(test_bad_values)

@@ -184,7 +184,8 @@ static int fx_last(const char *aor, double *t, void *arg)
 	return 0;
 }
 
-static void fx_open(struct fixture *fx, bool require_token)
+static void fx_open_conf(struct fixture *fx, bool require_token,
+			 bool auth_off)
 {
 	static const struct locd_http_addr addr = {"127.0.0.1", 0};
 	struct locd_http_conf conf;
@@ -207,11 +208,17 @@ static void fx_open(struct fixture *fx, bool require_token)
 	conf.std = &fx->std;
 	conf.lasth = fx_last;
 	conf.clockh = fx_clock;
+	conf.auth_off = auth_off;
 	ck_assert_int_eq(locd_http_alloc(&fx->h, fx->base, &conf, fx_ingest,
 					 fx),
 			 0);
 	ck_assert_int_eq(locd_http_port(fx->h, 0, &fx->port), 0);
 	ck_assert_uint_gt(fx->port, 0);
+}
+
+static void fx_open(struct fixture *fx, bool require_token)
+{
+	fx_open_conf(fx, require_token, false);
 }
 
 static void fx_close(struct fixture *fx)
@@ -597,6 +604,32 @@ START_TEST(test_http_conf)
 }
 END_TEST
 
+/* Issue 5 item 8: with authentication off /healthz says so loudly;
+ * mapped devices still resolve to their AOR (issue 5 item 4). */
+START_TEST(test_http_health_noauth)
+{
+	struct fixture fx;
+	struct rt r;
+
+	fx_open_conf(&fx, false, true);
+	ck_assert_int_eq(fx_req(&fx, EVHTTP_REQ_GET, "/healthz", NULL, NULL,
+				0, NULL, &r),
+			 200);
+	ck_assert_str_eq(r.body, "ok (WARNING: authentication disabled)\n");
+	ck_assert_int_eq(fx_req(&fx, EVHTTP_REQ_GET,
+				"/?id=alice-phone&lat=1&lon=2"
+				"&token=demo-alice-7f3c9a",
+				NULL, NULL, 0, NULL, &r),
+			 200);
+	ck_assert_str_eq(fx.aor, "sip:alice@localhost");
+	ck_assert_int_eq(fx_req(&fx, EVHTTP_REQ_GET, "/?id=zed&lat=1&lon=2",
+				NULL, NULL, 0, NULL, &r),
+			 200);
+	ck_assert_str_eq(fx.aor, "sip:zed@localhost");
+	fx_close(&fx);
+}
+END_TEST
+
 TCase *tcase_http(void);
 TCase *tcase_http(void)
 {
@@ -608,5 +641,6 @@ TCase *tcase_http(void)
 	tcase_add_test(tc, test_http_roundtrip);
 	tcase_add_test(tc, test_http_limits);
 	tcase_add_test(tc, test_http_conf);
+	tcase_add_test(tc, test_http_health_noauth);
 	return tc;
 }
