@@ -34,6 +34,17 @@
 
 #define LOCD_ETAG_MAX 64
 
+/*
+ * Added to each dialog's stored local CSeq on restore (issue 5 item 7):
+ * the CSeq reaches the store at the end of the loop iteration that sent
+ * the NOTIFY, so after a kill -9 in that window the stored value may lag
+ * what the subscriber saw.  RFC 3261 12.2.1.1 only asks for a larger
+ * CSeq, so a jump is fine; 1,000 covers far more NOTIFYs than one
+ * iteration sends to one dialog.  Saturates below 2^31 (RFC 3261 8.1.1.5).
+ */
+#define LOCD_RESTORE_CSEQ_BUMP 1000u
+#define LOCD_CSEQ_LIMIT 0x7fffffffu
+
 /* A position as locd keeps it (a point; the fix's time and speed). */
 struct locd_pos {
 	struct geo_point pt;
@@ -274,6 +285,8 @@ int locd_persist_pub(struct locd *d, const struct sip_pub_event *ev,
 int locd_persist_fix(struct locd *d, const char *aor,
 		     const struct locd_pos *p, enum locd_source src)
 	__attribute__((warn_unused_result));
+/* The local CSeq a restored dialog continues from (stored + bump). */
+uint32_t locd_persist_cseq_bump(uint32_t stored);
 /* Serialise / restore a schedule with its times moved to wall clock. */
 void locd_sched_to_wall(const struct lf_sched *in, double shift,
 			struct lf_sched *out);

@@ -8,7 +8,10 @@
  * triggers and containment compare against what the subscriber last
  * got, and the target's newest fix is then evaluated against it: no
  * containment change is lost across kill -9.  The schedule is stored as
- * a struct lf_sched with its times moved to the wall clock.
+ * a struct lf_sched with its times moved to the wall clock.  The local
+ * CSeq is written after the NOTIFY left, so a restored dialog continues
+ * LOCD_RESTORE_CSEQ_BUMP (1,000) above the stored value: never a CSeq
+ * the subscriber has already seen (RFC 3261 12.2.1.1).
  */
 #include <errno.h>
 #include <math.h>
@@ -512,6 +515,13 @@ static int sub_row(const struct locd_store_sub *s, void *arg)
 	return 0;
 }
 
+uint32_t locd_persist_cseq_bump(uint32_t stored)
+{
+	if (stored >= LOCD_CSEQ_LIMIT - LOCD_RESTORE_CSEQ_BUMP)
+		return LOCD_CSEQ_LIMIT - 1;
+	return stored + LOCD_RESTORE_CSEQ_BUMP;
+}
+
 /* Recreate one subscription; false: drop its row. */
 static bool restore_one(struct locd *d, struct subrow *r, double wall)
 {
@@ -593,7 +603,7 @@ static bool restore_one(struct locd *d, struct subrow *r, double wall)
 		    sip_transp_reliable(fl.tp))
 			rec.dlg.flow = NULL;
 	}
-	rec.dlg.lseq = r->lseq;
+	rec.dlg.lseq = locd_persist_cseq_bump(r->lseq);
 	rec.dlg.rseq = r->rseq;
 	rec.dlg.rseq_set = r->rseq_set != 0;
 	rec.dlg.secure = r->secure;
@@ -623,9 +633,9 @@ static bool restore_one(struct locd *d, struct subrow *r, double wall)
 	locd_target_link(ls->tgt, ls);
 	locd_target_queue(d, ls->tgt);
 	locd_log(d->log, LOCD_LOG_INFO, PER_LOG, NULL,
-		 "%s: subscription to %s restored (%u s left, CSeq %u)",
-		 ls->callid, ls->tgt->aor, (unsigned)left,
-		 (unsigned)r->lseq);
+		 "%s: subscription to %s restored (%u s left, CSeq %u) "
+		 "from stored CSeq %u", ls->callid, ls->tgt->aor,
+		 (unsigned)left, (unsigned)rec.dlg.lseq, (unsigned)r->lseq);
 	return true;
 }
 

@@ -5,7 +5,8 @@
 # inside / outside every 0.3 s; locd is killed with SIGKILL in the middle
 # and started again on the same ports and state; the fixes go on and end
 # inside.  Then, from SIPp's message log: the subscription continued in
-# the same dialog (NOTIFYs after the restart), CSeqs never went back,
+# the same dialog (NOTIFYs after the restart, the first one at the
+# restored CSeq + 1: stored + 1,000, issue 5 item 7), CSeqs never went back,
 # and the last NOTIFY says position="inside" (no containment change
 # lost).  Exit 0 pass, 77 skip (sipp, curl or python3 missing).
 set -u
