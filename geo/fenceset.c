@@ -326,38 +326,55 @@ size_t geo_fenceset_count(const struct geo_fenceset *set)
 	return set ? set->n : 0;
 }
 
-/* Items whose box holds (x, y), appended to set->cand. */
+static inline bool box_holds(const struct pbox *b, double x, double y)
+{
+	return x >= b->minx && x <= b->maxx && y >= b->miny && y <= b->maxy;
+}
+
+static inline void cand_add(struct geo_fenceset *set,
+			    const struct fitem *it)
+{
+	/* the exact test reads the part soon: start the load */
+	__builtin_prefetch(it->part);
+	if (set->ncand < set->nitems)
+		set->cand[set->ncand++] = it;
+}
+
+/*
+ * Items whose box holds (x, y), appended to set->cand. The stack holds
+ * nodes whose box holds the point: at most PK_NODE per level.
+ */
 static void pk_query(struct geo_fenceset *set, double x, double y)
 {
 	size_t node[PK_STACK];
 	unsigned char lv[PK_STACK];
 	size_t sp = 0;
 
-	if (!set->nlev)
+	if (set->nlev <= 1) {
+		if (set->nitems && box_holds(&set->items[0].b, x, y))
+			cand_add(set, &set->items[0]);
+		return;
+	}
+	if (!box_holds(node_box(set, set->nlev - 1, 0), x, y))
 		return;
 	node[sp] = 0;
 	lv[sp++] = (unsigned char)(set->nlev - 1);
 	while (sp) {
-		size_t j = node[--sp], l = lv[sp], c, c1;
-		const struct pbox *b = node_box(set, l, j);
+		size_t j = node[--sp], l = lv[sp];
+		size_t c = j * PK_NODE, c1 = set->lev[l] - set->lev[l - 1];
 
-		if (x < b->minx || x > b->maxx || y < b->miny || y > b->maxy)
-			continue;
-		if (l == 0) {
-			const struct fitem *it = &set->items[j];
-			/* the exact test reads it soon: start the load */
-			__builtin_prefetch(it->part);
-			if (set->ncand < set->nitems)
-				set->cand[set->ncand++] = it;
-			continue;
-		}
-		c = j * PK_NODE;
-		c1 = set->lev[l] - set->lev[l - 1];
 		c1 = c + PK_NODE < c1 ? c + PK_NODE : c1;
-		for (; c < c1; c++) {
-			node[sp] = c;
-			lv[sp++] = (unsigned char)(l - 1);
+		if (l == 1) {
+			for (; c < c1; c++)
+				if (box_holds(&set->items[c].b, x, y))
+					cand_add(set, &set->items[c]);
+			continue;
 		}
+		for (; c < c1; c++)
+			if (box_holds(node_box(set, l - 1, c), x, y)) {
+				node[sp] = c;
+				lv[sp++] = (unsigned char)(l - 1);
+			}
 	}
 }
 
