@@ -166,6 +166,7 @@ static const struct opt opts[] = {
 	U("ingest", "max_future_skew_s", max_future_skew_s, 0, 86400),
 	S0("ingest", "device_map", device_map),
 	B("ingest", "require_token", require_token),
+	U("ingest", "max_targets", max_targets, 1, 100000000),
 	S("store", "db", db_path),
 	E("store", "sync", store_sync, sync_names),
 	S("geo", "features_dir", features_dir),
@@ -247,6 +248,7 @@ void locd_config_init(struct locd_config *c)
 	c->max_future_skew_s = 300;
 	c->device_map = "data/demo/devices.ini";
 	c->require_token = false;
+	c->max_targets = 100000;
 	c->db_path = "var/locd.db";
 	c->store_sync = LOCD_STORE_SYNC_NORMAL;
 	c->features_dir = "data/features/";

@@ -122,6 +122,7 @@ struct locd_config {
 	unsigned max_future_skew_s;  /* 300 */
 	const char *device_map;      /* "": none */
 	bool require_token;          /* false */
+	unsigned max_targets;        /* 100000 targets kept in memory */
 
 	/* [store] */
 	const char *db_path;         /* var/locd.db */

@@ -285,6 +285,7 @@ int locd_alloc_hooks(struct locd **dp, struct event_base *base,
 	d->hooks = hooks;
 	d->base = base;
 	locd_targets_init(&d->targets);
+	d->targets.max = c->max_targets;
 	if (!c->auth)
 		locd_log(lg, LOCD_LOG_WARNING, D_LOG, NULL,
 			 "WARNING: authentication is OFF (--no-auth): anyone "
@@ -327,6 +328,13 @@ int locd_alloc_hooks(struct locd **dp, struct event_base *base,
 	err = locd_metrics_alloc(&d->metrics);
 	if (!err)
 		err = locd_metrics_std_register(d->metrics, &d->std);
+	if (!err) {
+		static const struct locd_metric_desc ev = {
+			LOCD_METRIC_COUNTER, "locd_targets_evicted_total",
+			"Targets forgotten at ingest.max_targets (least "
+			"recently updated, unwatched)", NULL, NULL, 0};
+		err = locd_metrics_add(d->metrics, &ev, &d->targets_evicted);
+	}
 	if (!err)
 		err = pidf_builder_alloc(&d->pb);
 	if (err) {

@@ -79,11 +79,15 @@ struct locd_target {
 	struct locd_lsub *subs;     /* watching subscriptions */
 	bool queued;                /* in the evaluation queue */
 	struct locd_target *qnext;
+	/* recency list: least recently updated first (issue 5 item 6) */
+	struct locd_target *lru_prev, *lru_next;
 };
 
 struct locd_targets {
 	struct locd_target **tab;
 	size_t nb, n;
+	struct locd_target *lru_old, *lru_new;
+	size_t max;                 /* cap (ingest.max_targets); 0: none */
 };
 
 /* One subscription of the location package (either form). */
@@ -141,6 +145,7 @@ struct locd {
 	struct locd_store *store;
 	struct locd_metrics *metrics;
 	struct locd_metrics_std std;
+	struct locd_metric *targets_evicted; /* issue 5 item 6 */
 	struct locd_devices *devices;
 	struct locd_http *http;
 	struct sip_stack *st;
@@ -190,7 +195,13 @@ void locd_sipio_rearm(struct locd *d);
 /* --- target.c */
 void locd_targets_init(struct locd_targets *t);
 void locd_targets_reset(struct locd_targets *t);
-/* Find (create when asked) the target for aor. 0, ENOENT, ENOMEM. */
+/*
+ * Find (create when asked) the target for aor; with create it also
+ * becomes the most recently used.  At the cap (targets.max) a new target
+ * first evicts the least recently used one without subscriptions,
+ * publications or pending evaluation (counted in targets_evicted).
+ * 0, ENOENT, ENOSPC (at the cap and every target in use), ENOMEM.
+ */
 int locd_target_get(struct locd *d, const char *aor, bool create,
 		    struct locd_target **tp)
 	__attribute__((warn_unused_result));

@@ -1,6 +1,12 @@
 /*
  * target.c: targets indexed by AOR: the current fix and the
- * subscriptions watching it (a chained hash table that doubles).
+ * subscriptions watching it (a chained hash table that doubles), and a
+ * recency list for the cap (ingest.max_targets, issue 5 item 6): at the
+ * cap a new target evicts the least recently updated one that nothing
+ * refers to (no subscription, no live publication, not queued for
+ * evaluation).  Its last fix stays in the store.  Targets in use met on
+ * the way are moved to the recent end, so a search looks at each at
+ * most once per pass.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -46,6 +52,73 @@ void locd_targets_reset(struct locd_targets *t)
 	memset(t, 0, sizeof(*t));
 }
 
+static void lru_unlink(struct locd_targets *t, struct locd_target *x)
+{
+	if (x->lru_prev)
+		x->lru_prev->lru_next = x->lru_next;
+	else
+		t->lru_old = x->lru_next;
+	if (x->lru_next)
+		x->lru_next->lru_prev = x->lru_prev;
+	else
+		t->lru_new = x->lru_prev;
+	x->lru_prev = x->lru_next = NULL;
+}
+
+static void lru_append(struct locd_targets *t, struct locd_target *x)
+{
+	x->lru_next = NULL;
+	x->lru_prev = t->lru_new;
+	if (t->lru_new)
+		t->lru_new->lru_next = x;
+	else
+		t->lru_old = x;
+	t->lru_new = x;
+}
+
+static bool in_use(const struct locd_target *x)
+{
+	return x->subs || x->pubs || x->queued;
+}
+
+/* Forget x (unused): out of the hash chain and the list, freed. */
+static void target_drop(struct locd_targets *t, struct locd_target *x)
+{
+	struct locd_target **pp = &t->tab[aor_hash(x->aor) % t->nb];
+
+	while (*pp && *pp != x)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = x->next;
+	lru_unlink(t, x);
+	t->n--;
+	free(x->aor);
+	free(x);
+}
+
+/* Make room for one more target; ENOSPC when all are in use. */
+static int evict_one(struct locd *d)
+{
+	struct locd_targets *t = &d->targets;
+	size_t seen = 0, n = t->n;
+	struct locd_target *x;
+
+	while ((x = t->lru_old) != NULL && seen < n) {
+		if (!in_use(x)) {
+			locd_log(d->log, LOCD_LOG_INFO, "target", NULL,
+				 "%s forgotten (%zu targets, the cap)",
+				 x->aor, t->n);
+			target_drop(t, x);
+			locd_metric_inc(d->targets_evicted);
+			return 0;
+		}
+		lru_unlink(t, x);
+		lru_append(t, x);
+		seen++;
+	}
+	return ENOSPC;
+}
+
 static int grow(struct locd_targets *t)
 {
 	size_t nb = t->nb ? t->nb * 2 : TARGETS_NB0, i;
@@ -81,6 +154,10 @@ int locd_target_get(struct locd *d, const char *aor, bool create,
 		b = aor_hash(aor) % t->nb;
 		for (x = t->tab[b]; x; x = x->next) {
 			if (strcmp(x->aor, aor) == 0) {
+				if (create && x != t->lru_new) {
+					lru_unlink(t, x);
+					lru_append(t, x);
+				}
 				*tp = x;
 				return 0;
 			}
@@ -88,6 +165,8 @@ int locd_target_get(struct locd *d, const char *aor, bool create,
 	}
 	if (!create)
 		return ENOENT;
+	if (t->max && t->n >= t->max && evict_one(d))
+		return ENOSPC;
 	if (t->n >= t->nb && grow(t))
 		return ENOMEM;
 	x = calloc(1, sizeof(*x));
@@ -101,6 +180,7 @@ int locd_target_get(struct locd *d, const char *aor, bool create,
 	b = aor_hash(aor) % t->nb;
 	x->next = t->tab[b];
 	t->tab[b] = x;
+	lru_append(t, x);
 	t->n++;
 	*tp = x;
 	return 0;

@@ -336,6 +336,75 @@ START_TEST(test_publications_newest)
 }
 END_TEST
 
+/* A fix for aor now-ish, without running the loop (the target stays
+ * queued for evaluation until lf_run). */
+static int fix_for(struct lf_env *e, const char *aor, double t)
+{
+	struct locd_pos p;
+	enum locd_refuse why;
+	const char *reason;
+
+	memset(&p, 0, sizeof(p));
+	p.pt.lat = 10;
+	p.pt.lon = 20;
+	p.time = t;
+	return locd_ingest_pos(e->d, aor, &p, LOCD_SOURCE_HTTP, &why,
+			       &reason);
+}
+
+static bool known(struct lf_env *e, const char *aor)
+{
+	struct locd_target *x;
+
+	return locd_target_get(e->d, aor, false, &x) == 0;
+}
+
+/* Issue 5 item 6: ingest.max_targets caps the targets; the least
+ * recently updated one without subscriptions goes first (counted);
+ * when every target is in use a new one is refused with ENOSPC. */
+START_TEST(test_target_cap)
+{
+	struct lf_env e = {0};
+	double t = floor(locd_wall()) - 100;
+	char buf[16384];
+
+	e.sets[0][0] = "ingest.max_targets";
+	e.sets[0][1] = "3";
+	e.nsets = 1;
+	lf_start(&e, true);
+	ck_assert_uint_eq(lf_subscribe(&e, "tc", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	ck_assert_int_eq(fix_for(&e, "sip:b@localhost", t), 0);
+	ck_assert_int_eq(fix_for(&e, "sip:c@localhost", t), 0);
+	lf_run(&e);
+	ck_assert_uint_eq(e.d->targets.n, 3);
+	/* d evicts b (alice is watched, so skipped) */
+	ck_assert_int_eq(fix_for(&e, "sip:d@localhost", t), 0);
+	lf_run(&e);
+	ck_assert_uint_eq(e.d->targets.n, 3);
+	ck_assert(!known(&e, "sip:b@localhost"));
+	ck_assert(known(&e, "sip:alice@localhost"));
+	ck_assert(known(&e, "sip:c@localhost"));
+	/* c updated again is younger than d: f evicts d */
+	ck_assert_int_eq(fix_for(&e, "sip:c@localhost", t + 1), 0);
+	lf_run(&e);
+	ck_assert_int_eq(fix_for(&e, "sip:f@localhost", t), 0);
+	ck_assert(!known(&e, "sip:d@localhost"));
+	ck_assert(known(&e, "sip:c@localhost"));
+	/* c updated, f still queued: all three in use -> ENOSPC */
+	ck_assert_int_eq(fix_for(&e, "sip:c@localhost", t + 2), 0);
+	ck_assert_int_eq(fix_for(&e, "sip:g@localhost", t), ENOSPC);
+	ck_assert(!known(&e, "sip:g@localhost"));
+	lf_run(&e);
+	/* the subscription's target keeps its fix path working */
+	ck_assert_int_eq(lf_fix(&e, LF_INSIDE_LAT, LF_INSIDE_LON, t + 5), 0);
+	ck_assert_int_eq(locd_metrics_print(e.d->metrics, buf, sizeof(buf),
+					    NULL), 0);
+	ck_assert_ptr_nonnull(strstr(buf, "\nlocd_targets_evicted_total 2\n"));
+	lf_end(&e);
+}
+END_TEST
+
 TCase *tcase_package(void);
 
 TCase *tcase_package(void)
@@ -349,5 +418,6 @@ TCase *tcase_package(void)
 	tcase_add_test(tc, test_refresh_new_filter);
 	tcase_add_test(tc, test_publish_refusals);
 	tcase_add_test(tc, test_publications_newest);
+	tcase_add_test(tc, test_target_cap);
 	return tc;
 }
