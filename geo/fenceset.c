@@ -430,6 +430,16 @@ int geo_fenceset_query(struct geo_fenceset *set, const struct geo_point *pt,
 			set->cand[j] = t;
 		}
 	}
+	/* the parts' cells, all at once, before the tests wait on them */
+	for (i = 0; i < set->ncand; i++) {
+		const struct geo_part *p = set->cand[i]->part;
+		double x = pt->lon;
+		if (x < p->minx)
+			x += 360.0;
+		else if (x > p->maxx)
+			x -= 360.0;
+		geo__grid_prefetch(p, x, pt->lat);
+	}
 	for (i = 0; i < set->ncand; i++) {
 		const struct fitem *it = set->cand[i];
 		enum geo_position pos;

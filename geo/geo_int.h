@@ -188,6 +188,8 @@ int geo__grid_build(struct geo_ctx *ctx, struct geo_part *p);
 void geo__grid_free(struct geo_part *p);
 bool geo__grid_covers(const struct geo_part *p, double x, double y,
 		      bool *in);
+/* Start loading what geo__grid_covers will read for (x, y), if any. */
+void geo__grid_prefetch(const struct geo_part *p, double x, double y);
 
 /*
  * Test hook (fenceset.c): indices (ascending, into the set's item

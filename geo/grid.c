@@ -321,3 +321,16 @@ bool geo__grid_covers(const struct geo_part *p, double x, double y,
 	*in = odd;
 	return true;
 }
+
+void geo__grid_prefetch(const struct geo_part *p, double x, double y)
+{
+	size_t c;
+
+	if (!p->grid_bits || x < p->minx || x > p->maxx || y < p->miny ||
+	    y > p->maxy)
+		return;
+	c = cell_of(y, p->miny, p->gsy, p->gdim) * p->gdim +
+	    cell_of(x, p->minx, p->gsx, p->gdim);
+	__builtin_prefetch(&p->grid_bits[c / 4]);
+	__builtin_prefetch(&p->grid_off[c]);
+}
