@@ -62,7 +62,7 @@ int sip_frame_stream(const char *buf, size_t len, const struct sip_limits *lim,
 	static const char ping[] = "\r\n\r\n";
 	struct sip_limits deflim;
 	const char *eol, *hend;
-	size_t hlen, scan;
+	size_t hlen, scan, sl;
 	uint32_t clen = 0;
 	int e;
 
@@ -90,8 +90,14 @@ int sip_frame_stream(const char *buf, size_t len, const struct sip_limits *lim,
 	}
 	scan = len < lim->max_msg ? len : lim->max_msg;
 	eol = buf ? memmem(buf, scan, "\r\n", 2) : NULL;
-	if ((!eol && scan > lim->max_startline) ||
-	    (eol && (size_t)(eol - buf) > lim->max_startline))
+	/*
+	 * Without the CRLF yet, a trailing CR may be the first half of it
+	 * (a read that ends between CR and LF): it is not part of the line.
+	 */
+	sl = eol ? (size_t)(eol - buf) : scan;
+	if (!eol && sl && buf[sl - 1] == '\r')
+		sl--;
+	if (sl > lim->max_startline)
 		return sip_err_set(err, EOVERFLOW, 400, "start line too long");
 	hend = buf ? memmem(buf, scan, "\r\n\r\n", 4) : NULL;
 	if (!hend) {

@@ -148,6 +148,48 @@ START_TEST(test_frame_limits)
 }
 END_TEST
 
+/*
+ * A start line of exactly max_startline bytes whose CRLF is split across
+ * two TCP reads: the prefix ending in the CR needs more bytes (the CR is
+ * not part of the line), one more byte past the limit is refused, and the
+ * whole message frames (SEC-19; fuzz finding 1, crashes/sip_frame_fuzz/
+ * startline-cr-split.bin).
+ */
+START_TEST(test_frame_startline_cr_split)
+{
+	static const char m[] = MSG("Content-Length: 5\r\n", "hello");
+	static const char sl[] = "NOTIFY sip:a@b SIP/2.0";
+	struct sip_limits lim;
+	struct sip_frame fr;
+	struct sip_err err = {0};
+	size_t n = sizeof(sl) - 1;
+
+	sip_limits_init(&lim);
+	lim.max_startline = n;
+	/* "...SIP/2.0\r": the line is n bytes so far */
+	ck_assert_int_eq(sip_frame_stream(m, n + 1, &lim, &fr, &err),
+			 ENODATA);
+	ck_assert_int_eq(sip_frame_stream(m, n + 2, &lim, &fr, &err),
+			 ENODATA);
+	ck_assert_int_eq(sip_frame_stream(m, sizeof(m) - 1, &lim, &fr, &err),
+			 0);
+	ck_assert_uint_eq(fr.len, sizeof(m) - 1);
+	/* n bytes and no CR yet: still fine */
+	ck_assert_int_eq(sip_frame_stream(m, n, &lim, &fr, &err), ENODATA);
+	/* a line one byte over the limit: refused with or without its CR */
+	lim.max_startline = n - 1;
+	ck_assert_int_eq(sip_frame_stream(m, n - 1, &lim, &fr, &err),
+			 ENODATA);
+	ck_assert_int_eq(sip_frame_stream(m, n, &lim, &fr, &err), EOVERFLOW);
+	ck_assert_str_eq(err.reason, "start line too long");
+	ck_assert_int_eq(sip_frame_stream(m, n + 1, &lim, &fr, &err),
+			 EOVERFLOW);
+	ck_assert_str_eq(err.reason, "start line too long");
+	ck_assert_int_eq(sip_frame_stream(m, sizeof(m) - 1, &lim, &fr, &err),
+			 EOVERFLOW);
+}
+END_TEST
+
 TCase *tcase_frame(void);
 TCase *tcase_frame(void)
 {
@@ -155,5 +197,6 @@ TCase *tcase_frame(void)
 	tcase_add_loop_test(tc, test_frame_table, 0, NCASES);
 	tcase_add_test(tc, test_frame_stream_feed);
 	tcase_add_test(tc, test_frame_limits);
+	tcase_add_test(tc, test_frame_startline_cr_split);
 	return tc;
 }
