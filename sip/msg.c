@@ -28,6 +28,7 @@ struct parse {
 	struct sip_err *err;
 	uint16_t bad_status; /* 400 for requests, 0 for responses */
 	uint64_t seen;	     /* bit per single-value header id */
+	bool clen_slot;	     /* the reserved Content-Length slot is used */
 };
 
 static int fail(struct parse *ps, int code, const char *reason)
@@ -143,7 +144,16 @@ static int hdr_add(struct parse *ps, enum sip_hdr_id id,
 	struct sip_msg *msg = ps->msg;
 	struct sip_hdr *h;
 
-	if (msg->hdrc >= ps->lim->max_hdrs)
+	/*
+	 * max_hdrs counts header values other than one Content-Length,
+	 * which has a slot of its own: sip_msg_print adds a Content-Length
+	 * to a datagram that had none, and what it prints must parse again
+	 * (fuzz finding 2).  A second Content-Length counts like any other
+	 * value (and is refused as a duplicate later).
+	 */
+	if (id == SIP_HDR_CONTENT_LENGTH && !ps->clen_slot)
+		ps->clen_slot = true;
+	else if (msg->hdrc - (ps->clen_slot ? 1 : 0) >= ps->lim->max_hdrs)
 		return fail(ps, EOVERFLOW, "too many headers");
 	h = &msg->hdrv[msg->hdrc++];
 	h->id = id;
@@ -477,7 +487,9 @@ int sip_msg_parse(struct sip_msg **msgp, const char *buf, size_t len,
 	}
 	if (len > lim->max_msg)
 		return sip_err_set(err, EOVERFLOW, 513, "message too large");
-	nh = lim->max_hdrs;
+	if (lim->max_hdrs >= SIZE_MAX / sizeof(struct sip_hdr))
+		return sip_err_set(err, EINVAL, 0, "bad limits");
+	nh = lim->max_hdrs + 1; /* + the Content-Length slot (hdr_add) */
 	if (nh > (SIZE_MAX - sizeof(*msg) - len - 1) / sizeof(struct sip_hdr))
 		return sip_err_set(err, EINVAL, 0, "bad limits");
 	msg = malloc(sizeof(*msg) + nh * sizeof(struct sip_hdr) + len + 1);

@@ -125,6 +125,9 @@ static int hdr_print(struct sip_buf *b, const struct sip_pl *name,
 	if (!sip_pl_is_token(name) || pl_has_crlf(val) ||
 	    (extra && pl_has_crlf(extra)))
 		return EINVAL;
+	/* never a line the parser's default limit would refuse */
+	if (name->l + 2 + val->l + (extra ? extra->l : 0) > SIP_HDRLINE_MAX)
+		return EOVERFLOW;
 	err = sip_buf_append_pl(b, name);
 	if (!err)
 		err = sip_buf_append(b, ": ", 2);
@@ -260,8 +263,14 @@ int sip_msg_print(struct sip_buf *b, const struct sip_msg *msg)
 			continue;
 		if (h->id != SIP_HDR_OTHER)
 			n = sip_hdr_name_pl(h->id);
-		/* parsed names are tokens, values hold no CR or LF */
-		err = hdr_raw(b, n.p, n.l, h->val.p, h->val.l, NULL);
+		/*
+		 * A compact name grows to the full one: never print a line
+		 * the parser's default limit would refuse.
+		 */
+		if (n.l + 2 + h->val.l > SIP_HDRLINE_MAX)
+			err = EOVERFLOW;
+		else /* parsed names are tokens, values hold no CR or LF */
+			err = hdr_raw(b, n.p, n.l, h->val.p, h->val.l, NULL);
 	}
 	if (!err)
 		err = sip_print_body(b, NULL, msg->body.p, msg->body.l);

@@ -74,7 +74,8 @@ int sip_pl_strcpy(const struct sip_pl *pl, char *buf, size_t sz)
  */
 #define SIP_MSG_MAX       65536u /* whole message, bytes */
 #define SIP_STARTLINE_MAX 8192u  /* request or status line, bytes */
-#define SIP_HDRS_MAX      128u   /* header values (list items count) */
+#define SIP_HDRS_MAX      128u   /* header values (list items count),
+				    plus one Content-Length */
 #define SIP_HDRLINE_MAX   8192u  /* one header field incl. folding */
 
 struct sip_limits {
@@ -496,7 +497,11 @@ int sip_print_response(struct sip_buf *b, const struct sip_msg *req,
 /*
  * Print a parsed message again: start line, every header as
  * "Name: value" (canonical names, folding removed, list items one per
- * line), and the body with a Content-Length that matches it.
+ * line), and the body with a Content-Length that matches it.  What it
+ * prints parses again with the default limits (a datagram without
+ * Content-Length gains one, which has its own slot besides max_hdrs);
+ * EOVERFLOW when a header line would exceed SIP_HDRLINE_MAX (a compact
+ * name grows to the full one) or the buffer's cap.
  */
 int sip_msg_print(struct sip_buf *b, const struct sip_msg *msg)
 	__attribute__((warn_unused_result));

@@ -258,6 +258,94 @@ START_TEST(test_print_buf_cap)
 }
 END_TEST
 
+/*
+ * Parse -> print -> parse succeeds for whatever parsed (SEC-19; fuzz
+ * finding 2, crashes/sip_msg_fuzz/128-headers-no-clen.dat): a datagram
+ * with exactly SIP_HDRS_MAX header values and no Content-Length gains one
+ * when printed, and the reserved Content-Length slot lets it parse again;
+ * a second Content-Length or one more value is still refused; a compact
+ * header at the line limit is refused by the printer (EOVERFLOW), which
+ * never prints a line the parser would refuse.
+ */
+#define HDRS_HEAD                                                             \
+	"OPTIONS sip:a@example.com SIP/2.0\r\n"                              \
+	"Via: SIP/2.0/UDP h.example.com;branch=z9hG4bK9\r\n"                  \
+	"From: <sip:x@example.com>;tag=1\r\nTo: <sip:a@example.com>\r\n"      \
+	"Call-ID: c1\r\nCSeq: 1 OPTIONS\r\n"
+
+static size_t hdrs_msg(char *p, size_t sz, size_t extra, const char *tail)
+{
+	size_t n = sizeof(HDRS_HEAD) - 1, i;
+
+	ck_assert_uint_lt(n + extra * 9 + strlen(tail), sz);
+	memcpy(p, HDRS_HEAD, n);
+	for (i = 0; i < extra; i++, n += 9)
+		memcpy(p + n, "X-A: 12\r\n", 9);
+	memcpy(p + n, tail, strlen(tail));
+	return n + strlen(tail);
+}
+
+START_TEST(test_print_hdr_limits)
+{
+	static char p[4096], line[SIP_HDRLINE_MAX + 512];
+	struct sip_msg *m = NULL, *m2 = NULL;
+	struct sip_err err = {0};
+	struct sip_buf b;
+	size_t n;
+
+	sip_buf_init(&b, SIP_MSG_MAX);
+	/* 5 + 123 = 128 values, no Content-Length */
+	n = hdrs_msg(p, sizeof(p), SIP_HDRS_MAX - 5, "\r\n");
+	ck_assert_int_eq(sip_msg_parse(&m, p, n, SIP_PARSE_DGRAM, NULL, &err),
+			 0);
+	ck_assert_uint_eq(m->hdrc, SIP_HDRS_MAX);
+	ck_assert(!m->has_clen);
+	ck_assert_int_eq(sip_msg_print(&b, m), 0);
+	ck_assert_msg(sip_msg_parse(&m2, b.p, b.len, SIP_PARSE_STREAM, NULL,
+				    &err) == 0, "%s", err.reason);
+	ck_assert_uint_eq(m2->hdrc, SIP_HDRS_MAX + 1);
+	ck_assert(m2->has_clen);
+	ck_assert_uint_eq(m2->clen, 0);
+	sip_msg_free(m2);
+	sip_msg_free(m);
+	/* 128 values and a Content-Length: the same */
+	n = hdrs_msg(p, sizeof(p), SIP_HDRS_MAX - 5, "l: 0\r\n\r\n");
+	ck_assert_int_eq(sip_msg_parse(&m, p, n, SIP_PARSE_STREAM, NULL,
+				       &err), 0);
+	ck_assert_uint_eq(m->hdrc, SIP_HDRS_MAX + 1);
+	sip_msg_free(m);
+	m = NULL;
+	/* 129 values, or 128 and two Content-Lengths: too many */
+	n = hdrs_msg(p, sizeof(p), SIP_HDRS_MAX - 4, "l: 0\r\n\r\n");
+	ck_assert_int_eq(sip_msg_parse(&m, p, n, SIP_PARSE_STREAM, NULL,
+				       &err), EOVERFLOW);
+	ck_assert_str_eq(err.reason, "too many headers");
+	n = hdrs_msg(p, sizeof(p), SIP_HDRS_MAX - 5,
+		     "l: 0\r\nContent-Length: 0\r\n\r\n");
+	ck_assert_int_eq(sip_msg_parse(&m, p, n, SIP_PARSE_STREAM, NULL,
+				       &err), EOVERFLOW);
+	ck_assert_str_eq(err.reason, "too many headers");
+	n = hdrs_msg(p, sizeof(p), SIP_HDRS_MAX - 6,
+		     "l: 0\r\nContent-Length: 0\r\n\r\n");
+	ck_assert_int_eq(sip_msg_parse(&m, p, n, SIP_PARSE_STREAM, NULL,
+				       &err), EBADMSG);
+	ck_assert_ptr_null(m);
+	/* "s:" + value at the line limit: "Subject: " would exceed it */
+	n = hdrs_msg(line, sizeof(line), 0, "s:");
+	ck_assert_uint_lt(n + SIP_HDRLINE_MAX + 8, sizeof(line));
+	memset(line + n, 'a', SIP_HDRLINE_MAX - 2);
+	n += SIP_HDRLINE_MAX - 2;
+	memcpy(line + n, "\r\nl: 0\r\n\r\n", 10);
+	n += 10;
+	ck_assert_int_eq(sip_msg_parse(&m, line, n, SIP_PARSE_STREAM, NULL,
+				       &err), 0);
+	sip_buf_clear(&b);
+	ck_assert_int_eq(sip_msg_print(&b, m), EOVERFLOW);
+	sip_msg_free(m);
+	sip_buf_reset(&b);
+}
+END_TEST
+
 TCase *tcase_print(void);
 TCase *tcase_print(void)
 {
@@ -266,5 +354,6 @@ TCase *tcase_print(void)
 	tcase_add_test(tc, test_print_response);
 	tcase_add_test(tc, test_print_request);
 	tcase_add_test(tc, test_print_buf_cap);
+	tcase_add_test(tc, test_print_hdr_limits);
 	return tc;
 }
