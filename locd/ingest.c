@@ -57,7 +57,10 @@ static void current_update(struct locd *d, struct locd_target *t,
 {
 	if (!locd_target_current(t))
 		return;
-	if (t->has_fix && locd_persist_fix(d, t->aor, &t->fix, src))
+	/* the store keeps points; a civic-only location is not kept
+	 * across a restart (its publication is, without the body) */
+	if (t->has_fix && !t->fix.civic_only &&
+	    locd_persist_fix(d, t->aor, &t->fix, src))
 		locd_log(d->log, LOCD_LOG_WARNING, ING_LOG, d->cur_callid,
 			 "storing the fix of %s: %s", t->aor,
 			 locd_store_errmsg(d->store));
@@ -155,6 +158,7 @@ static uint16_t pub_h(const struct sip_pub_event *ev, const char **warning,
 	struct pidf_err pe = {0};
 	struct locd_pos p;
 	struct locd_target *t = NULL;
+	struct locd_loc *loc;
 	struct locd_pub *old;
 	enum locd_refuse why = LOCD_REFUSE_MALFORMED;
 	const char *reason = NULL;
@@ -202,13 +206,15 @@ static uint16_t pub_h(const struct sip_pub_event *ev, const char **warning,
 		return err == ENOMEM ? 500 : 400;
 	}
 	memset(&p, 0, sizeof(p));
-	if (!doc->loc.shape) {
+	if (!doc->loc.shape && !doc->loc.civic.n) {
 		pidf_doc_free(doc);
 		refuse_count(d, LOCD_SOURCE_SIP, LOCD_REFUSE_MALFORMED);
-		*warning = "PIDF-LO: no geodetic location";
+		*warning = "PIDF-LO: no location";
 		return 400;
 	}
-	if (doc->loc.shape->kind == GEO_SHAPE_POINT)
+	if (!doc->loc.shape)
+		p.civic_only = true; /* accepted: valueChanges on civic */
+	else if (doc->loc.shape->kind == GEO_SHAPE_POINT)
 		p.pt = doc->loc.shape->center;
 	else if (geo_shape_center(d->geo, doc->loc.shape, &p.pt))
 		p.pt = doc->loc.shape->center;
@@ -217,7 +223,11 @@ static uint16_t pub_h(const struct sip_pub_event *ev, const char **warning,
 	p.speed = doc->loc.speed;
 	p.has_heading = doc->loc.has_heading;
 	p.heading = doc->loc.heading;
-	pidf_doc_free(doc);
+	/* issue 5 item 5: the shape, confidence and civic address stay
+	 * with the publication (the point is their representative) */
+	loc = locd_loc_new(doc);
+	if (!loc)
+		return 500;
 	err = locd_ingest_check(d, &p, &why, &reason);
 	if (!err)
 		err = locd_target_get(d, aor, true, &t);
@@ -234,9 +244,12 @@ static uint16_t pub_h(const struct sip_pub_event *ev, const char **warning,
 			 "PUBLISH for %s refused: %s", aor,
 			 reason ? reason : strerror(err));
 		*warning = reason;
+		locd_loc_drop(loc);
 		return err == ENOMEM ? 500 : 400;
 	}
-	if (locd_target_pub_put(d, t, ev->old_etag, ev->etag, &p))
+	err = locd_target_pub_put(d, t, ev->old_etag, ev->etag, &p, loc);
+	locd_loc_drop(loc);
+	if (err)
 		return 500;
 	locd_metric_inc(d->std.ingested[LOCD_SOURCE_SIP]);
 	current_update(d, t, LOCD_SOURCE_SIP);

@@ -53,15 +53,40 @@ struct locd_pos {
 	bool has_speed;
 	double heading;     /* degrees from north when has_heading */
 	bool has_heading;
+	/* a civic address only (PIDF-LO without a geodetic shape, issue 5
+	 * item 5): pt is meaningless, containment undefined, movement
+	 * never fires; the address is in the publication's locd_loc */
+	bool civic_only;
 };
 
 struct locd_lsub;
+
+/*
+ * A published location beyond its point (issue 5 item 5): the parsed
+ * PIDF-LO whose doc->loc gives the shape, confidence and civic address.
+ * Shared, counted: held by its publication, by the target while it is
+ * the current location, and by each subscription that evaluated a
+ * precise view of it.  struct locd_pos keeps the representative point
+ * (RFC 7459 5.1.1) for movement, coarsening and the store.
+ */
+struct locd_loc {
+	unsigned refs;
+	struct pidf_doc *doc;       /* owned */
+};
+
+/* Wrap doc (taken, also on failure); NULL on ENOMEM. */
+struct locd_loc *locd_loc_new(struct pidf_doc *doc);
+struct locd_loc *locd_loc_hold(struct locd_loc *l);  /* NULL is fine */
+void locd_loc_drop(struct locd_loc *l);              /* NULL is fine */
+/* *slot = l (held), the previous one dropped. */
+void locd_loc_set(struct locd_loc **slot, struct locd_loc *l);
 
 /* One live publication's position. */
 struct locd_pub {
 	struct locd_pub *next;
 	char etag[LOCD_ETAG_MAX];
 	struct locd_pos pos;
+	struct locd_loc *loc;       /* its shape etc.; NULL: the point */
 	uint64_t seq;               /* arrival order */
 };
 
@@ -70,6 +95,7 @@ struct locd_target {
 	char *aor;                  /* sip:user@domain */
 	bool has_fix;
 	struct locd_pos fix;        /* current location (newest, Q-31) */
+	struct locd_loc *loc;       /* its shape etc.; NULL: the point */
 	/* sources of the current location: live publications and the
 	 * newest other fix (HTTP, or the one restored from the store) */
 	struct locd_pub *pubs;
@@ -119,6 +145,7 @@ struct locd_lsub {
 	uint32_t last_changed;
 	bool have_eval;
 	struct locd_pos view;              /* authorised view evaluated */
+	struct locd_loc *vloc;             /* its shape (precise views) */
 	/* what the last NOTIFY carried (the trigger reference) */
 	bool have_sent;
 	struct locd_pos sent;
@@ -211,11 +238,11 @@ int locd_target_get(struct locd *d, const char *aor, bool create,
  * it; true when it changed (then store and evaluate it).
  */
 bool locd_target_current(struct locd_target *t);
-/* Publications: add (or replace old_etag by) etag at p; rename;
- * remove. 0 or ENOMEM. */
+/* Publications: add (or replace old_etag by) etag at p with loc (held;
+ * may be NULL); rename; remove. 0 or ENOMEM. */
 int locd_target_pub_put(struct locd *d, struct locd_target *t,
 			const char *old_etag, const char *etag,
-			const struct locd_pos *p)
+			const struct locd_pos *p, struct locd_loc *loc)
 	__attribute__((warn_unused_result));
 void locd_target_pub_rename(struct locd_target *t, const char *old_etag,
 			    const char *etag);

@@ -7,6 +7,12 @@
  * lf_sched_due, releases it (quarantine, 10/s, 30/30 s, RFC 6446 rates,
  * periodic min-rate NOTIFYs); the body is rebuilt from the newest state
  * at release, with the features that changed or flipped meanwhile.
+ * Shapes (issue 5 item 5): a precise view keeps the published shape,
+ * confidence and civic address (struct locd_loc): lf_eval gets them
+ * (RFC 6447 / RFC 7459 50 % rule, LF-37/38, Q-11) and the NOTIFY
+ * carries them.  A coarse view is the representative point snapped to
+ * the policy's grid: the shape is dropped (its extent would sharpen the
+ * cell), as are speed and heading.
  */
 #include <errno.h>
 #include <math.h>
@@ -33,6 +39,8 @@ static bool view_of(const struct locd_lsub *ls, const struct locd_pos *fix,
 	*view = *fix;
 	if (ls->dec.precision == LOCD_PRECISION_PRECISE)
 		return true;
+	if (fix->civic_only)
+		return false; /* no point to snap; civic views: not yet */
 	if (locd_policy_apply(&ls->dec, &fix->pt, &view->pt, &radius))
 		return false;
 	/* speed and heading would sharpen a coarse view */
@@ -58,10 +66,19 @@ static void entity_of(const struct locd_lsub *ls, char *buf, size_t sz)
 	snprintf(buf, sz, "pres:%s", c ? c + 1 : a);
 }
 
-/* Build a PIDF-LO for view v with the given containment. */
+/* The published location of a view (NULL: only its point). */
+static const struct pidf_location *loc_of(const struct locd_loc *l)
+{
+	return l && l->doc ? &l->doc->loc : NULL;
+}
+
+/* Build a PIDF-LO for view v (shape etc. from vl) with the given
+ * containment. */
 static int build(struct locd_lsub *ls, const struct locd_pos *v,
+		 const struct locd_loc *vl,
 		 const struct lf_containment *cont, size_t n, double now)
 {
+	const struct pidf_location *pl = loc_of(vl);
 	struct pidf_containment pc[LF_FEATURES_MAX];
 	struct pidf_build_in in;
 	struct pidf_location loc;
@@ -75,6 +92,13 @@ static int build(struct locd_lsub *ls, const struct locd_pos *v,
 	point_of(v, &pt);
 	pidf_location_init(&loc);
 	loc.shape = &pt;
+	if (pl) {
+		loc.shape = pl->shape; /* NULL: civic only */
+		loc.confidence = pl->confidence;
+		loc.has_confidence = pl->has_confidence;
+		loc.pdf = pl->pdf;
+		loc.civic = pl->civic;
+	}
 	loc.has_time = true;
 	loc.time = v->time;
 	loc.has_speed = v->has_speed;
@@ -105,9 +129,12 @@ static int build(struct locd_lsub *ls, const struct locd_pos *v,
 	return e;
 }
 
-/* Evaluate the authorised view v; returns the fired bits. */
-static uint32_t eval_view(struct locd_lsub *ls, const struct locd_pos *vp)
+/* Evaluate the authorised view v (shape from vl, may be NULL); returns
+ * the fired bits. */
+static uint32_t eval_view(struct locd_lsub *ls, const struct locd_pos *vp,
+			  struct locd_loc *vl)
 {
+	const struct pidf_location *pl = loc_of(vl);
 	struct locd *d = ls->d;
 	struct lf_update u;
 	struct lf_result res;
@@ -116,18 +143,21 @@ static uint32_t eval_view(struct locd_lsub *ls, const struct locd_pos *vp)
 	struct timespec t0, t1;
 	int e;
 
+	if (v.civic_only && !pl)
+		return 0; /* nothing to say (cannot happen: views keep it) */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	point_of(&v, &pt);
 	memset(&u, 0, sizeof(u));
 	u.time = v.time;
-	u.est = &pt;
-	u.confidence = NAN;
+	/* civic only: no estimate, containment undefined (LF-37) */
+	u.est = pl ? pl->shape : &pt;
+	u.confidence = pl && pl->has_confidence ? pl->confidence : NAN;
 	u.has_speed = v.has_speed;
 	u.speed = v.speed;
 	u.hidden = ls->hidden;
 	if (lf_filter_nvalues(ls->filter) > 0) {
 		/* LF-32: the document this notification would carry */
-		if (build(ls, &v, NULL, 0, v.time))
+		if (build(ls, &v, vl, NULL, 0, v.time))
 			return 0;
 		u.location_info = pidf_builder_location_info(d->pb);
 	}
@@ -147,6 +177,7 @@ static uint32_t eval_view(struct locd_lsub *ls, const struct locd_pos *vp)
 	ls->last_changed = res.changed_features;
 	ls->have_eval = true;
 	ls->view = v;
+	locd_loc_set(&ls->vloc, vl);
 	return res.fired;
 }
 
@@ -159,14 +190,17 @@ static uint32_t eval(struct locd_lsub *ls)
 		ls->have_eval = false;
 		return 0;
 	}
-	return eval_view(ls, &v);
+	return eval_view(ls, &v,
+			 ls->dec.precision == LOCD_PRECISION_PRECISE
+				 ? ls->tgt->loc
+				 : NULL);
 }
 
 void locd_notifier_restore_ref(struct locd_lsub *ls, bool have,
 			       const struct locd_pos *sent)
 {
 	if (have && ls->located)
-		(void)eval_view(ls, sent);
+		(void)eval_view(ls, sent, NULL);
 	lf_state_commit(ls->st);
 	ls->have_sent = have && ls->have_eval;
 	if (ls->have_sent)
@@ -219,7 +253,7 @@ int locd_notifier_body(struct locd_lsub *ls, bool all, double now,
 		out[n++] = ls->cont[i];
 	}
 	if (ls->have_eval) {
-		e = build(ls, &ls->view, out, n, now);
+		e = build(ls, &ls->view, ls->vloc, out, n, now);
 		if (e)
 			return e;
 		*body = pidf_builder_body(ls->d->pb, len);

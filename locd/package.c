@@ -150,6 +150,7 @@ void locd_lsub_free(struct locd_lsub *ls)
 	locd_persist_forget(ls);
 	lf_state_free(ls->st);
 	lf_filter_free(ls->filter);
+	locd_loc_drop(ls->vloc);
 	for (i = 0; i < ls->ndocs; i++)
 		free(ls->docs[i]);
 	free(ls->fctype);

@@ -72,7 +72,7 @@ int locd_evalstate_print(const struct locd_lsub *ls, char *buf, size_t sz)
 	const struct locd_pos *p = &ls->sent;
 	int n;
 
-	if (!ls->have_sent)
+	if (!ls->have_sent || p->civic_only)
 		n = snprintf(buf, sz, "v1 0");
 	else
 		n = snprintf(buf, sz, "v1 1 %.17g %.17g %d %.17g %.17g %d "

@@ -17,6 +17,42 @@
 
 #define TARGETS_NB0 64
 
+struct locd_loc *locd_loc_new(struct pidf_doc *doc)
+{
+	struct locd_loc *l = calloc(1, sizeof(*l));
+
+	if (!l) {
+		pidf_doc_free(doc);
+		return NULL;
+	}
+	l->refs = 1;
+	l->doc = doc;
+	return l;
+}
+
+struct locd_loc *locd_loc_hold(struct locd_loc *l)
+{
+	if (l)
+		l->refs++;
+	return l;
+}
+
+void locd_loc_drop(struct locd_loc *l)
+{
+	if (!l || --l->refs)
+		return;
+	pidf_doc_free(l->doc);
+	free(l);
+}
+
+void locd_loc_set(struct locd_loc **slot, struct locd_loc *l)
+{
+	struct locd_loc *old = *slot;
+
+	*slot = locd_loc_hold(l);
+	locd_loc_drop(old);
+}
+
 static size_t aor_hash(const char *s)
 {
 	size_t h = 5381;
@@ -42,8 +78,10 @@ void locd_targets_reset(struct locd_targets *t)
 			while (x->pubs) {
 				struct locd_pub *p = x->pubs;
 				x->pubs = p->next;
+				locd_loc_drop(p->loc);
 				free(p);
 			}
+			locd_loc_drop(x->loc);
 			free(x->aor);
 			free(x);
 		}
@@ -92,6 +130,7 @@ static void target_drop(struct locd_targets *t, struct locd_target *x)
 		*pp = x->next;
 	lru_unlink(t, x);
 	t->n--;
+	locd_loc_drop(x->loc);
 	free(x->aor);
 	free(x);
 }
@@ -231,6 +270,7 @@ static bool newer(const struct locd_pos *a, uint64_t aseq,
 bool locd_target_current(struct locd_target *t)
 {
 	const struct locd_pos *best = NULL;
+	struct locd_loc *bloc = NULL, *oldloc = t->loc;
 	const struct locd_pub *p;
 	uint64_t bseq = 0;
 	bool had = t->has_fix;
@@ -243,14 +283,21 @@ bool locd_target_current(struct locd_target *t)
 	for (p = t->pubs; p; p = p->next) {
 		if (!best || newer(&p->pos, p->seq, best, bseq)) {
 			best = &p->pos;
+			bloc = p->loc;
 			bseq = p->seq;
 		}
 	}
 	t->has_fix = best != NULL;
 	if (best)
 		t->fix = *best;
-	if (had != t->has_fix)
+	if (had != t->has_fix) {
+		locd_loc_set(&t->loc, bloc);
 		return true;
+	}
+	if (bloc != oldloc) {
+		locd_loc_set(&t->loc, bloc);
+		return t->has_fix;
+	}
 	return t->has_fix && memcmp(&old, &t->fix, sizeof(old)) != 0;
 }
 
@@ -271,6 +318,7 @@ void locd_target_pub_del(struct locd_target *t, const char *etag)
 	for (pp = &t->pubs; etag && (p = *pp) != NULL; pp = &p->next) {
 		if (strcmp(p->etag, etag) == 0) {
 			*pp = p->next;
+			locd_loc_drop(p->loc);
 			free(p);
 			return;
 		}
@@ -288,7 +336,7 @@ void locd_target_pub_rename(struct locd_target *t, const char *old_etag,
 
 int locd_target_pub_put(struct locd *d, struct locd_target *t,
 			const char *old_etag, const char *etag,
-			const struct locd_pos *pos)
+			const struct locd_pos *pos, struct locd_loc *loc)
 {
 	struct locd_pub *p = locd_target_pub(t, old_etag);
 
@@ -303,6 +351,7 @@ int locd_target_pub_put(struct locd *d, struct locd_target *t,
 	}
 	snprintf(p->etag, sizeof(p->etag), "%s", etag);
 	p->pos = *pos;
+	locd_loc_set(&p->loc, loc);
 	p->seq = ++d->arrivals;
 	return 0;
 }

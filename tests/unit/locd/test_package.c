@@ -234,27 +234,36 @@ END_TEST
 /* PUBLISH a point at time t (UNIX s) for alice; if_match NULL for a new
  * publication; expires 0 removes.  Returns the status; etag (if not
  * NULL) gets the new SIP-ETag. */
-static unsigned publish(struct lf_env *e, const char *cid, double lat,
-			double lon, double t, const char *if_match,
-			unsigned expires, char *etag, size_t sz)
+/* PUBLISH with li (the gp:location-info content; NULL: a point at
+ * lat lon; expires 0: remove). */
+static unsigned publish_li(struct lf_env *e, const char *cid,
+			   const char *li, double lat, double lon, double t,
+			   const char *if_match, unsigned expires,
+			   char *etag, size_t sz)
 {
-	char txt[4096], body[1024], ts[40], im[96] = "";
+	char txt[4096], body[2048], ts[40], im[96] = "", pt[160];
 	const struct lf_msg *r;
 	size_t from = e->n;
 	int n = 0;
 
 	ck_assert_int_eq(pidf_time_format(t, ts, sizeof(ts)), 0);
+	snprintf(pt, sizeof(pt), "<gml:Point srsName=\"urn:ogc:def:crs:"
+		 "EPSG::4326\"><gml:pos>%.5f %.5f</gml:pos></gml:Point>",
+		 lat, lon);
 	if (expires)
 		n = snprintf(body, sizeof(body),
 			"<presence xmlns=\"urn:ietf:params:xml:ns:pidf\" "
 			"xmlns:gp=\"urn:ietf:params:xml:ns:pidf:geopriv10\" "
 			"xmlns:gml=\"http://www.opengis.net/gml\" "
+			"xmlns:gs=\"http://www.opengis.net/pidflo/1.0\" "
+			"xmlns:con=\"urn:ietf:params:xml:ns:geopriv:conf\" "
+			"xmlns:ca=\"urn:ietf:params:xml:ns:pidf:geopriv10:"
+			"civicAddr\" "
 			"entity=\"pres:alice@localhost\"><tuple id=\"t1\">"
-			"<status><gp:geopriv><gp:location-info><gml:Point "
-			"srsName=\"urn:ogc:def:crs:EPSG::4326\"><gml:pos>"
-			"%.5f %.5f</gml:pos></gml:Point></gp:location-info>"
+			"<status><gp:geopriv><gp:location-info>%s"
+			"</gp:location-info>"
 			"<gp:usage-rules/></gp:geopriv></status><timestamp>"
-			"%s</timestamp></tuple></presence>", lat, lon, ts);
+			"%s</timestamp></tuple></presence>", li ? li : pt, ts);
 	ck_assert(n >= 0 && (size_t)n < sizeof(body));
 	e->branch++;
 	if (if_match)
@@ -285,6 +294,14 @@ static unsigned publish(struct lf_env *e, const char *cid, double lat,
 		etag[l] = '\0';
 	}
 	return r->scode;
+}
+
+static unsigned publish(struct lf_env *e, const char *cid, double lat,
+			double lon, double t, const char *if_match,
+			unsigned expires, char *etag, size_t sz)
+{
+	return publish_li(e, cid, NULL, lat, lon, t, if_match, expires,
+			  etag, sz);
 }
 
 /* Q-31: the current location is the newest by location time among live
@@ -332,6 +349,118 @@ START_TEST(test_publications_newest)
 	lf_advance(&e, 1000);
 	ck_assert_uint_eq(lf_notifies(&e, first, "q31", &last), 1);
 	ck_assert(lf_has(&e.m[last], "position=\"outside\""));
+	lf_end(&e);
+}
+END_TEST
+
+/* Issue 5 item 5 (LF-37/38, Q-11, T6/T7): a published circle keeps its
+ * shape and confidence: centred on Building 10's west edge nothing
+ * fires (P(in) = P(out) ~ 0.475 < 0.5: the state stays as it was),
+ * where its centre point alone would have a side; 10 m well inside:
+ * inside, and the NOTIFY carries the circle and its confidence, not a
+ * point; on the edge again: still nothing; 10 m outside: outside. */
+START_TEST(test_publish_shape)
+{
+	static const char edge[] =
+		"<gs:Circle srsName=\"urn:ogc:def:crs:EPSG::4326\">"
+		"<gml:pos>37.41165 -121.932425</gml:pos><gs:radius uom=\"urn:"
+		"ogc:def:uom:EPSG::9001\">20</gs:radius></gs:Circle>"
+		"<con:confidence pdf=\"normal\">95</con:confidence>";
+	static const char in[] =
+		"<gs:Circle srsName=\"urn:ogc:def:crs:EPSG::4326\">"
+		"<gml:pos>37.41165 -121.9319</gml:pos><gs:radius uom=\"urn:"
+		"ogc:def:uom:EPSG::9001\">10</gs:radius></gs:Circle>"
+		"<con:confidence pdf=\"normal\">90</con:confidence>";
+	static const char out[] =
+		"<gs:Circle srsName=\"urn:ogc:def:crs:EPSG::4326\">"
+		"<gml:pos>37.41300 -121.93500</gml:pos><gs:radius uom=\"urn:"
+		"ogc:def:uom:EPSG::9001\">10</gs:radius></gs:Circle>";
+	struct lf_env e = {0};
+	char ea[64], eb[64];
+	size_t first, last = 0;
+	double t = floor(locd_wall()) - 100;
+
+	lf_start(&e, true);
+	ck_assert_uint_eq(lf_subscribe(&e, "sh", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	first = e.n;
+	ck_assert_uint_eq(publish_li(&e, "pa", edge, 0, 0, t + 10, NULL, 600,
+				     ea, sizeof(ea)), 200);
+	lf_advance(&e, 1000);
+	ck_assert_uint_eq(lf_notifies(&e, first, "sh", NULL), 0);
+	first = e.n;
+	ck_assert_uint_eq(publish_li(&e, "pb", in, 0, 0, t + 20, ea, 600, eb,
+				     sizeof(eb)), 200);
+	lf_advance(&e, 1000);
+	ck_assert_uint_eq(lf_notifies(&e, first, "sh", &last), 1);
+	ck_assert(lf_has(&e.m[last], "position=\"inside\""));
+	ck_assert(lf_has(&e.m[last], "Circle"));
+	ck_assert(lf_has(&e.m[last], ">10</"));
+	ck_assert(lf_has(&e.m[last], "confidence"));
+	ck_assert(lf_has(&e.m[last], ">90</"));
+	ck_assert(!lf_has(&e.m[last], "gml:Point"));
+	first = e.n;
+	ck_assert_uint_eq(publish_li(&e, "pc", edge, 0, 0, t + 30, eb, 600, ea,
+				     sizeof(ea)), 200);
+	lf_advance(&e, 1000);
+	ck_assert_uint_eq(lf_notifies(&e, first, "sh", NULL), 0);
+	ck_assert_uint_eq(publish_li(&e, "pd", out, 0, 0, t + 40, ea, 600, eb,
+				     sizeof(eb)), 200);
+	lf_advance(&e, 1000);
+	ck_assert_uint_eq(lf_notifies(&e, first, "sh", &last), 1);
+	ck_assert(lf_has(&e.m[last], "position=\"outside\""));
+	lf_end(&e);
+}
+END_TEST
+
+/* Issue 5 item 5, T20: a civic-only PIDF-LO is accepted: valueChanges
+ * on a civic field fires and the NOTIFY carries the address (no point);
+ * the fence's containment stays undefined, so it never fires. */
+START_TEST(test_publish_civic)
+{
+	static const char a3[] =
+		"<location-filter xmlns=\"urn:ietf:params:xml:ns:location-"
+		"filter\" xmlns:ca=\"urn:ietf:params:xml:ns:pidf:geopriv10:"
+		"civicAddr\"><valueChanges>ca:civicAddress/ca:A3"
+		"</valueChanges></location-filter>";
+	static const char civ[] =
+		"<ca:civicAddress><ca:country>US</ca:country><ca:A1>CA"
+		"</ca:A1><ca:A3>%s</ca:A3></ca:civicAddress>";
+	struct lf_env e = {0};
+	char ea[64], eb[64], li[256];
+	size_t first, last = 0;
+	double t = floor(locd_wall()) - 100;
+
+	lf_start(&e, true);
+	ck_assert_uint_eq(publish(&e, "p0", LF_INSIDE_LAT, LF_INSIDE_LON, t,
+				  NULL, 600, ea, sizeof(ea)), 200);
+	lf_run(&e);
+	ck_assert_uint_eq(lf_subscribe(&e, "cf", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	ck_assert_uint_eq(lf_subscribe(&e, "cv", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, a3, 600), 200);
+	first = e.n;
+	snprintf(li, sizeof(li), civ, "San Jose");
+	ck_assert_uint_eq(publish_li(&e, "pa", li, 0, 0, t + 10, ea, 600, eb,
+				     sizeof(eb)), 200);
+	lf_advance(&e, 1000);
+	ck_assert_uint_eq(lf_notifies(&e, first, "cf", NULL), 0);
+	ck_assert_uint_eq(lf_notifies(&e, first, "cv", &last), 1);
+	ck_assert(lf_has(&e.m[last], "San Jose"));
+	ck_assert(!lf_has(&e.m[last], "gml:pos"));
+	/* the same address again: nothing; another city: a NOTIFY */
+	first = e.n;
+	ck_assert_uint_eq(publish_li(&e, "pb", li, 0, 0, t + 20, eb, 600, ea,
+				     sizeof(ea)), 200);
+	lf_advance(&e, 1000);
+	ck_assert_uint_eq(lf_notifies(&e, first, "cv", NULL), 0);
+	snprintf(li, sizeof(li), civ, "Milpitas");
+	ck_assert_uint_eq(publish_li(&e, "pc", li, 0, 0, t + 30, ea, 600, eb,
+				     sizeof(eb)), 200);
+	lf_advance(&e, 1000);
+	ck_assert_uint_eq(lf_notifies(&e, first, "cv", &last), 1);
+	ck_assert(lf_has(&e.m[last], "Milpitas"));
+	ck_assert_uint_eq(lf_notifies(&e, first, "cf", NULL), 0);
 	lf_end(&e);
 }
 END_TEST
@@ -419,5 +548,7 @@ TCase *tcase_package(void)
 	tcase_add_test(tc, test_publish_refusals);
 	tcase_add_test(tc, test_publications_newest);
 	tcase_add_test(tc, test_target_cap);
+	tcase_add_test(tc, test_publish_shape);
+	tcase_add_test(tc, test_publish_civic);
 	return tc;
 }
