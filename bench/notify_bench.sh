@@ -101,17 +101,18 @@ start_locd() {
 			--sip-listen "127.0.0.1:$LPORT" --tls-listen none \
 			--http-listen "127.0.0.1:$LHTTP" >"$tmp/locd.log" 2>&1 &
 		LPID=$!
-		i=0
-		lim=$((${2:-20} * 20))
-		while [ $i -lt $lim ] && kill -0 "$LPID" 2>/dev/null; do
+		# the HTTP socket accepts before the loop runs: a request
+		# waits (0.5 s at most) until locd has restored everything
+		end=$(($(date +%s) + ${2:-20}))
+		while [ "$(date +%s)" -lt $end ] &&
+			kill -0 "$LPID" 2>/dev/null; do
 			c=$(curl -s -o /dev/null -w '%{http_code}' \
-				--max-time 1 "http://127.0.0.1:$LHTTP/healthz")
+				--max-time 0.5 "http://127.0.0.1:$LHTTP/healthz")
 			if [ "$c" = 200 ]; then
 				UPTIME=$(echo "$(now) - $t0" | bc)
 				return 0
 			fi
 			sleep 0.05
-			i=$((i + 1))
 		done
 		if kill -0 "$LPID" 2>/dev/null; then
 			UPTIME=">${2:-20}"
@@ -312,7 +313,10 @@ memory() {
 			echo "   persisted=$n restart_s=$UPTIME restored=$got" \
 				"not_restored=$refused rss_kb=$rss"
 		else
-			echo "   persisted=$n restart_s=$UPTIME (not up; stopped)"
+			echo "   persisted=$n restart_s=$UPTIME (not up; stopped)" \
+				"rss_kb=$(rss_kb "$LPID")" \
+				"not_restored_so_far=$(grep -c "not restored" \
+					"$tmp/locd.log")"
 		fi
 		stop_locd
 		# the run above may have rewritten rows: keep the count

@@ -1,6 +1,6 @@
 /*
  * notify_fences: cost per position update as fences grow (issue 6,
- * "Scaling" in docs/PERFORMANCE.md).
+ * "Scaling" in docs/PERFORMANCE.md; run by bench/notify_bench.sh).
  *
  *   notify_fences [quick|full]
  *

@@ -60,7 +60,9 @@ struct nl_target {
 	char etag[NL_ETAG_MAX];
 	uint32_t cseq;
 	uint32_t seq;      /* publishes sent */
-	double sent_at;    /* newest PUBLISH */
+	double sent_at;    /* newest PUBLISH, first transmission */
+	double last_tx;    /* its last (re)transmission */
+	unsigned retrans;
 	bool busy;         /* PUBLISH unanswered */
 	bool in_step;      /* newest PUBLISH belongs to this step */
 	uint32_t watchers;
@@ -75,7 +77,7 @@ struct nl_sub {
 
 struct nl_step {
 	uint64_t pubs, pub_ok, pub_fail, skipped;
-	uint64_t expected, matched, extra, terminated;
+	uint64_t expected, matched, extra, terminated, retrans;
 	double *lat;
 	size_t nlat, lat_cap;
 };
@@ -95,6 +97,8 @@ struct nl {
 	struct nl_step st;
 	bool stepping;
 	double drain;            /* -w: most seconds to wait after a step */
+	double last_scan;        /* retransmission scan */
+	double last_rx;
 	uint64_t notifies_total;
 	char spfx[32], ppfx[32]; /* Call-ID prefixes, unique per run */
 	unsigned errs;
@@ -217,13 +221,26 @@ static void sub_send(struct nl *n, size_t i)
 	send_msg(n, n->out, (size_t)len);
 }
 
-static void pub_send(struct nl *n, size_t k)
+/*
+ * PUBLISH a new fix to target k; with retrans, send the newest PUBLISH
+ * again unchanged (same CSeq and branch: an RFC 3261 17.1.2
+ * retransmission, the send time for latency stays the first one).
+ */
+static void pub_send(struct nl *n, size_t k, bool retrans)
 {
 	struct nl_target *t = &n->tg[k];
 	char ifm[NL_ETAG_MAX + 32] = "";
 	char body[1024];
-	bool in = (t->seq & 1) == 0;
+	bool in;
 	int blen, len;
+
+	if (retrans) {
+		if (!t->seq)
+			return;
+		t->seq--;
+		t->cseq--;
+	}
+	in = (t->seq & 1) == 0;
 
 	if (t->etag[0])
 		snprintf(ifm, sizeof(ifm), "SIP-If-Match: %s\r\n", t->etag);
@@ -262,8 +279,14 @@ static void pub_send(struct nl *n, size_t k)
 		return;
 	t->seq++;
 	t->busy = true;
-	t->in_step = n->stepping;
-	t->sent_at = now_s();
+	t->last_tx = now_s();
+	if (retrans) {
+		t->retrans++;
+	} else {
+		t->in_step = n->stepping;
+		t->sent_at = t->last_tx;
+		t->retrans = 0;
+	}
 	send_msg(n, n->out, (size_t)len);
 }
 
@@ -477,6 +500,7 @@ static void rx_all(struct nl *n)
 		if (r <= 0)
 			return;
 		n->buf[r] = '\0';
+		n->last_rx = now_s();
 		if (r > 8 && !memcmp(n->buf, "SIP/2.0 ", 8))
 			on_response(n, n->buf, (size_t)r);
 		else if (r > 7 && !memcmp(n->buf, "NOTIFY ", 7))
@@ -537,6 +561,27 @@ static int cmp_d(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/*
+ * Retransmit unanswered PUBLISHes at T1 = 500 ms doubling, as a UAC
+ * would over UDP, 3 times at most (then it counts as failed after 2 s).
+ */
+static void retrans_due(struct nl *n, double t)
+{
+	size_t k;
+
+	if (t - n->last_scan < 0.05)
+		return;
+	n->last_scan = t;
+	for (k = 0; k < n->ntargets; k++) {
+		struct nl_target *g = &n->tg[k];
+		if (g->busy && g->retrans < 3 &&
+		    t - g->last_tx > 0.5 * (double)(1u << g->retrans)) {
+			pub_send(n, k, true);
+			n->st.retrans += n->stepping;
+		}
+	}
+}
+
 /* One ramp step; returns the failure ratio. */
 static double step_run(struct nl *n, double rate, double dur, double *nrate)
 {
@@ -547,6 +592,7 @@ static double step_run(struct nl *n, double rate, double dur, double *nrate)
 
 	s->pubs = s->pub_ok = s->pub_fail = s->skipped = 0;
 	s->expected = s->matched = s->extra = s->terminated = 0;
+	s->retrans = 0;
 	s->nlat = 0;
 	for (k = 0; k < n->ntargets; k++)
 		n->tg[k].in_step = false;
@@ -565,9 +611,10 @@ static double step_run(struct nl *n, double rate, double dur, double *nrate)
 			}
 			if (n->tg[k].busy && n->tg[k].in_step)
 				s->pub_fail++; /* no answer in 2 s */
-			pub_send(n, k);
+			pub_send(n, k, false);
 		}
 		wait_rx(n, 1);
+		retrans_due(n, t);
 	}
 	/* drain: until every expected NOTIFY came, -w s at most */
 	el = now_s();
@@ -578,6 +625,7 @@ static double step_run(struct nl *n, double rate, double dur, double *nrate)
 		if (!busy && s->matched >= s->expected)
 			break;
 		wait_rx(n, 5);
+		retrans_due(n, now_s());
 	}
 	/* late PUBLISH answers: failed */
 	for (k = 0; k < n->ntargets; k++) {
@@ -606,13 +654,15 @@ static double step_run(struct nl *n, double rate, double dur, double *nrate)
 	}
 	*nrate = (double)total / dur;
 	printf("step pub_rate=%.0f pubs=%llu ok=%llu pub_fail=%llu "
-	       "skipped=%llu expected=%llu notified=%llu extra=%llu "
+	       "skipped=%llu retrans=%llu expected=%llu notified=%llu "
+	       "extra=%llu "
 	       "fail=%.4f%% notify_rate=%.0f p50_ms=%.2f p99_ms=%.2f "
 	       "cpu_s=%.2f cpu_ms_per_1k=%.1f elapsed=%.1f\n",
 	       rate, (unsigned long long)s->pubs,
 	       (unsigned long long)s->pub_ok,
 	       (unsigned long long)s->pub_fail,
 	       (unsigned long long)s->skipped,
+	       (unsigned long long)s->retrans,
 	       (unsigned long long)s->expected,
 	       (unsigned long long)s->matched,
 	       (unsigned long long)s->extra, fail * 100, *nrate, p50 * 1e3,
@@ -772,22 +822,23 @@ int main(int argc, char **argv)
 	}
 	/* one warm-up publish round, not counted (initial PUBLISHes) */
 	for (i = 0; i < n.ntargets; i++) {
-		pub_send(&n, i);
+		pub_send(&n, i, false);
 		if (i % 50 == 49)
 			wait_rx(&n, 2);
 	}
 	{
 		double t0 = now_s();
 		size_t left = 1;
-		while (now_s() < t0 + 1 + (double)n.nsubs / 5000 || left) {
+		/* until every PUBLISH is answered and 1 s passed quietly */
+		while (now_s() < t0 + 1 || now_s() < n.last_rx + 1 || left) {
 			wait_rx(&n, 10);
 			left = 0;
 			for (i = 0; i < n.ntargets; i++) {
 				if (!n.tg[i].busy)
 					continue;
 				left++;
-				if (now_s() - n.tg[i].sent_at > 1)
-					pub_send(&n, i);
+				if (now_s() - n.tg[i].last_tx > 0.5)
+					pub_send(&n, i, true);
 			}
 			if (now_s() > t0 + 60) {
 				fprintf(stderr, "notify_load: %zu targets "

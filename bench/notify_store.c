@@ -134,6 +134,7 @@ int main(int argc, char **argv)
 			"%s\n", argv[1]);
 		goto out;
 	}
+	err = 0;
 	t0 = now_s();
 	for (i = have; i < n; i++) {
 		struct locd_store_sub s = t.s;
