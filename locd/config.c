@@ -161,6 +161,8 @@ static const struct opt opts[] = {
 	U("notify", "window", window_n, 0, 32),
 	U("notify", "window_period_s", window_period_s, 1, 3600),
 	D("notify", "presence_max_rate", presence_max_rate, 100.0),
+	U("notify", "global_rate", global_rate, 0, 1000000),
+	U("notify", "global_burst", global_burst, 1, 1000000),
 	B("notify", "terminate_on_shutdown", terminate_on_shutdown),
 	B("notify", "rfc_containment", rfc_containment),
 	U("ingest", "max_future_skew_s", max_future_skew_s, 0, 86400),
@@ -243,6 +245,8 @@ void locd_config_init(struct locd_config *c)
 	c->window_n = 30;
 	c->window_period_s = 30;
 	c->presence_max_rate = 0.2;
+	c->global_rate = 0;
+	c->global_burst = 1000;
 	c->terminate_on_shutdown = false;
 	c->rfc_containment = false;
 	c->max_future_skew_s = 300;

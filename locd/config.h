@@ -115,6 +115,8 @@ struct locd_config {
 	unsigned window_n;           /* 30 ... */
 	unsigned window_period_s;    /* ... per 30 s */
 	double presence_max_rate;    /* 0.2 per second */
+	unsigned global_rate;        /* 0: off; NOTIFYs/s, whole process */
+	unsigned global_burst;       /* 1000: the bucket's depth */
 	bool terminate_on_shutdown;  /* false */
 	bool rfc_containment;        /* false */
 

@@ -333,7 +333,15 @@ int locd_alloc_hooks(struct locd **dp, struct event_base *base,
 			LOCD_METRIC_COUNTER, "locd_targets_evicted_total",
 			"Targets forgotten at ingest.max_targets (least "
 			"recently updated, unwatched)", NULL, NULL, 0};
+		static const struct locd_metric_desc glim = {
+			LOCD_METRIC_COUNTER,
+			"locd_notifications_global_limited_total",
+			"NOTIFYs held by the process-wide bucket "
+			"(notify.global_rate, Q-24)", NULL, NULL, 0};
 		err = locd_metrics_add(d->metrics, &ev, &d->targets_evicted);
+		if (!err)
+			err = locd_metrics_add(d->metrics, &glim,
+					       &d->global_limited);
 	}
 	if (!err)
 		err = pidf_builder_alloc(&d->pb);
@@ -344,6 +352,7 @@ int locd_alloc_hooks(struct locd **dp, struct event_base *base,
 	err = build_stack(d);
 	if (err)
 		goto out;
+	locd_notifier_bucket_init(d); /* needs the stack's clock */
 	err = locd_ingest_http_start(d);
 	if (err) {
 		fail(d, err, "HTTP", NULL);

@@ -199,6 +199,10 @@ struct locd {
 	struct locd_http_addr haddrs[LOCD_HTTP_ADDRS_MAX];
 	char ebuf[LOCD_AOR_MAX + 160]; /* the document without location */
 	bool draining;
+	/* Q-24 global token bucket (notify.global_rate; issue 5 item 9) */
+	double bucket_tokens;
+	double bucket_at;          /* monotonic s of the last refill */
+	struct locd_metric *global_limited;
 };
 
 /* --- daemon.c */
@@ -286,6 +290,8 @@ void locd_notifier_arm(struct locd_lsub *ls);
  * without location) the trigger reference again. */
 void locd_notifier_restore_ref(struct locd_lsub *ls, bool have,
 			       const struct locd_pos *sent);
+/* Fill the Q-24 global bucket (at start). */
+void locd_notifier_bucket_init(struct locd *d);
 /* Record the outcome of a NOTIFY (resync on failure). */
 void locd_notifier_result(struct locd_lsub *ls, int err, uint16_t scode);
 

@@ -334,11 +334,42 @@ void locd_notifier_update(struct locd_lsub *ls, double now)
 	locd_notifier_arm(ls);
 }
 
+/*
+ * Q-24: take a token from the process-wide bucket (notify.global_rate
+ * per second, global_burst deep, refilled from the stack's clock).
+ * False: none left, *wait s until the next one.
+ */
+static bool bucket_take(struct locd *d, double now, double *wait)
+{
+	double rate = d->cfg->global_rate, depth = d->cfg->global_burst;
+
+	if (rate <= 0)
+		return true;
+	if (now > d->bucket_at) {
+		d->bucket_tokens += (now - d->bucket_at) * rate;
+		if (d->bucket_tokens > depth)
+			d->bucket_tokens = depth;
+		d->bucket_at = now;
+	}
+	if (d->bucket_tokens >= 1) {
+		d->bucket_tokens -= 1;
+		return true;
+	}
+	*wait = (1 - d->bucket_tokens) / rate;
+	return false;
+}
+
+void locd_notifier_bucket_init(struct locd *d)
+{
+	d->bucket_tokens = d->cfg->global_burst;
+	d->bucket_at = locd_now_s(d);
+}
+
 static void timer_h(void *arg)
 {
 	struct locd_lsub *ls = arg;
 	struct locd *d = ls->d;
-	double now = locd_now_s(d);
+	double now = locd_now_s(d), wait = 0;
 	const char *b;
 	size_t l;
 	bool periodic;
@@ -346,6 +377,15 @@ static void timer_h(void *arg)
 
 	if (!lf_sched_ready(&ls->sched, now)) {
 		locd_notifier_arm(ls);
+		return;
+	}
+	if (!bucket_take(d, now, &wait)) {
+		/* held, still pending: the newest state goes with the token */
+		locd_metric_inc(d->global_limited);
+		if (sip_timer_start(d->st, &ls->timer,
+				    (uint64_t)ceil(wait * 1000.0), timer_h,
+				    ls))
+			sip_timer_cancel(&ls->timer);
 		return;
 	}
 	periodic = !lf_sched_pending(&ls->sched);

@@ -400,6 +400,52 @@ START_TEST(test_value_heading)
 }
 END_TEST
 
+/* Issue 5 item 9, Q-24: notify.global_rate 1/s with a bucket of 1: two
+ * subscriptions fire on one fix; the first NOTIFY goes after the
+ * quarantine, the second waits for the next token (about 1 s later,
+ * counted), then carries the newest state. */
+START_TEST(test_global_bucket)
+{
+	struct lf_env e = {0};
+	size_t first;
+	double t = t0();
+	char buf[16384];
+
+	e.sets[0][0] = "notify.global_rate";
+	e.sets[0][1] = "1";
+	e.sets[1][0] = "notify.global_burst";
+	e.sets[1][1] = "1";
+	e.nsets = 2;
+	lf_start(&e, true);
+	ck_assert_int_eq(lf_fix(&e, LF_OUTSIDE_LAT, LF_OUTSIDE_LON, t), 0);
+	ck_assert_uint_eq(lf_subscribe(&e, "g1", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	ck_assert_uint_eq(lf_subscribe(&e, "g2", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	lf_advance(&e, 2000); /* a full bucket again */
+	first = e.n;
+	ck_assert_int_eq(lf_fix(&e, LF_INSIDE_LAT, LF_INSIDE_LON, t + 1), 0);
+	lf_advance(&e, 600);
+	ck_assert_uint_eq(lf_notifies(&e, first, "g1", NULL) +
+				  lf_notifies(&e, first, "g2", NULL),
+			  1);
+	lf_advance(&e, 800);
+	ck_assert_uint_eq(lf_notifies(&e, first, "g1", NULL) +
+				  lf_notifies(&e, first, "g2", NULL),
+			  1);
+	lf_advance(&e, 300);
+	ck_assert_uint_eq(lf_notifies(&e, first, "g1", NULL), 1);
+	ck_assert_uint_eq(lf_notifies(&e, first, "g2", NULL), 1);
+	ck_assert_int_eq(locd_metrics_print(e.d->metrics, buf, sizeof(buf),
+					    NULL), 0);
+	ck_assert_ptr_null(strstr(buf,
+		"\nlocd_notifications_global_limited_total 0\n"));
+	ck_assert_ptr_nonnull(strstr(buf,
+		"\nlocd_notifications_global_limited_total "));
+	lf_end(&e);
+}
+END_TEST
+
 TCase *tcase_notifier(void);
 
 TCase *tcase_notifier(void)
@@ -417,5 +463,6 @@ TCase *tcase_notifier(void)
 	tcase_add_test(tc, test_fetch);
 	tcase_add_test(tc, test_value_heading);
 	tcase_add_test(tc, test_restart_merged_filter);
+	tcase_add_test(tc, test_global_bucket);
 	return tc;
 }
