@@ -321,6 +321,7 @@ static bool rate_param(const struct sip_pl *n, const struct sip_pl *v,
 int sip_event_parse(struct sip_event *ev, const struct sip_pl *pl)
 {
 	struct sip_pl r, n, v;
+	bool bad_rate = false;
 	int err;
 
 	if (!ev || !pl)
@@ -338,10 +339,18 @@ int sip_event_parse(struct sip_event *ev, const struct sip_pl *pl)
 				return EBADMSG;
 			ev->id = v;
 		} else if (rate_param(&n, &v, &ev->rates, &err) && err) {
-			return EBADMSG;
+			bad_rate = true; /* read on: all else may be fine */
 		}
 	}
-	return err == ENOENT ? 0 : EBADMSG;
+	if (err != ENOENT)
+		return EBADMSG;
+	if (bad_rate) {
+		/* a partial set would read as "the others are absent" */
+		memset(&ev->rates, 0, sizeof(ev->rates));
+		ev->rates_bad = true;
+		return EBADMSG;
+	}
+	return 0;
 }
 
 const char *sip_substate_name(enum sip_substate st)

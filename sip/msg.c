@@ -374,6 +374,14 @@ static int single_parse(struct parse *ps, const struct sip_hdr *h)
 	case SIP_HDR_EVENT:
 		err = sip_event_parse(&msg->event, &h->val);
 		msg->has_event = !err;
+		/*
+		 * A response with a malformed RFC 6446 rate stays readable,
+		 * flagged (event.rates_bad, has_event false): dropping a 2xx
+		 * to NOTIFY would time the NOTIFY out and end the
+		 * subscription.  Requests stay strict (400, Q-34).
+		 */
+		if (err && !msg->req && msg->event.rates_bad)
+			err = 0;
 		break;
 	case SIP_HDR_SUBSCRIPTION_STATE:
 		err = sip_substate_parse(&msg->substate, &h->val);

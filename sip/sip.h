@@ -305,11 +305,17 @@ struct sip_event {
 	struct sip_pl id;
 	struct sip_pl params;
 	struct sip_rates rates;
+	bool rates_bad;          /* a malformed rate parameter, see below */
 };
 
 /*
  * Event value: package token (not starting or ending with '.'), params;
  * id must be a token; rates per RC-6.  Returns 0, EINVAL or EBADMSG.
+ * When a rate parameter is the only fault, *ev is filled anyway with
+ * rates_bad set and every rate 0, and the result is still EBADMSG:
+ * sip_msg_parse refuses such a request (400, Q-34) but keeps a response
+ * (a 2xx to NOTIFY, RC-16) with has_event false and event.rates_bad set,
+ * so the event layer ignores the rate update instead of the response.
  */
 int sip_event_parse(struct sip_event *ev, const struct sip_pl *pl)
 	__attribute__((warn_unused_result));

@@ -529,6 +529,51 @@ START_TEST(test_msg_hdr_lookup)
 }
 END_TEST
 
+/*
+ * A malformed RFC 6446 rate in a response (a 2xx to NOTIFY, RC-16) keeps
+ * the response parseable: has_event false, event.rates_bad set, so the
+ * event layer ignores the rate update and the NOTIFY transaction ends
+ * normally; the same Event in a request is 400 "bad Event" (Q-34).
+ */
+START_TEST(test_msg_bad_rate_response)
+{
+	static const char ok[] =
+		"SIP/2.0 200 OK\r\n" VIA FROM TO CID "CSeq: 3 NOTIFY\r\n"
+		"Event: presence;max-rate=0;min-rate=1\r\n"
+		"Content-Length: 0\r\n\r\n";
+	static const char other[] =
+		"SIP/2.0 200 OK\r\n" VIA FROM TO CID "CSeq: 3 NOTIFY\r\n"
+		"Event: presence;id=\"x\"\r\n"
+		"Content-Length: 0\r\n\r\n";
+	static const char req[] =
+		REQ("NOTIFY", "Event: presence;max-rate=0;min-rate=1\r\n"
+			      "Subscription-State: active\r\n");
+	struct sip_msg *m = NULL;
+	struct sip_err err = {0};
+
+	ck_assert_int_eq(sip_msg_parse(&m, ok, sizeof(ok) - 1,
+				       SIP_PARSE_STREAM, NULL, &err), 0);
+	ck_assert_uint_eq(m->scode, 200);
+	ck_assert(!m->has_event);
+	ck_assert(m->event.rates_bad);
+	ck_assert(m->event.rates.min_rate == 0);
+	ck_assert(m->event.rates.max_rate == 0);
+	PL_EQ(m->event.package, "presence");
+	sip_msg_free(m);
+	m = NULL;
+	/* other Event faults in a response are still faults */
+	ck_assert_int_eq(sip_msg_parse(&m, other, sizeof(other) - 1,
+				       SIP_PARSE_STREAM, NULL, &err), EBADMSG);
+	ck_assert_str_eq(err.reason, "bad Event");
+	ck_assert_ptr_null(m);
+	ck_assert_int_eq(sip_msg_parse(&m, req, sizeof(req) - 1,
+				       SIP_PARSE_STREAM, NULL, &err), EBADMSG);
+	ck_assert_uint_eq(err.status, 400);
+	ck_assert_str_eq(err.reason, "bad Event");
+	ck_assert_ptr_null(m);
+}
+END_TEST
+
 TCase *tcase_msg(void);
 TCase *tcase_msg(void)
 {
@@ -539,5 +584,6 @@ TCase *tcase_msg(void)
 	tcase_add_test(tc, test_msg_body_rules);
 	tcase_add_test(tc, test_msg_limits);
 	tcase_add_test(tc, test_msg_hdr_lookup);
+	tcase_add_test(tc, test_msg_bad_rate_response);
 	return tc;
 }

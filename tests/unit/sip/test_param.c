@@ -219,6 +219,26 @@ START_TEST(test_param_event_substate)
 	ck_assert_int_eq(sip_event_parse(&ev, &in), EBADMSG);
 	sip_pl_set_str(&in, "presence;min-rate=1e3");
 	ck_assert_int_eq(sip_event_parse(&ev, &in), EBADMSG);
+	ck_assert(ev.rates_bad);
+	/*
+	 * A bad rate alone: still EBADMSG, but the rest is read and the
+	 * rates are flagged and all 0 (a 2xx to NOTIFY stays usable, RC-16;
+	 * requests are refused, Q-34)
+	 */
+	sip_pl_set_str(&in, "presence;min-rate=1;max-rate=fast;id=7");
+	ck_assert_int_eq(sip_event_parse(&ev, &in), EBADMSG);
+	ck_assert(ev.rates_bad);
+	PL_EQ(ev.package, "presence");
+	PL_EQ(ev.id, "7");
+	ck_assert(ev.rates.min_rate == 0 && ev.rates.max_rate == 0 &&
+		  ev.rates.adaptive_min_rate == 0);
+	/* any other fault is not a rate fault */
+	sip_pl_set_str(&in, "presence;max-rate=x;id=\"q\"");
+	ck_assert_int_eq(sip_event_parse(&ev, &in), EBADMSG);
+	ck_assert(!ev.rates_bad);
+	sip_pl_set_str(&in, "presence;max-rate=0.5");
+	ck_assert_int_eq(sip_event_parse(&ev, &in), 0);
+	ck_assert(!ev.rates_bad);
 	sip_pl_set_str(&in, "");
 	ck_assert_int_eq(sip_event_parse(&ev, &in), EBADMSG);
 	sip_pl_set_str(&in, "location.");
