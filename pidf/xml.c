@@ -7,7 +7,11 @@
  * HUGE, XINCLUDE); SAX hooks stop the parser at the first DOCTYPE,
  * entity declaration or entity reference, and at the first element
  * deeper than max_depth or beyond max_elements, so hostile documents are
- * refused while being read, not after being built.
+ * refused while being read, not after being built.  UTF-8 only
+ * (enc_check, before libxml2 sees the bytes, plus XML_PARSE_IGNORE_ENC):
+ * no iconv encoder is ever made, so nothing reaches libxml2's global
+ * error handlers, which print to stderr and which we leave alone (they
+ * are process state; errors with a context go to the quiet serror).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -17,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -182,6 +187,72 @@ static void xr_end(void *ctx, const xmlChar *localname,
 	st->end(ctx, localname, prefix, uri);
 }
 
+/*
+ * UTF-8 only (LOCATION.md 1.4, LF-12), decided before libxml2 sees the
+ * bytes: libxml2 reports conversion errors of other encodings (iconv:
+ * Shift_JIS, EUC-JP, ISO-2022-JP, ...) through its global handlers with
+ * no parser context, so no per-context handler can keep them off stderr
+ * (STYLE 2.7).  Refuses an encoding detected from the first bytes
+ * (UTF-16/UCS-4 BOMs or NULs, EBCDIC) and any encoding declared in the
+ * XML declaration other than UTF-8; XML_PARSE_IGNORE_ENC then keeps
+ * libxml2 from switching on a declaration this scan did not see.
+ * Returns 0 or EBADMSG.
+ */
+static bool is_xml_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static int enc_check(const char *buf, size_t len, const char *what,
+		     struct pidf_err *err)
+{
+	const unsigned char *u = (const unsigned char *)buf;
+	const char *p, *end, *q, *k;
+	xmlCharEncoding enc;
+	const char *name;
+	char quote;
+	size_t vl;
+
+	enc = xmlDetectCharEncoding(u, len < 4 ? (int)len : 4);
+	if (enc != XML_CHAR_ENCODING_NONE && enc != XML_CHAR_ENCODING_UTF8) {
+		name = xmlGetCharEncodingName(enc);
+		return fail_doc(err, EBADMSG, what, "encoding %s not "
+				"supported; UTF-8 only", name ? name : "?");
+	}
+	p = buf;
+	end = buf + len;
+	if (len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf)
+		p += 3;
+	if (end - p < 6 || memcmp(p, "<?xml", 5) != 0 || !is_xml_ws(p[5]))
+		return 0; /* no declaration: UTF-8 */
+	q = memmem(p, (size_t)(end - p), "?>", 2);
+	if (q)
+		end = q;
+	for (p += 5; (k = memmem(p, (size_t)(end - p), "encoding", 8));
+	     p = k + 8) {
+		if (!is_xml_ws(k[-1]))
+			continue;
+		q = k + 8;
+		while (q < end && is_xml_ws(*q))
+			q++;
+		if (q == end || *q != '=')
+			continue;
+		for (q++; q < end && is_xml_ws(*q); q++)
+			;
+		if (q == end || (*q != '"' && *q != '\''))
+			continue;
+		quote = *q++;
+		for (vl = 0; q + vl < end && q[vl] != quote; vl++)
+			;
+		if (vl == 5 && strncasecmp(q, "UTF-8", 5) == 0)
+			return 0;
+		return fail_doc(err, EBADMSG, what, "encoding %.*s not "
+				"supported; UTF-8 only",
+				(int)(vl > 40 ? 40 : vl), q);
+	}
+	return 0;
+}
+
 int pidf_xml_read(const char *buf, size_t len, const struct pidf_limits *lim,
 		  const char *what, struct _xmlDoc **docp,
 		  struct pidf_err *err)
@@ -207,6 +278,10 @@ int pidf_xml_read(const char *buf, size_t len, const struct pidf_limits *lim,
 		return fail_doc(err, EOVERFLOW, what, "body over %zu bytes",
 				lim->max_body);
 
+	rc = enc_check(buf, len, what, err);
+	if (rc)
+		return rc;
+
 	ctxt = xmlCreateMemoryParserCtxt(buf, (int)len);
 	if (!ctxt || !ctxt->sax)
 		return fail_doc(err, ENOMEM, what, "out of memory");
@@ -226,7 +301,8 @@ int pidf_xml_read(const char *buf, size_t len, const struct pidf_limits *lim,
 	ctxt->sax->resolveEntity = NULL;
 	ctxt->sax->serror = xr_quiet;
 	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOCDATA |
-			  XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+			  XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+			  XML_PARSE_IGNORE_ENC);
 	ctxt->linenumbers = 1;
 
 	(void)xmlParseDocument(ctxt);

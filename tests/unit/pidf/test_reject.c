@@ -5,6 +5,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -398,6 +399,117 @@ START_TEST(test_xml_read_shared)
 }
 END_TEST
 
+/*
+ * LOCATION.md 1.4 / LF-12: UTF-8 only.  A declared or detected encoding
+ * other than UTF-8 is refused before libxml2 reads it (EBADMSG, one line),
+ * for PIDF-LO and for filters (the same reader), and nothing reaches
+ * stderr (STYLE 2.7; fuzz finding 3, crashes/pidf_parse_fuzz/
+ * stderr-shift-jis.xml: libxml2 printed "encoding error" through its
+ * global handler).
+ */
+static int stderr_hold(void)
+{
+	FILE *tmp = tmpfile();
+	int saved;
+
+	ck_assert_ptr_nonnull(tmp);
+	fflush(stderr);
+	saved = dup(2);
+	ck_assert_int_ge(saved, 0);
+	ck_assert_int_ge(dup2(fileno(tmp), 2), 0);
+	fclose(tmp); /* fd 2 keeps the file open */
+	return saved;
+}
+
+/* Restores stderr; returns how many bytes were written meanwhile. */
+static long stderr_release(int saved)
+{
+	long n;
+
+	fflush(stderr);
+	n = (long)lseek(2, 0, SEEK_END);
+	ck_assert_int_ge(dup2(saved, 2), 0);
+	close(saved);
+	return n;
+}
+
+START_TEST(test_reject_encoding)
+{
+	static const char sjis[] =
+		"<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><presence>"
+		"\x81<</presence>";
+	static const struct {
+		const char *doc;
+		size_t len; /* 0: strlen */
+		int rc;
+		const char *msg;
+	} cases[] = {
+		{sjis, sizeof(sjis) - 1, EBADMSG, "PIDF-LO: encoding Shift_JIS "
+		 "not supported; UTF-8 only"},
+		{"<?xml version='1.0' encoding = 'EUC-JP' ?><presence/>", 0,
+		 EBADMSG, "PIDF-LO: encoding EUC-JP not supported; UTF-8 only"},
+		{"<?xml version=\"1.0\"\n\tencoding=\"ISO-2022-JP\"?><p/>", 0,
+		 EBADMSG, "PIDF-LO: encoding ISO-2022-JP not supported; UTF-8 "
+		 "only"},
+		{"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><p/>", 0,
+		 EBADMSG, "PIDF-LO: encoding ISO-8859-1 not supported; UTF-8 "
+		 "only"},
+		{"\xff\xfe<\0p\0/\0>\0", 10, EBADMSG, "PIDF-LO: encoding "
+		 "UTF-16 not supported; UTF-8 only"},
+		{"<\0?\0x\0m\0l\0", 10, EBADMSG, "PIDF-LO: encoding UTF-16 "
+		 "not supported; UTF-8 only"},
+		/* UTF-8, declared in any case, with or without BOM */
+		{"<?xml version=\"1.0\" encoding=\"utf-8\"?><p/>", 0, ENOENT,
+		 NULL},
+		{"\xef\xbb\xbf<?xml version=\"1.0\" encoding=\"UTF-8\"?><p/>", 0,
+		 ENOENT, NULL},
+		{"<?xml version=\"1.0\"?><p/>", 0, ENOENT, NULL},
+		/* broken declarations: libxml2 refuses them, quietly */
+		{"<?xml version=\"1.0\" encoding=\"?>", 0, EBADMSG, NULL},
+		{"<?xml version=\"1.0\" encoding=", 0, EBADMSG, NULL},
+		{"<?xml encoding encoding='x", 0, EBADMSG, NULL},
+		{"<?xml version=\"1.0\" encoding=T\"UTF-8\"?>\n<p/>", 0,
+		 EBADMSG, NULL}, /* fuzz: the scan overran the declaration */
+		/* bad UTF-8: malformed, quietly */
+		{"<?xml version=\"1.0\" encoding=\"UTF-8\"?><p>\x81</p>", 0,
+		 EBADMSG, "PIDF-LO: malformed XML near line 1"},
+	};
+	struct _xmlDoc *doc = NULL;
+	struct pidf_err err;
+	size_t i, len;
+	int saved, rc;
+	long out;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		len = cases[i].len ? cases[i].len : strlen(cases[i].doc);
+		memset(&err, 0, sizeof(err));
+		saved = stderr_hold();
+		rc = pidf_xml_read(cases[i].doc, len, NULL, "PIDF-LO", &doc,
+				   &err);
+		out = stderr_release(saved);
+		ck_assert_msg(out == 0, "case %zu: %ld bytes on stderr", i,
+			      out);
+		if (cases[i].rc == ENOENT) { /* parses */
+			ck_assert_msg(rc == 0, "case %zu: %s", i, err.msg);
+			pidf_xml_free(doc);
+			doc = NULL;
+			continue;
+		}
+		ck_assert_msg(rc == cases[i].rc, "case %zu: %d %s", i, rc,
+			      err.msg);
+		ck_assert_ptr_null(doc);
+		if (cases[i].msg)
+			ck_assert_str_eq(err.msg, cases[i].msg);
+	}
+	/* the filters' path: the same reader, its own name */
+	ck_assert_int_eq(pidf_xml_read(sjis, sizeof(sjis) - 1, NULL,
+				       "location-filter", &doc, &err),
+			 EBADMSG);
+	ck_assert_str_eq(err.msg, "location-filter: encoding Shift_JIS not "
+			 "supported; UTF-8 only");
+}
+END_TEST
+
 TCase *tcase_pidf_reject(void);
 TCase *tcase_pidf_reject(void)
 {
@@ -410,5 +522,6 @@ TCase *tcase_pidf_reject(void)
 	tcase_add_test(tc, test_reject_doctype);
 	tcase_add_test(tc, test_reject_external_entity);
 	tcase_add_test(tc, test_xml_read_shared);
+	tcase_add_test(tc, test_reject_encoding);
 	return tc;
 }
