@@ -1,5 +1,5 @@
 /*
- * test_fenceset.c: geo/fenceset.c. Many fences in one STRtree: the
+ * test_fenceset.c: geo/fenceset.c. Many fences in one index: the
  * answer equals a linear scan of geo_region_test_point (grid of 400
  * fences, random points), each fence reported once, in insertion order,
  * early stop, antimeridian fences (Q-13, T17), 3-D fences (LF-39).
