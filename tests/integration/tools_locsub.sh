@@ -15,7 +15,9 @@
 # With $BIN/locd (auth on, demo users): Digest user alice gets a NOTIFY
 # (EV-16); a wrong password and no credentials exit 1 naming 401; a bad
 # filter exits 1 naming 488 (LF-11; with the server's Warning text when
-# it sends one); sips: with --ca passes by name, fails by address.
+# it sends one); sips: with --ca passes by name, fails by address, and
+# with another CA fails: both say "TLS handshake failed (certificate
+# verification?)", not "no answer" (SEC-3).
 # Exit 0 pass, else fail.
 # Environment: BIN (locsub, locd), TESTBIN (testnotifier).
 set -u
@@ -222,8 +224,24 @@ timeout 20 "$LOCSUB" --server "sips:127.0.0.1:$TLS_PORT" --ca "$ca" \
 	--filter "$FILTER" --count 1 --user alice --password alice-demo \
 	sip:alice@localhost >"$tmp/t2.out" 2>"$tmp/t2.err"
 rc=$?
-[ $rc = 1 ] && grep -q 'no answer from' "$tmp/t2.err" &&
-	pass "TLS with --ca: a name mismatch is refused" ||
+[ $rc = 1 ] &&
+	grep -q 'TLS handshake failed (certificate verification?)' \
+		"$tmp/t2.err" && ! grep -q 'no answer from' "$tmp/t2.err" &&
+	pass "TLS with --ca: a name mismatch is refused, named as such" ||
 	{ bad "TLS name mismatch: exit $rc"; cat "$tmp/t2.err"; }
+# Another CA: the server's certificate cannot be verified; locsub says
+# so rather than "no answer (Connection reset by peer)".
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=other \
+	-keyout "$tmp/other.key" -out "$tmp/other-ca.pem" >/dev/null 2>&1
+timeout 20 "$LOCSUB" --server "sips:localhost:$TLS_PORT" \
+	--ca "$tmp/other-ca.pem" --filter "$FILTER" --count 1 \
+	--user alice --password alice-demo sip:alice@localhost \
+	>"$tmp/t3.out" 2>"$tmp/t3.err"
+rc=$?
+[ $rc = 1 ] &&
+	grep -q 'TLS handshake failed (certificate verification?)' \
+		"$tmp/t3.err" &&
+	pass "TLS with another CA: certificate verification named" ||
+	{ bad "TLS other CA: exit $rc"; cat "$tmp/t3.err"; }
 stop_locd TERM || bad "locd exit status"
 exit $fail

@@ -23,7 +23,9 @@ struct ls_client {
 	ls_close_h *closeh;
 	void *arg;
 	uint16_t fail_scode;
+	int fail_err;                  /* errno of a failure without answer */
 	bool fail_answered;
+	bool ever_answered;            /* any response from the server yet */
 	char fail_reason[64];
 	char fail_warning[LS_WARN_MAX];
 };
@@ -85,11 +87,14 @@ static void resp_h(int err, uint16_t scode, const struct sip_msg *resp,
 	struct ls_client *c = arg;
 	const struct sip_hdr *w;
 
+	if (resp)
+		c->ever_answered = true;
 	if (!err && scode < 200)
 		return;
 	c->ct = NULL; /* the handle is done; the response may send again */
 	if (scode >= 300) {
 		c->fail_scode = scode;
+		c->fail_err = resp ? 0 : err;
 		c->fail_answered = resp != NULL;
 		c->fail_reason[0] = '\0';
 		c->fail_warning[0] = '\0';
@@ -276,4 +281,16 @@ uint16_t ls_client_failure(const struct ls_client *c, const char **reason,
 	if (warning)
 		*warning = c ? c->fail_warning : "";
 	return c ? c->fail_scode : 0;
+}
+
+bool ls_client_tls_failed(const struct ls_client *c, bool tls)
+{
+	/*
+	 * The stack gives no TLS verification result: a handshake it (or
+	 * the server) aborts reaches us as a reset or EPROTO on a
+	 * connection that never carried an answer.
+	 */
+	return c && tls && !c->ever_answered && !c->fail_answered &&
+	       c->fail_scode && (c->fail_err == ECONNRESET ||
+				 c->fail_err == EPROTO);
 }

@@ -118,5 +118,13 @@ enum sip_subr_state ls_client_state(const struct ls_client *c);
  */
 uint16_t ls_client_failure(const struct ls_client *c, const char **reason,
 			   const char **warning, bool *answered);
+/*
+ * True when the last failure looks like a failed TLS handshake (server
+ * certificate not verified, or the server refusing us): over TLS (tls),
+ * no response ever came and the connection was reset or failed with
+ * EPROTO.  The stack reports no verification result, so this is the
+ * best guess; false for NULL.
+ */
+bool ls_client_tls_failed(const struct ls_client *c, bool tls);
 
 #endif

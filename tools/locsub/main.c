@@ -57,6 +57,7 @@ struct app {
 	unsigned long seen;
 	enum { STOP_NONE, STOP_RETRY, STOP_WAIT } stop;
 	bool stopping, done;
+	bool tls, tls_verify;     /* TLS to --server; certificate checked */
 	int rc;
 };
 
@@ -315,7 +316,16 @@ static void on_close(enum sip_sub_reason reason, uint16_t scode, void *arg)
 		return;
 	}
 	fs = ls_client_failure(a->cl, &rp, &warn, &answered);
-	if (fs == scode && !answered) {
+	if (fs == scode && !answered &&
+	    ls_client_tls_failed(a->cl, a->tls)) {
+		fprintf(stderr, "locsub: SUBSCRIBE to %s: %s: TLS handshake "
+				"failed (%s)\n", a->o.target, a->o.server,
+			a->tls_verify ? "certificate verification?" : rp);
+		if (a->tls_verify)
+			fprintf(stderr, "locsub: check --ca (the server's "
+					"CA) and that --server names the "
+					"certificate's host\n");
+	} else if (fs == scode && !answered) {
 		fprintf(stderr, "locsub: SUBSCRIBE to %s: no answer from %s "
 				"(%s)\n", a->o.target, a->o.server, rp);
 	} else {
@@ -366,6 +376,8 @@ static int setup_stack(struct app *a, char *route, size_t rsz)
 		conf.tls_ca = a->o.ca ? a->o.ca : CA_BUNDLE;
 		conf.tls_verify_peer = true;
 	}
+	a->tls = tls;
+	a->tls_verify = conf.tls_verify_peer;
 	err = sip_stack_alloc(&a->st, a->base, &conf);
 	if (err) {
 		fprintf(stderr, "locsub: SIP stack: %s%s\n", strerror(err),

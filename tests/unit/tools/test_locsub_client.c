@@ -243,6 +243,69 @@ START_TEST(no_answer)
 }
 END_TEST
 
+/*
+ * A TLS handshake the server's certificate fails (SEC-3) reaches the
+ * client as a transport error without response: ECONNRESET (or EPROTO)
+ * with 503.  ls_client_tls_failed tells locsub to say so instead of
+ * "no answer (Connection reset by peer)"; not over TCP/UDP, not for a
+ * timeout, not once the server has answered on the connection.  The
+ * stack's report is injected through resp_h (client.c is compiled in)
+ * after cancelling the real transaction.
+ */
+static void transport_fail(struct ls_client *c, int err)
+{
+	sip_ctrans_cancel(c->ct);
+	resp_h(err, 503, NULL, c);
+}
+
+START_TEST(tls_handshake_failed)
+{
+	static const int errs[] = {ECONNRESET, EPROTO};
+	struct fake f;
+	struct seen s;
+	struct ls_client *c;
+	const char *rp, *w;
+	bool answered = true;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		c = client_mk(&f, &s, NULL);
+		transport_fail(c, errs[i]);
+		ck_assert_int_eq(s.closes, 1);
+		ck_assert_int_eq(s.reason, SIP_SUB_REASON_FAILED);
+		ck_assert_uint_eq(ls_client_failure(c, &rp, &w, &answered),
+				  503);
+		ck_assert(!answered);
+		ck_assert_str_eq(rp, strerror(errs[i]));
+		ck_assert(ls_client_tls_failed(c, true));
+		ck_assert(!ls_client_tls_failed(c, false));
+		ls_client_free(c);
+		fake_reset(&f);
+	}
+	/* a timeout is no handshake failure */
+	c = client_mk(&f, &s, NULL);
+	fake_advance(&f, 33000);
+	ck_assert_uint_eq(ls_client_failure(c, NULL, NULL, NULL), 408);
+	ck_assert(!ls_client_tls_failed(c, true));
+	ls_client_free(c);
+	fake_reset(&f);
+	/* nor a reset after the server answered (401 then reset) */
+	c = client_mk(&f, &s, "alice");
+	answer(&f, 0, 401, "Unauthorized",
+	       "WWW-Authenticate: Digest realm=\"locd\", nonce=\"n1\", "
+	       "algorithm=MD5, qop=\"auth\"\r\n");
+	ck_assert_uint_eq(f.n, 2); /* the SUBSCRIBE with credentials */
+	transport_fail(c, ECONNRESET);
+	ck_assert_int_eq(s.closes, 1);
+	ck_assert_uint_eq(ls_client_failure(c, NULL, NULL, &answered), 503);
+	ck_assert(!answered);
+	ck_assert(!ls_client_tls_failed(c, true));
+	ls_client_free(c);
+	fake_reset(&f);
+	ck_assert(!ls_client_tls_failed(NULL, true));
+}
+END_TEST
+
 TCase *tcase_locsub_client(void);
 TCase *tcase_locsub_client(void)
 {
@@ -251,5 +314,6 @@ TCase *tcase_locsub_client(void)
 	tcase_add_test(tc, digest_then_refused);
 	tcase_add_test(tc, notify_and_unsubscribe);
 	tcase_add_test(tc, no_answer);
+	tcase_add_test(tc, tls_handshake_failed);
 	return tc;
 }
