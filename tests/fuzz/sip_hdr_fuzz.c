@@ -15,7 +15,9 @@
  *   maddr, id, reason): sip_param_next finds the same view;
  * - sip_param_check agrees with iterating sip_param_next, which always
  *   consumes bytes and ends with ENOENT or EBADMSG;
- * - numbers are in range (q <= 1000, RFC 6446 rates in (0, 100)).
+ * - numbers are in range (q <= 1000, RFC 6446 rates in (0, 100));
+ * - an Event flagged rates_bad was refused (EBADMSG) with every rate 0
+ *   and its package read (what a lenient response relies on).
  */
 #include <errno.h>
 #include <math.h>
@@ -202,6 +204,12 @@ static void fz_event(const struct fz_in *b, const struct sip_pl *pl)
 	int e = sip_event_parse(&ev, pl);
 
 	fz_assert(e == 0 || e == EINVAL || e == EBADMSG);
+	/* a bad rate alone: refused, yet read, with every rate 0 */
+	fz_assert(!ev.rates_bad || e == EBADMSG);
+	if (ev.rates_bad)
+		fz_assert(ev.package.l > 0 && ev.rates.max_rate == 0 &&
+			  ev.rates.min_rate == 0 &&
+			  ev.rates.adaptive_min_rate == 0);
 	if (e)
 		return;
 	in(b, &ev.package);
