@@ -553,12 +553,26 @@ int locd_cli_parse(struct locd_cli *cli, struct locd_config *c, int argc,
 			{"auth.nonce_secret", "nonce.key"},
 			{"store.db", "locd.db"},
 		};
+		/* --var moves only what still has its var/ default: a path
+		 * the configuration file set explicitly is kept. */
+		struct locd_config d;
+		const char *cur[4] = {c->tls_cert, c->tls_key,
+				      c->nonce_secret, c->db_path};
+		const char *def[4];
 		size_t i;
+		locd_config_init(&d);
+		def[0] = d.tls_cert;
+		def[1] = d.tls_key;
+		def[2] = d.nonce_secret;
+		def[3] = d.db_path;
 		for (i = 0; i < 4 && !rc; i++) {
+			if (cur[i] && def[i] && strcmp(cur[i], def[i]) != 0)
+				continue;
 			snprintf(path, sizeof(path), "%s/%s", cli->var_dir,
 				 keys[i][1]);
 			rc = set1(c, keys[i][0], path, err);
 		}
+		locd_config_reset(&d);
 	}
 	if (!rc && sip[0])
 		rc = set1(c, "sip.udp", sip, err);
