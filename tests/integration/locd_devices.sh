@@ -9,22 +9,10 @@
 # Environment: BIN (locd, locsub).
 set -u
 BIN=${BIN:-build/bin}
-for p in locd locsub; do
-	if [ ! -x "$BIN/$p" ]; then
-		echo "FAIL: $BIN/$p not built"
-		exit 1
-	fi
-done
-for t in curl jq; do
-	if ! command -v $t >/dev/null 2>&1; then
-		echo "skipped: $t not installed"
-		exit 77
-	fi
-done
-tmp=$(mktemp -d)
-. tests/integration/scenarios/locd_common.inc
-trap locd_cleanup EXIT
-trap 'exit 2' INT TERM
+. tests/integration/lib/common.sh
+need_bins "$BIN" locd locsub
+need_tools curl jq
+locd_setup
 
 fail=0
 start_locd --no-auth || exit 1

@@ -8,20 +8,10 @@
 # Exit 0 pass, 77 skip (sipp, curl or python3 missing), else fail.
 set -u
 BIN=${BIN:-build/bin}
-if [ ! -x "$BIN/locd" ]; then
-	echo "FAIL: $BIN/locd not built"
-	exit 1
-fi
-for t in sipp curl python3; do
-	if ! command -v $t >/dev/null 2>&1; then
-		echo "skipped: $t not installed"
-		exit 77
-	fi
-done
-tmp=$(mktemp -d)
-. tests/integration/scenarios/locd_common.inc
-trap locd_cleanup EXIT
-trap 'exit 2' INT TERM
+. tests/integration/lib/common.sh
+need_bins "$BIN" locd
+need_tools sipp curl python3
+locd_setup
 
 fail=0
 start_locd --no-auth || exit 1

@@ -11,18 +11,9 @@
 # Environment: BIN (locd, locsub).
 set -u
 BIN=${BIN:-build/bin}
-for p in locd locsub; do
-	if [ ! -x "$BIN/$p" ]; then
-		echo "FAIL: $BIN/$p not built"
-		exit 1
-	fi
-done
-for t in curl jq python3; do
-	if ! command -v $t >/dev/null 2>&1; then
-		echo "skipped: $t not installed"
-		exit 77
-	fi
-done
+. tests/integration/lib/common.sh
+need_bins "$BIN" locd locsub
+need_tools curl jq python3
 tmp=$(mktemp -d)
 spid=
 . tests/integration/scenarios/locd_common.inc

@@ -30,18 +30,9 @@
 # KEEP_TMP, SHOW_LOGS.
 set -u
 BIN=${BIN:-build/bin}
-for t in sipp openssl curl python3; do
-	if ! command -v $t >/dev/null 2>&1; then
-		echo "skipped: $t not installed"
-		exit 77
-	fi
-done
-for p in locd locsub; do
-	if [ ! -x "$BIN/$p" ]; then
-		echo "FAIL: $BIN/$p not built"
-		exit 1
-	fi
-done
+. tests/integration/lib/common.sh
+need_tools sipp openssl curl python3
+need_bins "$BIN" locd locsub
 umask 077
 tmp=$(mktemp -d)
 . tests/integration/scenarios/locd_common.inc
