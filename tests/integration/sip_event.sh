@@ -29,12 +29,8 @@ NOTIFIER=$TESTBIN/testnotifier
 SUBSCRIBER=$TESTBIN/testsubscriber
 SCENDIR=$(pwd)/tests/integration/scenarios
 
-for prog in "$NOTIFIER" "$SUBSCRIBER"; do
-	if [ ! -x "$prog" ]; then
-		echo "FAIL: $prog not built"
-		exit 1
-	fi
-done
+. tests/integration/lib/common.sh
+need_bins "$TESTBIN" testnotifier testsubscriber
 if ! command -v sipp >/dev/null 2>&1; then
 	echo "skipped: sipp (sip-tester) not installed"
 	exit 77
@@ -43,43 +39,23 @@ fi
 tmp=$(mktemp -d)
 pid=
 cleanup() {
-	if [ -n "$pid" ]; then
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	fi
+	kill_wait "$pid"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 2' INT TERM
 
-rand_port() {
-	n=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
-	echo $((2000 + n % 8000))
-}
-
 # Start testnotifier on a free port (retry when taken: exit 2); wait at
 # most 5 s for its two "ready" lines.
 start_notifier() {
 	for attempt in 1 2 3 4 5 6 7 8 9 10; do
-		port=$(rand_port)
+		port=$(rand_port 2000 8000)
 		: >"$tmp/notifier.log" # exists before the child opens it
 		"$NOTIFIER" -t 120 "udp:127.0.0.1:$port" \
 			"tcp:127.0.0.1:$port" >"$tmp/notifier.log" 2>&1 &
 		pid=$!
-		i=0
-		while [ $i -lt 50 ]; do
-			if [ "$(grep -c '^ready' "$tmp/notifier.log")" = 2 ]
-			then
-				return 0
-			fi
-			if ! kill -0 "$pid" 2>/dev/null; then
-				break
-			fi
-			sleep 0.1
-			i=$((i + 1))
-		done
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
+		wait_ready "$tmp/notifier.log" 2 "$pid" && return 0
+		kill_wait "$pid"
 		pid=
 		echo "testnotifier on port $port failed (attempt $attempt):"
 		cat "$tmp/notifier.log"
@@ -93,7 +69,7 @@ run_sipp() {
 	tp=$2
 	name=$(basename "$scen" .xml).$tp
 	for attempt in 1 2 3; do
-		lport=$(rand_port)
+		lport=$(rand_port 2000 8000)
 		[ "$lport" = "$port" ] && continue
 		if (cd "$tmp" && timeout 30 sipp -sf "$scen" -m 1 \
 			-t "$tp" -i 127.0.0.1 -p "$lport" \

@@ -16,10 +16,8 @@ TESTBIN=${TESTBIN:-build/tests}
 ECHO=$TESTBIN/sipecho
 SCEN=$(pwd)/tests/integration/scenarios/sip_options_invite.xml
 
-if [ ! -x "$ECHO" ]; then
-	echo "FAIL: $ECHO not built"
-	exit 1
-fi
+. tests/integration/lib/common.sh
+need_bins "$TESTBIN" sipecho
 have_sipsak=0
 have_sipp=0
 command -v sipsak >/dev/null 2>&1 && have_sipsak=1
@@ -32,21 +30,14 @@ fi
 tmp=$(mktemp -d)
 pid=
 cleanup() {
-	if [ -n "$pid" ]; then
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	fi
+	kill_wait "$pid"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 2' INT TERM
 
-# A random port in 2000..9999 (4 digits: sipsak 0.9.8 cuts a fifth digit
-# from the port it writes into its Request-URI).
-rand_port() {
-	n=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
-	echo $((2000 + n % 8000))
-}
+# Ports in 2000..9999 (4 digits: sipsak 0.9.8 cuts a fifth digit from
+# the port it writes into its Request-URI).
 
 # A self-signed certificate for the TLS listener, if openssl is there.
 tls=0
@@ -63,7 +54,7 @@ fi
 # is taken (exit 2); wait at most 5 s for its "ready" lines.
 start_echo() {
 	for attempt in 1 2 3 4 5 6 7 8 9 10; do
-		port=$(rand_port)
+		port=$(rand_port 2000 8000)
 		want=2
 		if [ $tls = 1 ]; then
 			want=3
@@ -76,20 +67,8 @@ start_echo() {
 		"$ECHO" -t 120 "udp:127.0.0.1:$port" "tcp:127.0.0.1:$port" \
 			"$@" >"$tmp/echo.log" 2>&1 &
 		pid=$!
-		i=0
-		while [ $i -lt 50 ]; do
-			if [ "$(grep -c '^ready' "$tmp/echo.log")" = $want ]
-			then
-				return 0
-			fi
-			if ! kill -0 "$pid" 2>/dev/null; then
-				break
-			fi
-			sleep 0.1
-			i=$((i + 1))
-		done
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
+		wait_ready "$tmp/echo.log" $want "$pid" && return 0
+		kill_wait "$pid"
 		pid=
 		echo "sipecho on port $port failed (attempt $attempt):"
 		cat "$tmp/echo.log"
@@ -122,7 +101,7 @@ if [ $have_sipp = 1 ]; then
 	for tp in u1 t1; do
 		ok=0
 		for attempt in 1 2 3; do
-			lport=$(rand_port)
+			lport=$(rand_port 2000 8000)
 			[ "$lport" = "$port" ] && continue
 			if (cd "$tmp" && timeout 30 sipp -sf "$SCEN" -m 1 \
 				-t $tp -i 127.0.0.1 -p "$lport" \

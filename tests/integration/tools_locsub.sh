@@ -27,12 +27,9 @@ LOCSUB=$BIN/locsub
 NOTIFIER=$TESTBIN/testnotifier
 FILTER=data/demo/building10.xml
 
-for prog in "$LOCSUB" "$NOTIFIER"; do
-	if [ ! -x "$prog" ]; then
-		echo "FAIL: $prog not built"
-		exit 1
-	fi
-done
+. tests/integration/lib/common.sh
+need_bins "$BIN" locsub
+need_bins "$TESTBIN" testnotifier
 command -v jq >/dev/null 2>&1 || { echo "skipped: jq missing"; exit 77; }
 
 tmp=$(mktemp -d)
@@ -41,18 +38,13 @@ spid=
 . tests/integration/scenarios/locd_common.inc
 cleanup() {
 	[ -n "$spid" ] && kill "$spid" 2>/dev/null
-	if [ -n "$npid" ]; then
-		kill "$npid" 2>/dev/null
-		wait "$npid" 2>/dev/null
-	fi
+	kill_wait "$npid"
 	locd_cleanup
 }
 trap cleanup EXIT
 trap 'exit 2' INT TERM
 
 fail=0
-pass() { echo "PASS: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
 
 # testnotifier on a free port; waits for its two "ready" lines.
 start_notifier() {
@@ -62,16 +54,8 @@ start_notifier() {
 		"$NOTIFIER" -t 120 -n 1 -m 120 "udp:127.0.0.1:$port" \
 			"tcp:127.0.0.1:$port" >"$tmp/notifier.log" 2>&1 &
 		npid=$!
-		i=0
-		while [ $i -lt 50 ]; do
-			[ "$(grep -c '^ready' "$tmp/notifier.log")" = 2 ] &&
-				return 0
-			kill -0 "$npid" 2>/dev/null || break
-			sleep 0.1
-			i=$((i + 1))
-		done
-		kill "$npid" 2>/dev/null
-		wait "$npid" 2>/dev/null
+		wait_ready "$tmp/notifier.log" 2 "$npid" && return 0
+		kill_wait "$npid"
 		npid=
 	done
 	return 1

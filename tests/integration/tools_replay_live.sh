@@ -19,33 +19,20 @@ TESTBIN=${TESTBIN:-build/tests}
 LR=$BIN/locreplay
 NOTIFIER=$TESTBIN/testnotifier
 
-for prog in "$LR" "$NOTIFIER"; do
-	if [ ! -x "$prog" ]; then
-		echo "FAIL: $prog not built"
-		exit 1
-	fi
-done
+. tests/integration/lib/common.sh
+need_bins "$BIN" locreplay
+need_bins "$TESTBIN" testnotifier
 
 tmp=$(mktemp -d)
 npid=
 cleanup() {
-	if [ -n "$npid" ]; then
-		kill "$npid" 2>/dev/null
-		wait "$npid" 2>/dev/null
-	fi
+	kill_wait "$npid"
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 2' INT TERM
 
 fail=0
-pass() { echo "PASS: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
-
-rand_port() {
-	n=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
-	echo $((20000 + n % 30000))
-}
 
 start_notifier() {
 	for attempt in 1 2 3 4 5 6 7 8; do
@@ -54,16 +41,8 @@ start_notifier() {
 		"$NOTIFIER" -t 120 "udp:127.0.0.1:$port" \
 			"tcp:127.0.0.1:$port" >"$tmp/notifier.log" 2>&1 &
 		npid=$!
-		i=0
-		while [ $i -lt 50 ]; do
-			[ "$(grep -c '^ready' "$tmp/notifier.log")" = 2 ] &&
-				return 0
-			kill -0 "$npid" 2>/dev/null || break
-			sleep 0.1
-			i=$((i + 1))
-		done
-		kill "$npid" 2>/dev/null
-		wait "$npid" 2>/dev/null
+		wait_ready "$tmp/notifier.log" 2 "$npid" && return 0
+		kill_wait "$npid"
 		npid=
 	done
 	return 1
