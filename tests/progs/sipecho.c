@@ -24,6 +24,7 @@
 
 #include "sip/sip.h"
 #include "sip/sip_stack.h"
+#include "tests/progs/progs_common.h"
 
 static void message_h(struct sip_strans *t, const struct sip_msg *req,
 		      void *arg)
@@ -34,49 +35,10 @@ static void message_h(struct sip_strans *t, const struct sip_msg *req,
 		fprintf(stderr, "sipecho: reply failed\n");
 }
 
-static void stop_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	event_base_loopbreak(arg);
-}
-
-static int parse_secs(const char *s, unsigned *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || end == s || v == 0 || v > 86400)
-		return EINVAL;
-	*out = (unsigned)v;
-	return 0;
-}
-
-static void print_ready(struct sip_stack *st)
-{
-	static const enum sip_transp tps[] = {
-		SIP_TRANSP_UDP, SIP_TRANSP_TCP, SIP_TRANSP_TLS
-	};
-	static const int afs[] = {AF_INET, AF_INET6};
-	char buf[SIP_SA_STRMAX];
-	struct sip_sa sa;
-	size_t i, j;
-
-	for (i = 0; i < 3; i++)
-		for (j = 0; j < 2; j++)
-			if (!sip_stack_laddr(st, tps[i], afs[j], &sa) &&
-			    !sip_sa_print(&sa, buf, sizeof(buf)))
-				printf("ready %s %s\n",
-				       sip_transp_name(tps[i]), buf);
-	fflush(stdout);
-}
-
 int main(int argc, char **argv)
 {
 	struct event_base *base = NULL;
-	struct event *sig_term = NULL, *sig_int = NULL, *timer = NULL;
+	struct progs_stop stop = {NULL, NULL, NULL};
 	struct sip_stack *st = NULL;
 	struct sip_stack_conf conf;
 	struct timeval tv = {120, 0};
@@ -88,7 +50,7 @@ int main(int argc, char **argv)
 	while ((opt = getopt(argc, argv, "t:c:k:")) != -1) {
 		switch (opt) {
 		case 't':
-			if (parse_secs(optarg, &secs))
+			if (progs_parse_secs(optarg, 86400, &secs))
 				goto usage;
 			tv.tv_sec = (time_t)secs;
 			break;
@@ -118,31 +80,17 @@ int main(int argc, char **argv)
 	    sip_stack_accept_add(st, "application/pidf+xml") ||
 	    sip_stack_supported_add(st, "outbound"))
 		goto out;
-	for (; optind < argc; optind++) {
-		err = sip_stack_listen(st, argv[optind]);
-		if (err) {
-			fprintf(stderr, "sipecho: listen %s: %s\n",
-				argv[optind], strerror(err));
-			rc = 2;
-			goto out;
-		}
-	}
-	sig_term = evsignal_new(base, SIGTERM, stop_cb, base);
-	sig_int = evsignal_new(base, SIGINT, stop_cb, base);
-	timer = evtimer_new(base, stop_cb, base);
-	if (!sig_term || !sig_int || !timer || evsignal_add(sig_term, NULL) ||
-	    evsignal_add(sig_int, NULL) || evtimer_add(timer, &tv))
+	if (progs_listen_all(st, "sipecho", argc, argv, optind)) {
+		rc = 2;
 		goto out;
-	print_ready(st);
+	}
+	if (progs_stop_arm(&stop, base, &tv))
+		goto out;
+	progs_print_ready(st, 3);
 	event_base_dispatch(base);
 	rc = 0;
 out:
-	if (timer)
-		event_free(timer);
-	if (sig_int)
-		event_free(sig_int);
-	if (sig_term)
-		event_free(sig_term);
+	progs_stop_free(&stop);
 	sip_stack_free(st);
 	if (base)
 		event_base_free(base);

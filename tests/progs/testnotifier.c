@@ -27,6 +27,7 @@
 #include "sip/sip.h"
 #include "sip/sip_event.h"
 #include "sip/sip_stack.h"
+#include "tests/progs/progs_common.h"
 
 #define SUBS_MAX 64
 #define STATE_MAX 512
@@ -144,13 +145,6 @@ static uint16_t pub_h(const struct sip_pub_event *ev, const char **warning,
 	return 200;
 }
 
-static void stop_cb(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	event_base_loopbreak(arg);
-}
-
 static void tick_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
@@ -158,40 +152,10 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
 	notify_all(arg);
 }
 
-static int parse_secs(const char *s, unsigned *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || end == s || v == 0 || v > 86400)
-		return EINVAL;
-	*out = (unsigned)v;
-	return 0;
-}
-
-static void print_ready(struct sip_stack *st)
-{
-	static const enum sip_transp tps[] = {SIP_TRANSP_UDP, SIP_TRANSP_TCP};
-	static const int afs[] = {AF_INET, AF_INET6};
-	char buf[SIP_SA_STRMAX];
-	struct sip_sa sa;
-	size_t i, j;
-
-	for (i = 0; i < 2; i++)
-		for (j = 0; j < 2; j++)
-			if (!sip_stack_laddr(st, tps[i], afs[j], &sa) &&
-			    !sip_sa_print(&sa, buf, sizeof(buf)))
-				printf("ready %s %s\n",
-				       sip_transp_name(tps[i]), buf);
-	fflush(stdout);
-}
-
 int main(int argc, char **argv)
 {
 	struct event_base *base = NULL;
-	struct event *sig_term = NULL, *sig_int = NULL, *timer = NULL;
+	struct progs_stop stop = {NULL, NULL, NULL};
 	struct event *tick = NULL;
 	struct sip_stack *st = NULL;
 	struct sip_stack_conf conf;
@@ -216,18 +180,18 @@ int main(int argc, char **argv)
 	while ((opt = getopt(argc, argv, "t:m:n:")) != -1) {
 		switch (opt) {
 		case 't':
-			if (parse_secs(optarg, &secs))
+			if (progs_parse_secs(optarg, 86400, &secs))
 				goto usage;
 			tv.tv_sec = (time_t)secs;
 			break;
 		case 'm':
-			if (parse_secs(optarg, &v))
+			if (progs_parse_secs(optarg, 86400, &v))
 				goto usage;
 			pkg.expires_min = v;
 			epkg.expires_min = v;
 			break;
 		case 'n':
-			if (parse_secs(optarg, &v))
+			if (progs_parse_secs(optarg, 86400, &v))
 				goto usage;
 			ntv.tv_sec = (time_t)v;
 			break;
@@ -258,38 +222,24 @@ int main(int argc, char **argv)
 		fprintf(stderr, "testnotifier: events: %s\n", strerror(err));
 		goto out;
 	}
-	for (; optind < argc; optind++) {
-		err = sip_stack_listen(st, argv[optind]);
-		if (err) {
-			fprintf(stderr, "testnotifier: listen %s: %s\n",
-				argv[optind], strerror(err));
-			rc = 2;
-			goto out;
-		}
+	if (progs_listen_all(st, "testnotifier", argc, argv, optind)) {
+		rc = 2;
+		goto out;
 	}
-	sig_term = evsignal_new(base, SIGTERM, stop_cb, base);
-	sig_int = evsignal_new(base, SIGINT, stop_cb, base);
-	timer = evtimer_new(base, stop_cb, base);
-	if (!sig_term || !sig_int || !timer || evsignal_add(sig_term, NULL) ||
-	    evsignal_add(sig_int, NULL) || evtimer_add(timer, &tv))
+	if (progs_stop_arm(&stop, base, &tv))
 		goto out;
 	if (ntv.tv_sec) {
 		tick = event_new(base, -1, EV_PERSIST, tick_cb, &app);
 		if (!tick || evtimer_add(tick, &ntv))
 			goto out;
 	}
-	print_ready(st);
+	progs_print_ready(st, 2);
 	event_base_dispatch(base);
 	rc = 0;
 out:
 	if (tick)
 		event_free(tick);
-	if (timer)
-		event_free(timer);
-	if (sig_int)
-		event_free(sig_int);
-	if (sig_term)
-		event_free(sig_term);
+	progs_stop_free(&stop);
 	sip_evt_node_free(app.node); /* before the stack */
 	sip_stack_free(st);
 	if (base)

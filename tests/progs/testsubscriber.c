@@ -24,6 +24,7 @@
 #include "sip/sip.h"
 #include "sip/sip_event.h"
 #include "sip/sip_stack.h"
+#include "tests/progs/progs_common.h"
 
 enum stage { ST_SUBSCRIBING, ST_PUBLISHING, ST_UNSUBSCRIBING, ST_REMOVING,
 	     ST_DONE, ST_FAILED };
@@ -116,19 +117,6 @@ static void stop_cb(evutil_socket_t fd, short what, void *arg)
 	finish(arg, ST_FAILED, "timeout");
 }
 
-static int parse_secs(const char *s, unsigned *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || end == s || v == 0 || v > 3600)
-		return EINVAL;
-	*out = (unsigned)v;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct event_base *base = NULL;
@@ -148,7 +136,7 @@ int main(int argc, char **argv)
 	sip_stack_conf_init(&conf);
 	conf.user_agent = "locd-testsubscriber";
 	while ((opt = getopt(argc, argv, "t:")) != -1) {
-		if (opt != 't' || parse_secs(optarg, &secs))
+		if (opt != 't' || progs_parse_secs(optarg, 3600, &secs))
 			goto usage;
 		tv.tv_sec = (time_t)secs;
 	}
