@@ -31,6 +31,7 @@
 #include "geo/geo.h"
 #include "geo/geo_trace.h"
 #include "pidf/pidf.h"
+#include "tools/common.h"
 #include "tools/locreplay/live.h"
 #include "tools/locreplay/out.h"
 #include "tools/locreplay/sim.h"
@@ -76,32 +77,6 @@ static void usage(FILE *f)
 	      f);
 }
 
-static int parse_long(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return EINVAL;
-	*out = v;
-	return 0;
-}
-
-static int parse_double(const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= lo && v <= hi))
-		return EINVAL;
-	*out = v;
-	return 0;
-}
-
 /* Live-mode options (long only); 0, or 2 after a message. */
 static int parse_live(int c, const char *arg, struct opts *o)
 {
@@ -129,14 +104,15 @@ static int parse_live(int c, const char *arg, struct opts *o)
 		}
 		break;
 	case 'S':
-		if (parse_double(arg, 1e-6, RP_LIVE_SPEED_MAX, &l->speed)) {
+		if (tools_parse_double(arg, 1e-6, RP_LIVE_SPEED_MAX,
+				       &l->speed)) {
 			fprintf(stderr, "locreplay: --speed wants a factor "
 					"above 0\n");
 			return 2;
 		}
 		break;
 	case 'G':
-		if (parse_double(arg, 0, 86400, &l->max_gap)) {
+		if (tools_parse_double(arg, 0, 86400, &l->max_gap)) {
 			fprintf(stderr, "locreplay: --max-gap wants 0..86400 "
 					"seconds\n");
 			return 2;
@@ -231,7 +207,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			}
 			break;
 		case 'q':
-			if (parse_long(optarg, 0, 60000, &o->quarantine_ms)) {
+			if (tools_parse_long(optarg, 0, 60000,
+					     &o->quarantine_ms)) {
 				fprintf(stderr, "locreplay: --quarantine-ms "
 						"wants 0..60000\n");
 				return 2;
@@ -295,47 +272,6 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-/* Read a whole (small) file; NULL with a message on failure. */
-static char *slurp(const char *path, size_t max, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-
-	if (!f) {
-		fprintf(stderr, "locreplay: %s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	for (;;) {
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 8192;
-			char *nb;
-			if (cap > max)
-				break;
-			nb = realloc(buf, ncap + 1);
-			if (!nb)
-				break;
-			buf = nb;
-			cap = ncap;
-		}
-		size_t r = fread(buf + n, 1, cap - n, f);
-		n += r;
-		if (r == 0)
-			break;
-	}
-	if (!feof(f) || ferror(f) || n > max) {
-		fprintf(stderr, "locreplay: %s: %s\n", path,
-			n > max ? "file too large" : "read error");
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 static bool is_dir(const char *p)
 {
 	struct stat st;
@@ -383,7 +319,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	fbody = slurp(o.filter, FILTER_FILE_MAX, &flen);
+	fbody = tools_file_read("locreplay", o.filter, FILTER_FILE_MAX, &flen);
 	if (!fbody)
 		goto out;
 	memset(&lo, 0, sizeof(lo));

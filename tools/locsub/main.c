@@ -28,6 +28,7 @@
 #include <event2/event.h>
 
 #include "geo/geo.h"
+#include "tools/common.h"
 #include "tools/locsub/locsub.h"
 
 #define DEFAULT_SERVER "sip:127.0.0.1:5060"
@@ -75,22 +76,6 @@ static void usage(FILE *f)
 	      "or after N notifications.\n", f);
 }
 
-static int parse_ulong(const char *s, unsigned long lo, unsigned long hi,
-		       unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!s || *s < '0' || *s > '9')
-		return EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return EINVAL;
-	*out = v;
-	return 0;
-}
-
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	static const struct option lopts[] = {
@@ -129,14 +114,16 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'E': o->event = optarg; break;
 		case 'v': o->verbose = true; break;
 		case 'e':
-			if (parse_ulong(optarg, 1, 86400 * 7, &o->expires)) {
+			if (tools_parse_ulong(optarg, 1, 86400 * 7,
+					      &o->expires)) {
 				fprintf(stderr, "locsub: --expires wants "
 						"1..604800 seconds\n");
 				return 2;
 			}
 			break;
 		case 'n':
-			if (parse_ulong(optarg, 1, 1000000000, &o->count)) {
+			if (tools_parse_ulong(optarg, 1, 1000000000,
+					      &o->count)) {
 				fprintf(stderr, "locsub: --count wants a "
 						"positive number\n");
 				return 2;
@@ -172,38 +159,6 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	}
 	o->target = argv[optind];
 	return 0;
-}
-
-/* Read a whole file of at most max bytes; NULL with a message. */
-static char *slurp(const char *path, size_t max, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
-
-	if (!f) {
-		fprintf(stderr, "locsub: %s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	buf = malloc(max + 1);
-	if (!buf) {
-		fclose(f);
-		fprintf(stderr, "locsub: out of memory\n");
-		return NULL;
-	}
-	n = fread(buf, 1, max + 1, f);
-	if (ferror(f) || n > max) {
-		fprintf(stderr, "locsub: %s: %s\n", path,
-			n > max ? "file too large (over 64 KiB)"
-				: "read error");
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
 }
 
 static void finish(struct app *a, int rc)
@@ -430,7 +385,7 @@ static int run(struct app *a)
 	size_t len = 0;
 	int err, rc;
 
-	body = slurp(a->o.filter, LS_FILTER_MAX, &len);
+	body = tools_file_read("locsub", a->o.filter, LS_FILTER_MAX, &len);
 	if (!body)
 		return 2;
 	err = ls_filter_kind(body, len, &kind, why, sizeof(why));
