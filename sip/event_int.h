@@ -57,6 +57,38 @@ void evt_reply_warning(struct evt_reply *r, const char *host,
 /* Whether value pl is a token (RFC 3261 §25.1). */
 bool evt_is_token(const struct sip_pl *pl);
 
+/*
+ * A binary min-heap of expiry times (ms): each entry points back at the
+ * index field of its item, kept current on every move, so an item's
+ * entry is updated or removed in O(log n) and the earliest read in O(1).
+ * Grows as needed; an item not in the heap holds EVT_HEAP_NONE.
+ */
+#define EVT_HEAP_NONE SIZE_MAX
+
+struct evt_heap_ent {
+	uint64_t key;
+	void *item;
+	size_t *idx;
+};
+
+struct evt_heap {
+	struct evt_heap_ent *v;
+	size_t n, cap;
+};
+
+/* Room for n entries: 0 or ENOMEM. */
+int evt_heap_reserve(struct evt_heap *h, size_t n);
+/* Add item with key; *idx follows its entry. 0 or ENOMEM. */
+int evt_heap_push(struct evt_heap *h, uint64_t key, void *item,
+		  size_t *idx);
+void evt_heap_update(struct evt_heap *h, size_t idx, uint64_t key);
+void evt_heap_remove(struct evt_heap *h, size_t idx);
+/* The earliest key (UINT64_MAX when empty) and its item (NULL). */
+uint64_t evt_heap_min(const struct evt_heap *h);
+void *evt_heap_top(const struct evt_heap *h);
+/* Free the array; every item's index becomes EVT_HEAP_NONE. */
+void evt_heap_reset(struct evt_heap *h);
+
 /* --- Client requests outside a dialog (sip/event_client.c). */
 
 #include "sip/sip_event.h"

@@ -179,3 +179,126 @@ void evt_reply_warning(struct evt_reply *r, const char *host,
 		 host && *host ? host : "locd", clean);
 	evt_reply_hdr(r, SIP_HDR_WARNING, NULL, val);
 }
+
+/* --- Min-heap of expiry times (issue 6: next_due in O(1)). */
+
+static void heap_set(struct evt_heap *h, size_t i,
+		     const struct evt_heap_ent *ent)
+{
+	h->v[i] = *ent;
+	*ent->idx = i;
+}
+
+static void heap_up(struct evt_heap *h, size_t i)
+{
+	struct evt_heap_ent ent = h->v[i];
+
+	while (i > 0) {
+		size_t parent = (i - 1) / 2;
+		if (h->v[parent].key <= ent.key)
+			break;
+		heap_set(h, i, &h->v[parent]);
+		i = parent;
+	}
+	heap_set(h, i, &ent);
+}
+
+static void heap_down(struct evt_heap *h, size_t i)
+{
+	struct evt_heap_ent ent = h->v[i];
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && h->v[c + 1].key < h->v[c].key)
+			c++;
+		if (ent.key <= h->v[c].key)
+			break;
+		heap_set(h, i, &h->v[c]);
+		i = c;
+	}
+	heap_set(h, i, &ent);
+}
+
+int evt_heap_reserve(struct evt_heap *h, size_t n)
+{
+	struct evt_heap_ent *v;
+	size_t cap;
+
+	if (n <= h->cap)
+		return 0;
+	cap = h->cap ? h->cap : 16;
+	while (cap < n) {
+		if (cap > SIZE_MAX / 2 / sizeof(*v))
+			return ENOMEM;
+		cap *= 2;
+	}
+	v = realloc(h->v, cap * sizeof(*v));
+	if (!v)
+		return ENOMEM;
+	h->v = v;
+	h->cap = cap;
+	return 0;
+}
+
+int evt_heap_push(struct evt_heap *h, uint64_t key, void *item,
+		  size_t *idx)
+{
+	int err = evt_heap_reserve(h, h->n + 1);
+
+	if (err)
+		return err;
+	h->v[h->n].key = key;
+	h->v[h->n].item = item;
+	h->v[h->n].idx = idx;
+	*idx = h->n++;
+	heap_up(h, h->n - 1);
+	return 0;
+}
+
+void evt_heap_update(struct evt_heap *h, size_t idx, uint64_t key)
+{
+	if (idx >= h->n)
+		return;
+	h->v[idx].key = key;
+	heap_up(h, idx);
+	heap_down(h, idx);
+}
+
+void evt_heap_remove(struct evt_heap *h, size_t idx)
+{
+	size_t *gone;
+
+	if (idx >= h->n)
+		return;
+	gone = h->v[idx].idx;
+	h->n--;
+	if (idx != h->n) {
+		heap_set(h, idx, &h->v[h->n]);
+		heap_up(h, idx);
+		heap_down(h, idx);
+	}
+	*gone = EVT_HEAP_NONE;
+}
+
+uint64_t evt_heap_min(const struct evt_heap *h)
+{
+	return h->n ? h->v[0].key : UINT64_MAX;
+}
+
+void *evt_heap_top(const struct evt_heap *h)
+{
+	return h->n ? h->v[0].item : NULL;
+}
+
+void evt_heap_reset(struct evt_heap *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		*h->v[i].idx = EVT_HEAP_NONE;
+	free(h->v);
+	h->v = NULL;
+	h->n = h->cap = 0;
+}

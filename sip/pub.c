@@ -24,6 +24,7 @@ struct pub {
 	char *entity;
 	char etag[ETAG_MAX];
 	uint64_t expires_at;
+	size_t hidx;               /* in e->heap */
 };
 
 /* Accept value kept for 415 answers. */
@@ -42,6 +43,7 @@ struct sip_esc {
 	size_t pkgc;
 	struct pub *head;
 	size_t count;
+	struct evt_heap heap;      /* publications by expires_at */
 	char salt[SIP_DIALOG_TAG_LEN + 1];
 	uint64_t seq;
 };
@@ -102,6 +104,7 @@ static void pub_unlink_free(struct sip_esc *e, struct pub *p)
 	if (p->next)
 		p->next->prev = p->prev;
 	e->count--;
+	evt_heap_remove(&e->heap, p->hidx);
 	free(p->entity);
 	free(p);
 }
@@ -112,6 +115,7 @@ void sip_esc_free(struct sip_esc *e)
 		return;
 	while (e->head)
 		pub_unlink_free(e, e->head);
+	evt_heap_reset(&e->heap);
 	free(e->warn_host);
 	free(e);
 }
@@ -293,7 +297,8 @@ static uint16_t publish_new(struct sip_esc *e, void *txn, size_t pkg,
 	if (e->count >= e->conf.max_pubs ||
 	    pub_count_entity(e, entity) >= e->conf.max_per_entity)
 		return reply_simple(e, txn, 503, "too many publications");
-	p = calloc(1, sizeof(*p));
+	p = evt_heap_reserve(&e->heap, e->heap.n + 1) ? NULL :
+	    calloc(1, sizeof(*p));
 	if (!p || evt_strdup(&p->entity, entity, ENTITY_MAX)) {
 		free(p);
 		return reply_simple(e, txn, 500, "out of memory");
@@ -314,6 +319,7 @@ static uint16_t publish_new(struct sip_esc *e, void *txn, size_t pkg,
 		e->head->prev = p;
 	e->head = p;
 	e->count++;
+	(void)evt_heap_push(&e->heap, p->expires_at, p, &p->hidx);
 	return reply_ok(e, txn, expires, p->etag);
 }
 
@@ -353,6 +359,7 @@ static uint16_t publish_tagged(struct sip_esc *e, void *txn, size_t pkg,
 	}
 	memcpy(p->etag, etag, sizeof(etag));
 	p->expires_at = now + (uint64_t)expires * 1000;
+	evt_heap_update(&e->heap, p->hidx, p->expires_at);
 	return reply_ok(e, txn, expires, p->etag);
 }
 
@@ -424,6 +431,8 @@ int sip_esc_restore(struct sip_esc *e, const char *entity,
 	if (e->count >= e->conf.max_pubs ||
 	    pub_count_entity(e, entity) >= e->conf.max_per_entity)
 		return EOVERFLOW;
+	if (evt_heap_reserve(&e->heap, e->heap.n + 1))
+		return ENOMEM;
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return ENOMEM;
@@ -439,6 +448,7 @@ int sip_esc_restore(struct sip_esc *e, const char *entity,
 		e->head->prev = p;
 	e->head = p;
 	e->count++;
+	(void)evt_heap_push(&e->heap, p->expires_at, p, &p->hidx);
 	return 0;
 }
 
@@ -446,35 +456,22 @@ void sip_esc_tick(struct sip_esc *e, uint64_t now)
 {
 	struct sip_pub_event ev;
 	struct pub *p;
-	bool again = true;
 
 	if (!e)
 		return;
-	while (again) {
-		again = false;
-		for (p = e->head; p; p = p->next) {
-			const struct esc_pkg *pk = &e->pkgv[p->pkg];
-			if (p->expires_at > now)
-				continue;
-			ev_fill(&ev, SIP_PUB_EXPIRE, p->entity, pk, NULL, 0);
-			ev.old_etag = p->etag;
-			(void)pk->p.pubh(&ev, NULL, pk->p.arg);
-			pub_unlink_free(e, p);
-			again = true;
-			break;
-		}
+	/* the earliest first; pub_unlink_free takes p out of the heap */
+	while ((p = evt_heap_top(&e->heap)) && p->expires_at <= now) {
+		const struct esc_pkg *pk = &e->pkgv[p->pkg];
+		ev_fill(&ev, SIP_PUB_EXPIRE, p->entity, pk, NULL, 0);
+		ev.old_etag = p->etag;
+		(void)pk->p.pubh(&ev, NULL, pk->p.arg);
+		pub_unlink_free(e, p);
 	}
 }
 
 uint64_t sip_esc_next_due(const struct sip_esc *e)
 {
-	const struct pub *p;
-	uint64_t due = UINT64_MAX;
-
-	for (p = e ? e->head : NULL; p; p = p->next)
-		if (p->expires_at < due)
-			due = p->expires_at;
-	return due;
+	return e ? evt_heap_min(&e->heap) : UINT64_MAX;
 }
 
 size_t sip_esc_count(const struct sip_esc *e)

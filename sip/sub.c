@@ -25,6 +25,7 @@ struct sip_sub {
 	enum sip_sub_state state;
 	enum sip_sub_reason reason;
 	uint64_t expires_at;       /* ms */
+	size_t hidx;               /* in n->heap while not terminated */
 	struct sip_rates rates;    /* agreed, echoed */
 	void *pstate;
 	struct sip_flow flow;
@@ -51,6 +52,7 @@ struct sip_notifier {
 	size_t pkgc;
 	struct sip_sub *head;
 	size_t live;
+	struct evt_heap heap;      /* live subscriptions by expires_at */
 	/* scratch for building NOTIFYs: no allocation per NOTIFY */
 	struct sip_dialog_req req_st;
 	struct sip_buf ss, ev, body;
@@ -149,6 +151,7 @@ void sip_notifier_free(struct sip_notifier *n)
 {
 	if (!n)
 		return;
+	evt_heap_reset(&n->heap);
 	while (n->head) {
 		struct sip_sub *s = n->head;
 		sub_unlink(s);
@@ -368,6 +371,7 @@ static void sub_end(struct sip_sub *s, enum sip_sub_reason reason,
 	s->reason = reason;
 	s->queued = false;
 	s->n->live--;
+	evt_heap_remove(&s->n->heap, s->hidx);
 	if (final)
 		(void)notify_pkg(s, true, retry, now);
 	if (p->closeh)
@@ -611,6 +615,7 @@ static uint16_t subscribe_in_dialog(struct sip_notifier *n, void *txn,
 	s->rates = ans.rates;
 	s->state = ans.pending ? SIP_SUB_PENDING : SIP_SUB_ACTIVE;
 	s->expires_at = now + (uint64_t)expires * 1000;
+	evt_heap_update(&n->heap, s->hidx, s->expires_at);
 	reply_ok(n, txn, s, expires, contact);
 	(void)notify_pkg(s, false, 0, now); /* EV-19 */
 	return 200;
@@ -630,10 +635,12 @@ static uint16_t subscribe_new(struct sip_notifier *n, void *txn, size_t pkg,
 
 	if (n->live >= n->conf.max_subs)
 		return reply_simple(n, txn, 503, "too many subscriptions");
-	s = calloc(1, sizeof(*s));
+	s = evt_heap_reserve(&n->heap, n->heap.n + 1) ? NULL :
+	    calloc(1, sizeof(*s));
 	if (!s)
 		return reply_simple(n, txn, 500, "out of memory");
 	s->n = n;
+	s->hidx = EVT_HEAP_NONE;
 	s->pkg = pkg;
 	sip_buf_init(&s->qbody, SIP_EVT_BODY_MAX);
 	if (n->conf.tagh) {
@@ -683,6 +690,7 @@ static uint16_t subscribe_new(struct sip_notifier *n, void *txn, size_t pkg,
 	n->head = s;
 	s->linked = true;
 	n->live++;
+	(void)evt_heap_push(&n->heap, s->expires_at, s, &s->hidx);
 	reply_ok(n, txn, s, expires, contact); /* never 202 (EV-14) */
 	if (sr.fetch)
 		sub_end(s, SIP_SUB_REASON_TIMEOUT, 0, true, 0, now);
@@ -739,34 +747,17 @@ uint16_t sip_notifier_subscribe(struct sip_notifier *n, void *txn,
 void sip_notifier_tick(struct sip_notifier *n, uint64_t now)
 {
 	struct sip_sub *s;
-	bool again = true;
 
 	if (!n)
 		return;
-	/* restart after each end: callbacks may change the list */
-	while (again) {
-		again = false;
-		for (s = n->head; s; s = s->next) {
-			if (s->state != SIP_SUB_TERMINATED &&
-			    s->expires_at <= now) {
-				sub_end(s, SIP_SUB_REASON_TIMEOUT, 0, true, 0,
-					now);
-				again = true;
-				break;
-			}
-		}
-	}
+	/* the earliest first; sub_end takes s out of the heap */
+	while ((s = evt_heap_top(&n->heap)) && s->expires_at <= now)
+		sub_end(s, SIP_SUB_REASON_TIMEOUT, 0, true, 0, now);
 }
 
 uint64_t sip_notifier_next_due(const struct sip_notifier *n)
 {
-	const struct sip_sub *s;
-	uint64_t due = UINT64_MAX;
-
-	for (s = n ? n->head : NULL; s; s = s->next)
-		if (s->state != SIP_SUB_TERMINATED && s->expires_at < due)
-			due = s->expires_at;
-	return due;
+	return n ? evt_heap_min(&n->heap) : UINT64_MAX;
 }
 
 size_t sip_notifier_count(const struct sip_notifier *n)
@@ -828,10 +819,13 @@ int sip_notifier_restore(struct sip_notifier *n,
 			return EEXIST;
 	if (n->live >= n->conf.max_subs)
 		return EOVERFLOW;
+	if (evt_heap_reserve(&n->heap, n->heap.n + 1))
+		return ENOMEM;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return ENOMEM;
 	s->n = n;
+	s->hidx = EVT_HEAP_NONE;
 	s->pkg = pkg;
 	sip_buf_init(&s->qbody, SIP_EVT_BODY_MAX);
 	err = sip_dialog_load(&s->dlg, &rec->dlg);
@@ -851,6 +845,7 @@ int sip_notifier_restore(struct sip_notifier *n,
 	n->head = s;
 	s->linked = true;
 	n->live++;
+	(void)evt_heap_push(&n->heap, s->expires_at, s, &s->hidx);
 	if (subp)
 		*subp = s;
 	return 0;
