@@ -256,6 +256,33 @@ static xmlNode *gs_elem(struct bctx *c, xmlNode *parent, const char *name,
 	return n;
 }
 
+/* One RFC 5491 numeric element of a GeoShape (value, decimals, uom). */
+struct gs_num {
+	const char *name;
+	double v;
+	int dec;
+	const char *uom;
+};
+
+/* A gs: shape made of a centre (pos) and numeric elements: Circle,
+ * Ellipse, ArcBand (2-D, EPSG 4326), Sphere, Ellipsoid (3-D, 4979). */
+static int add_gs_shape(struct bctx *c, xmlNode *li, const char *name,
+			bool three, const struct geo_point *center,
+			const struct gs_num *f, size_t nf)
+{
+	xmlNode *n = gs_elem(c, li, name, three ? CRS_3D : CRS_2D);
+	size_t i;
+	int rc;
+
+	if (!n)
+		return ENOMEM;
+	rc = add_pos(c, n, center, three);
+	for (i = 0; !rc && i < nf; i++)
+		rc = add_num(n, c->ns.gs, f[i].name, f[i].v, f[i].dec,
+			     f[i].uom);
+	return rc;
+}
+
 static int add_shape(struct bctx *c, xmlNode *li, const struct geo_shape *s)
 {
 	bool three = s->dim == 3;
@@ -272,75 +299,45 @@ static int add_shape(struct bctx *c, xmlNode *li, const struct geo_shape *s)
 		return add_pos(c, n, &s->center, three);
 	case GEO_SHAPE_POLYGON:
 		return add_polygon(c, li, s, three, srs);
-	case GEO_SHAPE_CIRCLE:
-		n = gs_elem(c, li, "Circle", CRS_2D);
-		if (!n)
-			return ENOMEM;
-		rc = add_pos(c, n, &s->center, false);
-		if (!rc)
-			rc = add_num(n, c->ns.gs, "radius", s->radius, DEC_M,
-				     UOM_M);
-		return rc;
-	case GEO_SHAPE_ELLIPSE:
-		n = gs_elem(c, li, "Ellipse", CRS_2D);
-		if (!n)
-			return ENOMEM;
-		rc = add_pos(c, n, &s->center, false);
-		if (!rc)
-			rc = add_num(n, c->ns.gs, "semiMajorAxis",
-				     s->semi_major, DEC_M, UOM_M);
-		if (!rc)
-			rc = add_num(n, c->ns.gs, "semiMinorAxis",
-				     s->semi_minor, DEC_M, UOM_M);
-		if (!rc)
-			rc = add_num(n, c->ns.gs, "orientation",
-				     s->orientation, DEC_ANGLE, UOM_DEG);
-		return rc;
-	case GEO_SHAPE_ARCBAND:
-		n = gs_elem(c, li, "ArcBand", CRS_2D);
-		if (!n)
-			return ENOMEM;
-		rc = add_pos(c, n, &s->center, false);
-		if (!rc)
-			rc = add_num(n, c->ns.gs, "innerRadius",
-				     s->inner_radius, DEC_M, UOM_M);
-		if (!rc)
-			rc = add_num(n, c->ns.gs, "outerRadius",
-				     s->outer_radius, DEC_M, UOM_M);
-		if (!rc)
-			rc = add_num(n, c->ns.gs, "startAngle",
-				     s->start_angle, DEC_ANGLE, UOM_DEG);
-		if (!rc)
-			rc = add_num(n, c->ns.gs, "openingAngle",
-				     s->opening_angle, DEC_ANGLE, UOM_DEG);
-		return rc;
-	case GEO_SHAPE_SPHERE:
-		n = gs_elem(c, li, "Sphere", CRS_3D);
-		if (!n)
-			return ENOMEM;
-		rc = add_pos(c, n, &s->center, true);
-		if (!rc)
-			rc = add_num(n, c->ns.gs, "radius", s->radius, DEC_M,
-				     UOM_M);
-		return rc;
-	case GEO_SHAPE_ELLIPSOID:
-		n = gs_elem(c, li, "Ellipsoid", CRS_3D);
-		if (!n)
-			return ENOMEM;
-		rc = add_pos(c, n, &s->center, true);
-		if (!rc)
-			rc = add_num(n, c->ns.gs, "semiMajorAxis",
-				     s->semi_major, DEC_M, UOM_M);
-		if (!rc)
-			rc = add_num(n, c->ns.gs, "semiMinorAxis",
-				     s->semi_minor, DEC_M, UOM_M);
-		if (!rc)
-			rc = add_num(n, c->ns.gs, "verticalAxis",
-				     s->vertical_axis, DEC_M, UOM_M);
-		if (!rc)
-			rc = add_num(n, c->ns.gs, "orientation",
-				     s->orientation, DEC_ANGLE, UOM_DEG);
-		return rc;
+	case GEO_SHAPE_CIRCLE: {
+		const struct gs_num f[] = {
+			{"radius", s->radius, DEC_M, UOM_M},
+		};
+		return add_gs_shape(c, li, "Circle", false, &s->center, f, 1);
+	}
+	case GEO_SHAPE_ELLIPSE: {
+		const struct gs_num f[] = {
+			{"semiMajorAxis", s->semi_major, DEC_M, UOM_M},
+			{"semiMinorAxis", s->semi_minor, DEC_M, UOM_M},
+			{"orientation", s->orientation, DEC_ANGLE, UOM_DEG},
+		};
+		return add_gs_shape(c, li, "Ellipse", false, &s->center, f, 3);
+	}
+	case GEO_SHAPE_ARCBAND: {
+		const struct gs_num f[] = {
+			{"innerRadius", s->inner_radius, DEC_M, UOM_M},
+			{"outerRadius", s->outer_radius, DEC_M, UOM_M},
+			{"startAngle", s->start_angle, DEC_ANGLE, UOM_DEG},
+			{"openingAngle", s->opening_angle, DEC_ANGLE, UOM_DEG},
+		};
+		return add_gs_shape(c, li, "ArcBand", false, &s->center, f, 4);
+	}
+	case GEO_SHAPE_SPHERE: {
+		const struct gs_num f[] = {
+			{"radius", s->radius, DEC_M, UOM_M},
+		};
+		return add_gs_shape(c, li, "Sphere", true, &s->center, f, 1);
+	}
+	case GEO_SHAPE_ELLIPSOID: {
+		const struct gs_num f[] = {
+			{"semiMajorAxis", s->semi_major, DEC_M, UOM_M},
+			{"semiMinorAxis", s->semi_minor, DEC_M, UOM_M},
+			{"verticalAxis", s->vertical_axis, DEC_M, UOM_M},
+			{"orientation", s->orientation, DEC_ANGLE, UOM_DEG},
+		};
+		return add_gs_shape(c, li, "Ellipsoid", true, &s->center, f,
+				    4);
+	}
 	case GEO_SHAPE_PRISM:
 		n = gs_elem(c, li, "Prism", CRS_3D);
 		base = n ? xmlNewChild(n, c->ns.gs, (const xmlChar *)"base",
