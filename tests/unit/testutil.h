@@ -9,6 +9,7 @@
 #ifndef TESTUTIL_H
 #define TESTUTIL_H
 
+#include <ftw.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,31 @@ static inline char *tu_read_file(const char *path, size_t *len)
 	}
 	fclose(f);
 	return buf;
+}
+
+static inline int tu_rm_one(const char *p, const struct stat *sb, int flag,
+			    struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+/* Make a fresh directory /tmp/<prefix>-XXXXXX into buf; 0 or -1. */
+static inline int tu_tmpdir_make(char *buf, size_t sz, const char *prefix)
+{
+	int n = snprintf(buf, sz, "/tmp/%s-XXXXXX", prefix);
+
+	if (n < 0 || (size_t)n >= sz)
+		return -1;
+	return mkdtemp(buf) ? 0 : -1;
+}
+
+/* Remove a directory and everything below it (rm -rf); 0 or -1. */
+static inline int tu_tmpdir_remove(const char *path)
+{
+	return nftw(path, tu_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 #define TU_SKIP_NO_SHARED(what)                                               \

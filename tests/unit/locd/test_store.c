@@ -10,7 +10,6 @@
  */
 #include <check.h>
 #include <errno.h>
-#include <ftw.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -22,30 +21,22 @@
 
 #include "filters/lf_sched.h"
 #include "locd/store.h"
+#include "tests/unit/testutil.h"
 
 static char tmpdir[64];
 static char dbpath[128];
 
-static int rm_one(const char *p, const struct stat *sb, int flag,
-		  struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static void setup(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/locd-store-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	ck_assert_int_eq(tu_tmpdir_make(tmpdir, sizeof(tmpdir),
+					"locd-store"), 0);
 	/* a missing parent directory is created (0700) */
 	snprintf(dbpath, sizeof(dbpath), "%s/var/locd.db", tmpdir);
 }
 
 static void teardown(void)
 {
-	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	tu_tmpdir_remove(tmpdir);
 }
 
 static struct locd_store *store_open(void)
