@@ -152,6 +152,7 @@ static const struct opt opts[] = {
 	U("subscribe", "default_expires", sub_default_expires, 1, 31536000),
 	U("subscribe", "min_expires", sub_min_expires, 1, 31536000),
 	U("subscribe", "max_expires", sub_max_expires, 1, 31536000),
+	U("subscribe", "max_subscriptions", max_subscriptions, 1, 100000000),
 	U("publish", "default_expires", pub_default_expires, 1, 31536000),
 	U("publish", "min_expires", pub_min_expires, 1, 31536000),
 	U("publish", "max_expires", pub_max_expires, 1, 31536000),
@@ -236,6 +237,7 @@ void locd_config_init(struct locd_config *c)
 	c->sub_default_expires = 3600;
 	c->sub_min_expires = 60;
 	c->sub_max_expires = 86400;
+	c->max_subscriptions = 1000000;
 	c->pub_default_expires = 3600;
 	c->pub_min_expires = 60;
 	c->pub_max_expires = 86400;

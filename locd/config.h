@@ -102,6 +102,7 @@ struct locd_config {
 	unsigned sub_default_expires; /* 3600 */
 	unsigned sub_min_expires;     /* 60 */
 	unsigned sub_max_expires;     /* 86400 */
+	unsigned max_subscriptions;   /* 1000000; publications too */
 
 	/* [publish] (EV-31) */
 	unsigned pub_default_expires; /* 3600 */

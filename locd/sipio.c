@@ -297,7 +297,9 @@ int locd_sipio_alloc(struct locd *d)
 	nc.replyh = reply_h;
 	nc.sendh = send_h;
 	nc.arg = io;
+	nc.max_subs = d->cfg->max_subscriptions;
 	memset(&ec, 0, sizeof(ec));
+	ec.max_pubs = d->cfg->max_subscriptions;
 	ec.warn_host = d->cfg->domain;
 	ec.replyh = reply_h;
 	ec.arg = io;
