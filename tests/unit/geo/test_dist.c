@@ -13,6 +13,7 @@
 #include <geodesic.h>
 
 #include "geo/geo.h"
+#include "tests/unit/geo/geo_cover.h"
 
 struct pair {
 	double lat1, lon1, lat2, lon2, s12;
@@ -78,14 +79,6 @@ START_TEST(test_geodsolve)
 END_TEST
 
 /* Deterministic generator: the test is reproducible. */
-static double rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return (double)(*s >> 11) / 9007199254740992.0;
-}
-
 /* The short-line path (chord + curvature) agrees with geod_inverse. */
 START_TEST(test_short_fast_path)
 {
@@ -99,13 +92,14 @@ START_TEST(test_short_fast_path)
 		struct geo_point a, b;
 		double d, ref, span = i % 3 == 0 ? 0.2 : i % 3 == 1 ? 0.01
 				      : 1e-5;
-		a = pt(rnd(&s) * 180 - 90, rnd(&s) * 360 - 180);
+		a = pt(gt_rnd(&s) * 180 - 90, gt_rnd(&s) * 360 - 180);
 		if (i % 7 == 0)
-			a.lat = (a.lat < 0 ? -1 : 1) * (90 - rnd(&s) * 0.05);
+			a.lat = (a.lat < 0 ? -1 : 1) *
+				(90 - gt_rnd(&s) * 0.05);
 		if (i % 11 == 0)
-			a.lon = 180 - rnd(&s) * 1e-3;
-		b = pt(a.lat + (rnd(&s) - 0.5) * span,
-		       a.lon + (rnd(&s) - 0.5) * span);
+			a.lon = 180 - gt_rnd(&s) * 1e-3;
+		b = pt(a.lat + (gt_rnd(&s) - 0.5) * span,
+		       a.lon + (gt_rnd(&s) - 0.5) * span);
 		if (b.lat > 90)
 			b.lat = 180 - b.lat, b.lon += 180;
 		if (b.lat < -90)
@@ -134,12 +128,12 @@ START_TEST(test_at_least_random)
 		double d, t, scale;
 		int mode = (int)(i % 4);
 
-		a = pt(rnd(&s) * 180 - 90, rnd(&s) * 360 - 180);
+		a = pt(gt_rnd(&s) * 180 - 90, gt_rnd(&s) * 360 - 180);
 		if (mode == 0) {        /* anywhere */
-			b = pt(rnd(&s) * 180 - 90, rnd(&s) * 360 - 180);
+			b = pt(gt_rnd(&s) * 180 - 90, gt_rnd(&s) * 360 - 180);
 		} else if (mode == 1) { /* near-antipodal */
-			b = pt(-a.lat + rnd(&s) - 0.5,
-			       a.lon + 180 + rnd(&s) - 0.5);
+			b = pt(-a.lat + gt_rnd(&s) - 0.5,
+			       a.lon + 180 + gt_rnd(&s) - 0.5);
 			if (b.lon > 180)
 				b.lon -= 360;
 			if (b.lat > 90)
@@ -150,8 +144,8 @@ START_TEST(test_at_least_random)
 			scale = mode == 2 ? 1e-2 : 1e-4;
 			if (i % 8 == 3)
 				a.lat = 89.999 * (a.lat < 0 ? -1 : 1);
-			b = pt(a.lat + (rnd(&s) - 0.5) * scale,
-			       a.lon + (rnd(&s) - 0.5) * scale);
+			b = pt(a.lat + (gt_rnd(&s) - 0.5) * scale,
+			       a.lon + (gt_rnd(&s) - 0.5) * scale);
 			if (b.lat > 90)
 				b.lat = 90;
 			if (b.lat < -90)
@@ -163,12 +157,12 @@ START_TEST(test_at_least_random)
 		}
 		d = geo_distance(ctx, &a, &b);
 		/* thresholds around the distance, the hard cases */
-		t = d * (1 + (rnd(&s) - 0.5) * 0.02);
+		t = d * (1 + (gt_rnd(&s) - 0.5) * 0.02);
 		if (geo_distance_at_least(ctx, &a, &b, t) != (d >= t))
 			wrong++;
 		if (geo_distance_at_least(ctx, &a, &b, d) != true)
 			wrong++;
-		t = d * (1 + (rnd(&s) - 0.5) * 0.2);
+		t = d * (1 + (gt_rnd(&s) - 0.5) * 0.2);
 		if (geo_distance_at_least(ctx, &a, &b, t) != (d >= t))
 			wrong++;
 		exact_eq++;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "geo/geo.h"
+#include "tests/unit/geo/geo_cover.h"
 
 static struct geo_ctx *ctx;
 
@@ -71,14 +72,6 @@ static bool hit_h(size_t index, void *userdata, void *arg)
 	return h->stop_after == 0 || h->n < h->stop_after;
 }
 
-static double rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return (double)(*s >> 11) / 9007199254740992.0;
-}
-
 /* The index gives the same fences as testing each region. */
 START_TEST(test_grid_matches_scan)
 {
@@ -101,8 +94,8 @@ START_TEST(test_grid_matches_scan)
 	ck_assert_uint_eq(geo_fenceset_count(set), 400);
 	ck_assert_int_eq(geo_fenceset_build(set), 0);
 	for (i = 0; i < 3000; i++) {
-		struct geo_point p = { 44.9 + rnd(&s) * 2.3,
-				       6.9 + rnd(&s) * 2.3, 0, false };
+		struct geo_point p = { 44.9 + gt_rnd(&s) * 2.3,
+				       6.9 + gt_rnd(&s) * 2.3, 0, false };
 		struct hits h = { .n = 0 };
 		size_t want = 0;
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "geo/geo_int.h"
+#include "tests/unit/geo/geo_cover.h"
 
 #define NFENCE 3000
 #define NBIG 30
@@ -35,14 +36,6 @@ static void teardown(void)
 	ctx = NULL;
 }
 
-static double rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return (double)(*s >> 11) / 9007199254740992.0;
-}
-
 static double lon_norm(double lon)
 {
 	return lon > 180.0 ? lon - 360.0 : lon < -180.0 ? lon + 360.0 : lon;
@@ -55,9 +48,9 @@ static void star_pts(struct geo_point *pts, size_t nv, double clat,
 	size_t i;
 
 	for (i = 0; i < nv; i++) {
-		double a = 2 * M_PI * ((double)i + 0.8 * rnd(s)) /
+		double a = 2 * M_PI * ((double)i + 0.8 * gt_rnd(s)) /
 			   (double)nv;
-		double rr = r * (0.55 + 0.45 * rnd(s));
+		double rr = r * (0.55 + 0.45 * gt_rnd(s));
 		pts[i].lat = clat + rr * cos(a);
 		pts[i].lon = lon_norm(clon + rr * sin(a));
 		pts[i].alt = 0;
@@ -78,19 +71,19 @@ static struct geo_region *fence_make(size_t k, uint64_t *s)
 
 	memset(sh, 0, sizeof(sh));
 	for (i = 0; i < nshape; i++) {
-		double clat = 45 + rnd(s), clon = 7 + rnd(s), rad;
-		size_t nv = 5 + (size_t)(rnd(s) * 8);
+		double clat = 45 + gt_rnd(s), clon = 7 + gt_rnd(s), rad;
+		size_t nv = 5 + (size_t)(gt_rnd(s) * 8);
 		if (k % 10 == 5) {      /* across the antimeridian */
-			clat = -17 + rnd(s);
-			clon = 179.7 + 0.6 * rnd(s);
+			clat = -17 + gt_rnd(s);
+			clon = 179.7 + 0.6 * gt_rnd(s);
 		}
-		rad = 0.002 + 0.03 * rnd(s);
+		rad = 0.002 + 0.03 * gt_rnd(s);
 		if (k < NBIG) {         /* big: a grid */
 			nv = 1000;
-			rad = 0.1 + 0.2 * rnd(s);
+			rad = 0.1 + 0.2 * gt_rnd(s);
 		}
 		if (k % 13 == 7 && k >= NBIG) {   /* a lat/lon box */
-			double d = 0.01 + 0.02 * rnd(s);
+			double d = 0.01 + 0.02 * gt_rnd(s);
 			struct geo_point b[5] = {
 				{ clat, clon, 0, false },
 				{ clat, lon_norm(clon + d), 0, false },
@@ -222,11 +215,12 @@ START_TEST(test_index_vs_geos)
 	ck_assert_ptr_nonnull(geo__region_part(f->regs[0], 0)->grid_off);
 	for (i = 0; i < 3000; i++) {
 		if (i % 3 == 0)
-			am += check_point(f, lon_norm(179.6 + 0.8 * rnd(&s)),
-					  -17.1 + 1.2 * rnd(&s));
+			am += check_point(f,
+					  lon_norm(179.6 + 0.8 * gt_rnd(&s)),
+					  -17.1 + 1.2 * gt_rnd(&s));
 		else
-			hits += check_point(f, 6.95 + 1.1 * rnd(&s),
-					    44.95 + 1.1 * rnd(&s));
+			hits += check_point(f, 6.95 + 1.1 * gt_rnd(&s),
+					    44.95 + 1.1 * gt_rnd(&s));
 	}
 	ck_assert_uint_gt(hits, 1000);
 	ck_assert_uint_gt(am, 100);
@@ -245,7 +239,7 @@ START_TEST(test_index_vs_geos)
 	ck_assert_uint_ge(edge, (NFENCE + 6) / 7);
 	/* exactly on the antimeridian, both spellings */
 	for (i = 0; i < 200; i++) {
-		double lat = -17.1 + 1.2 * rnd(&s);
+		double lat = -17.1 + 1.2 * gt_rnd(&s);
 		ck_assert_uint_eq(check_point(f, 180.0, lat),
 				  check_point(f, -180.0, lat));
 	}

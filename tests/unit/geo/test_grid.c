@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "geo/geo_int.h"
+#include "tests/unit/geo/geo_cover.h"
 
 static struct geo_ctx *ctx;
 
@@ -28,31 +29,13 @@ static void teardown(void)
 	ctx = NULL;
 }
 
-static double rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return (double)(*s >> 11) / 9007199254740992.0;
-}
-
-static bool geos_says(const struct geo_part *p, double x, double y)
-{
-	GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(ctx->gh, x, y);
-	char r = GEOSPreparedCovers_r(ctx->gh, p->prep, pt);
-
-	GEOSGeom_destroy_r(ctx->gh, pt);
-	ck_assert(r == 0 || r == 1);
-	return r == 1;
-}
-
 /* 1 when geo__part_covers and GEOS differ at (x, y). */
 static size_t differs(const struct geo_part *p, double x, double y)
 {
 	bool in = false;
 
 	ck_assert_int_eq(geo__part_covers(ctx, p, x, y, &in), 0);
-	return in != geos_says(p, x, y);
+	return in != gt_geos_says(ctx, p, x, y);
 }
 
 /* Cells of a kind (0 out, 1 in, 2 crossed, 3 bands). */
@@ -82,15 +65,15 @@ static size_t sweep(const struct geo_part *p, size_t nrand, uint64_t seed)
 	for (k = 0; k < p->npts; k++) {
 		n += differs(p, p->xy[2 * k], p->xy[2 * k + 1]);
 		if (k + 1 < p->npts) {
-			double t = rnd(&s);
+			double t = gt_rnd(&s);
 			const double *a = p->xy + 2 * k;
 			n += differs(p, a[0] + t * (a[2] - a[0]),
 				     a[1] + t * (a[3] - a[1]));
 		}
 	}
 	for (k = 0; k < nrand; k++)
-		n += differs(p, p->minx - 0.05 * w + 1.1 * w * rnd(&s),
-			     p->miny - 0.05 * h + 1.1 * h * rnd(&s));
+		n += differs(p, p->minx - 0.05 * w + 1.1 * w * gt_rnd(&s),
+			     p->miny - 0.05 * h + 1.1 * h * gt_rnd(&s));
 	return n;
 }
 
@@ -104,13 +87,13 @@ static size_t grid_answers(const struct geo_part *p, size_t n, uint64_t seed)
 	uint64_t s = seed;
 
 	for (k = 0; k < n; k++) {
-		double x = p->minx + (p->maxx - p->minx) * rnd(&s);
-		double y = p->miny + (p->maxy - p->miny) * rnd(&s);
+		double x = p->minx + (p->maxx - p->minx) * gt_rnd(&s);
+		double y = p->miny + (p->maxy - p->miny) * gt_rnd(&s);
 		bool in = false;
 		if (!geo__grid_covers(p, x, y, &in))
 			continue;
 		answered++;
-		ck_assert(in == geos_says(p, x, y));
+		ck_assert(in == gt_geos_says(ctx, p, x, y));
 	}
 	return answered;
 }
@@ -182,9 +165,9 @@ static struct geo_part *star(size_t nv, double cx, double cy, double r,
 
 	ck_assert_ptr_nonnull(xy);
 	for (i = 0; i < nv; i++) {
-		double a = 2 * M_PI * ((double)i + 0.8 * rnd(&s)) /
+		double a = 2 * M_PI * ((double)i + 0.8 * gt_rnd(&s)) /
 			   (double)nv;
-		double rr = r * (0.55 + 0.45 * rnd(&s));
+		double rr = r * (0.55 + 0.45 * gt_rnd(&s));
 		xy[2 * i] = cx + rr * cos(a);
 		xy[2 * i + 1] = cy + rr * sin(a);
 	}

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "geo/geo_int.h"
+#include "tests/unit/geo/geo_cover.h"
 
 static struct geo_ctx *ctx;
 
@@ -23,24 +24,6 @@ static void teardown(void)
 	ck_assert_uint_eq(geo_ctx_interned(ctx), 0);
 	geo_ctx_free(ctx);
 	ctx = NULL;
-}
-
-static double rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return (double)(*s >> 11) / 9007199254740992.0;
-}
-
-static bool geos_says(const struct geo_part *p, double x, double y)
-{
-	GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(ctx->gh, x, y);
-	char r = GEOSPreparedCovers_r(ctx->gh, p->prep, pt);
-
-	GEOSGeom_destroy_r(ctx->gh, pt);
-	ck_assert(r == 0 || r == 1);
-	return r == 1;
 }
 
 /*
@@ -61,7 +44,7 @@ static void star_vs_geos(size_t nv, size_t npts, bool banded)
 	ck_assert_ptr_nonnull(xy);
 	for (i = 0; i < nv; i++) {
 		double a = 2 * M_PI * (double)i / (double)nv;
-		double r = i % 2 ? 0.5 : 0.3 + 0.15 * rnd(&s);
+		double r = i % 2 ? 0.5 : 0.3 + 0.15 * gt_rnd(&s);
 		xy[2 * i] = 7.15 + r * cos(a);
 		xy[2 * i + 1] = 45.15 + r * sin(a);
 	}
@@ -80,7 +63,7 @@ static void star_vs_geos(size_t nv, size_t npts, bool banded)
 			x = p->xy[2 * k];
 			y = p->xy[2 * k + 1];
 		} else if (i % 4 == 1) { /* on an edge (rounded) */
-			double t = rnd(&s);
+			double t = gt_rnd(&s);
 			k = (i / 4) % nedge;
 			if (k >= nv)     /* hole edges start after nv + 1 */
 				k++;
@@ -90,13 +73,13 @@ static void star_vs_geos(size_t nv, size_t npts, bool banded)
 						    p->xy[2 * k + 1]);
 		} else if (i % 4 == 2) { /* on the hole's axis lines */
 			x = 7.1 + (double)(i % 3) * 0.05;
-			y = 45.05 + rnd(&s) * 0.2;
+			y = 45.05 + gt_rnd(&s) * 0.2;
 		} else {
-			x = 6.6 + rnd(&s) * 1.1;
-			y = 44.6 + rnd(&s) * 1.1;
+			x = 6.6 + gt_rnd(&s) * 1.1;
+			y = 44.6 + gt_rnd(&s) * 1.1;
 		}
 		ck_assert_int_eq(geo__part_covers(ctx, p, x, y, &in), 0);
-		if (in != geos_says(p, x, y))
+		if (in != gt_geos_says(ctx, p, x, y))
 			n++;
 	}
 	ck_assert_uint_eq(n, 0);
