@@ -16,12 +16,8 @@
 # Environment: BIN (locd, locsub, locreplay).
 set -u
 BIN=${BIN:-build/bin}
-for p in locsub locreplay; do
-	if [ ! -x "$BIN/$p" ]; then
-		echo "FAIL: $BIN/$p not built"
-		exit 1
-	fi
-done
+. tests/integration/lib/common.sh
+need_bins "$BIN" locsub locreplay
 if [ ! -x "$BIN/locd" ]; then
 	echo "skipped: $BIN/locd not built yet"
 	exit 77
