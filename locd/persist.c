@@ -639,42 +639,65 @@ static bool restore_one(struct locd *d, struct subrow *r, double wall)
 	return true;
 }
 
+/* Restore state while the store streams the rows (issue 6, finding 3:
+ * one row in memory at a time; ids of dropped rows kept to delete after
+ * the read, not during it). */
+struct restore_ctx {
+	struct locd *d;
+	double wall;
+	size_t n;
+	int64_t *drop;
+	size_t ndrop, capdrop;
+};
+
+static int restore_row(const struct locd_store_sub *s, void *arg)
+{
+	struct restore_ctx *c = arg;
+	struct subrow *r = NULL;
+	int err = sub_row(s, &r);
+
+	if (!err && !restore_one(c->d, r, c->wall)) {
+		if (c->ndrop == c->capdrop) {
+			size_t cap = c->capdrop ? c->capdrop * 2 : 64;
+			int64_t *v = realloc(c->drop, cap * sizeof(*v));
+			if (v) {
+				c->drop = v;
+				c->capdrop = cap;
+			}
+		}
+		/* out of memory: the row stays for the next start */
+		if (c->ndrop < c->capdrop)
+			c->drop[c->ndrop++] = r->id;
+	} else if (!err) {
+		c->n++;
+	}
+	if (r)
+		subrow_free(r);
+	return err;
+}
+
 int locd_persist_restore(struct locd *d)
 {
-	struct subrow *rows = NULL, *r;
-	double wall = locd_wall();
-	size_t n = 0;
+	struct restore_ctx c = { .d = d, .wall = locd_wall() };
+	size_t i;
 	int err;
 
 	err = locd_store_pub_load_all(d->store, pub_row, d);
 	if (!err)
 		err = locd_store_fix_load_all(d->store, fix_row, d);
 	if (!err)
-		err = locd_store_sub_load_all(d->store, sub_row, &rows);
-	while (!err && rows) {
-		r = rows;
-		rows = r->next;
-		if (!restore_one(d, r, wall)) {
-			if (locd_store_sub_delete(d->store, r->id) &&
-			    locd_log_on(d->log, LOCD_LOG_DEBUG))
-				locd_log(d->log, LOCD_LOG_DEBUG, PER_LOG,
-					 NULL, "delete: %s",
-					 locd_store_errmsg(d->store));
-		} else {
-			n++;
-		}
-		subrow_free(r);
-	}
-	while (rows) {
-		r = rows;
-		rows = r->next;
-		subrow_free(r);
-	}
+		err = locd_store_sub_load_all(d->store, restore_row, &c);
+	for (i = 0; i < c.ndrop; i++)
+		if (locd_store_sub_delete(d->store, c.drop[i]) &&
+		    locd_log_on(d->log, LOCD_LOG_DEBUG))
+			locd_log(d->log, LOCD_LOG_DEBUG, PER_LOG, NULL,
+				 "delete: %s", locd_store_errmsg(d->store));
+	free(c.drop);
 	if (err)
 		locd_log(d->log, LOCD_LOG_ERR, PER_LOG, NULL,
 			 "restore: %s", locd_store_errmsg(d->store));
-	else if (n)
+	else if (c.n)
 		locd_log(d->log, LOCD_LOG_NOTICE, PER_LOG, NULL,
-			 "%zu subscriptions restored", n);
-	return err;
+			 "%zu subscriptions restored", c.n);
+	return err; /* the caller re-arms the timer once */
 }

@@ -26,6 +26,7 @@ struct sip_sub {
 	enum sip_sub_reason reason;
 	uint64_t expires_at;       /* ms */
 	size_t hidx;               /* in n->heap while not terminated */
+	struct sip_sub *hnext;     /* chain in n->hv while linked */
 	struct sip_rates rates;    /* agreed, echoed */
 	void *pstate;
 	struct sip_flow flow;
@@ -53,6 +54,9 @@ struct sip_notifier {
 	struct sip_sub *head;
 	size_t live;
 	struct evt_heap heap;      /* live subscriptions by expires_at */
+	/* linked subscriptions by (Call-ID, local tag), chained */
+	struct sip_sub **hv;
+	size_t hcap, hcount;
 	/* scratch for building NOTIFYs: no allocation per NOTIFY */
 	struct sip_dialog_req req_st;
 	struct sip_buf ss, ev, body;
@@ -124,6 +128,104 @@ int sip_notifier_alloc(struct sip_notifier **np,
 	return 0;
 }
 
+/* --- Dialog hash: (Call-ID, local tag) -> subscriptions. */
+
+static size_t hash_mem(size_t h, const void *p, size_t l)
+{
+	const unsigned char *c = p;
+	size_t i;
+
+	for (i = 0; i < l; i++) {
+		h ^= c[i];
+		h *= (size_t)1099511628211u;
+	}
+	return h;
+}
+
+static size_t dlg_hash(const char *callid, size_t cl, const char *ltag,
+		       size_t tl)
+{
+	size_t h = (size_t)14695981039346656037u;
+
+	h = hash_mem(h, callid, cl);
+	h = hash_mem(h, "", 1);
+	return hash_mem(h, ltag, tl);
+}
+
+static size_t sub_hash(const struct sip_sub *s)
+{
+	const char *c = s->dlg.callid ? s->dlg.callid : "";
+	const char *t = s->dlg.ltag ? s->dlg.ltag : "";
+
+	return dlg_hash(c, strlen(c), t, strlen(t));
+}
+
+/* A table with room for one more (load 1): 0 or ENOMEM. */
+static int hash_reserve(struct sip_notifier *n)
+{
+	struct sip_sub **hv;
+	size_t cap, i;
+
+	if (n->hcount < n->hcap)
+		return 0;
+	cap = n->hcap ? n->hcap * 2 : 64;
+	if (cap > SIZE_MAX / sizeof(*hv))
+		return n->hcap ? 0 : ENOMEM;
+	hv = calloc(cap, sizeof(*hv));
+	if (!hv)
+		return n->hcap ? 0 : ENOMEM; /* chains just get longer */
+	for (i = 0; i < n->hcap; i++) {
+		while (n->hv[i]) {
+			struct sip_sub *s = n->hv[i];
+			size_t b = sub_hash(s) & (cap - 1);
+			n->hv[i] = s->hnext;
+			s->hnext = hv[b];
+			hv[b] = s;
+		}
+	}
+	free(n->hv);
+	n->hv = hv;
+	n->hcap = cap;
+	return 0;
+}
+
+/* Add s (hash_reserve succeeded before). */
+static void hash_add(struct sip_notifier *n, struct sip_sub *s)
+{
+	size_t b = sub_hash(s) & (n->hcap - 1);
+
+	s->hnext = n->hv[b];
+	n->hv[b] = s;
+	n->hcount++;
+}
+
+static void hash_del(struct sip_notifier *n, struct sip_sub *s)
+{
+	struct sip_sub **pp;
+
+	if (!n->hcap)
+		return;
+	for (pp = &n->hv[sub_hash(s) & (n->hcap - 1)]; *pp;
+	     pp = &(*pp)->hnext) {
+		if (*pp == s) {
+			*pp = s->hnext;
+			s->hnext = NULL;
+			n->hcount--;
+			return;
+		}
+	}
+}
+
+/* The first linked subscription of chain (callid, ltag), or NULL. */
+static struct sip_sub *hash_chain(const struct sip_notifier *n,
+				  const char *callid, size_t cl,
+				  const char *ltag, size_t tl)
+{
+	if (!n->hcap)
+		return NULL;
+	return n->hv[dlg_hash(callid, cl, ltag, tl) & (n->hcap - 1)];
+}
+
 static void sub_destroy(struct sip_sub *s)
 {
 	sip_dialog_reset(&s->dlg);
@@ -138,6 +240,7 @@ static void sub_unlink(struct sip_sub *s)
 
 	if (!s->linked)
 		return;
+	hash_del(n, s);
 	if (s->prev)
 		s->prev->next = s->next;
 	else
@@ -157,6 +260,7 @@ void sip_notifier_free(struct sip_notifier *n)
 		sub_unlink(s);
 		sub_destroy(s);
 	}
+	free(n->hv);
 	sip_buf_reset(&n->ss);
 	sip_buf_reset(&n->ev);
 	sip_buf_reset(&n->body);
@@ -509,7 +613,9 @@ static struct sip_sub *sub_find(struct sip_notifier *n, size_t pkg,
 {
 	struct sip_sub *s;
 
-	for (s = n->head; s; s = s->next)
+	s = hash_chain(n, req->callid.p, req->callid.l, req->to.tag.p,
+		       req->to.tag.l);
+	for (; s; s = s->hnext)
 		if (s->state != SIP_SUB_TERMINATED && s->pkg == pkg &&
 		    event_id_eq(s, &req->event.id) &&
 		    sip_dialog_match(&s->dlg, req))
@@ -635,8 +741,8 @@ static uint16_t subscribe_new(struct sip_notifier *n, void *txn, size_t pkg,
 
 	if (n->live >= n->conf.max_subs)
 		return reply_simple(n, txn, 503, "too many subscriptions");
-	s = evt_heap_reserve(&n->heap, n->heap.n + 1) ? NULL :
-	    calloc(1, sizeof(*s));
+	s = evt_heap_reserve(&n->heap, n->heap.n + 1) || hash_reserve(n) ?
+	    NULL : calloc(1, sizeof(*s));
 	if (!s)
 		return reply_simple(n, txn, 500, "out of memory");
 	s->n = n;
@@ -689,6 +795,7 @@ static uint16_t subscribe_new(struct sip_notifier *n, void *txn, size_t pkg,
 		n->head->prev = s;
 	n->head = s;
 	s->linked = true;
+	hash_add(n, s);
 	n->live++;
 	(void)evt_heap_push(&n->heap, s->expires_at, s, &s->hidx);
 	reply_ok(n, txn, s, expires, contact); /* never 202 (EV-14) */
@@ -814,12 +921,14 @@ int sip_notifier_restore(struct sip_notifier *n,
 			break;
 	if (pkg == n->pkgc || !rec->remaining)
 		return ENOENT;
-	for (s = n->head; s; s = s->next)
-		if (sub_same(s, pkg, rec))
-			return EEXIST;
 	if (n->live >= n->conf.max_subs)
 		return EOVERFLOW;
-	if (evt_heap_reserve(&n->heap, n->heap.n + 1))
+	s = hash_chain(n, rec->dlg.callid, strlen(rec->dlg.callid),
+		       rec->dlg.ltag, strlen(rec->dlg.ltag));
+	for (; s; s = s->hnext)
+		if (sub_same(s, pkg, rec))
+			return EEXIST;
+	if (evt_heap_reserve(&n->heap, n->heap.n + 1) || hash_reserve(n))
 		return ENOMEM;
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -844,6 +953,7 @@ int sip_notifier_restore(struct sip_notifier *n,
 		n->head->prev = s;
 	n->head = s;
 	s->linked = true;
+	hash_add(n, s);
 	n->live++;
 	(void)evt_heap_push(&n->heap, s->expires_at, s, &s->hidx);
 	if (subp)

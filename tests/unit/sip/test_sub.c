@@ -806,6 +806,62 @@ START_TEST(test_sub_restore)
 }
 END_TEST
 
+/* Issue 6, finding 3: restore finds duplicates through the (Call-ID,
+ * local tag) hash, past its growth; the cap is checked first (RC-7
+ * state kept across restarts). */
+START_TEST(test_sub_restore_many)
+{
+	struct fake f;
+	struct sip_notifier *n = mk(&f, 401);
+	struct sip_sub_rec rec;
+	char callid[32];
+	unsigned i;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.dlg.ltag = "lt";
+	rec.dlg.rtag = "rt";
+	rec.dlg.luri = "sip:alice@localhost";
+	rec.dlg.ruri = "sip:bob@localhost";
+	rec.dlg.rtarget = "sip:bob@127.0.0.1:5070";
+	rec.dlg.callid = callid;
+	rec.event = "x-test";
+	rec.state = SIP_SUB_ACTIVE;
+	for (i = 0; i < 400; i++) {
+		snprintf(callid, sizeof(callid), "c-%u", i);
+		rec.remaining = 1000 - i;
+		ck_assert_int_eq(sip_notifier_restore(n, &rec, &f.state_tok, 0,
+					      NULL),
+				 0);
+	}
+	ck_assert_uint_eq(sip_notifier_count(n), 400);
+	ck_assert_uint_eq(sip_notifier_next_due(n), 601000);
+	for (i = 0; i < 400; i += 37) {
+		snprintf(callid, sizeof(callid), "c-%u", i);
+		ck_assert_int_eq(sip_notifier_restore(n, &rec, &f.state_tok, 0,
+					      NULL),
+				 EEXIST);
+	}
+	/* same dialog, another event id: a second subscription */
+	snprintf(callid, sizeof(callid), "c-%u", 5);
+	rec.event_id = "2";
+	ck_assert_int_eq(sip_notifier_restore(n, &rec, &f.state_tok, 0,
+					      NULL), 0);
+	ck_assert_int_eq(sip_notifier_restore(n, &rec, &f.state_tok, 0,
+					      NULL),
+			 EOVERFLOW);
+	rec.event_id = NULL;
+	ck_assert_int_eq(sip_notifier_restore(n, &rec, &f.state_tok, 0,
+					      NULL),
+			 EOVERFLOW);
+	ck_assert_uint_eq(sip_notifier_count(n), 401);
+	/* expiry empties it in order */
+	sip_notifier_tick(n, 700000);
+	ck_assert_uint_eq(sip_notifier_count(n), 300);
+	ck_assert_uint_eq(sip_notifier_next_due(n), 701000);
+	sip_notifier_free(n);
+}
+END_TEST
+
 /* A rates callback may end the subscription, even when the final
  * NOTIFY cannot be sent (the subscription is freed after it returns). */
 START_TEST(test_sub_end_in_callback)
@@ -877,6 +933,7 @@ TCase *tcase_sub(void)
 	tcase_add_test(tc, test_sub_flow_gone);
 	tcase_add_test(tc, test_sub_rc9);
 	tcase_add_test(tc, test_sub_restore);
+	tcase_add_test(tc, test_sub_restore_many);
 	tcase_add_test(tc, test_sub_end_in_callback);
 	tcase_add_test(tc, test_sub_tagh);
 	return tc;
