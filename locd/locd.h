@@ -18,7 +18,7 @@
  * must outlive the daemon). Nothing here is global: locd/main.c alone
  * holds the signal events.
  * Limits: those of the modules below (SIP message 64 KiB, filter and
- * PIDF-LO bodies 64 KiB, SIP_EVT_SUBS_MAX subscriptions) plus
+ * PIDF-LO bodies 64 KiB, subscribe.max_subscriptions subscriptions) plus
  * LOCD_FILTER_DOCS_MAX filter documents kept per subscription.
  * Logging: one line per event on the log's FILE (stderr), with level,
  * component and Call-ID; positions and bodies only at debug.
