@@ -16,6 +16,7 @@
 #include <event2/http.h>
 
 #include "pidf/pidf.h"
+#include "tools/locreplay/sim.h"
 #include "sip/sip.h"
 #include "sip/sip_event.h"
 #include "sip/sip_stack.h"
@@ -401,19 +402,7 @@ static int pub_fix(struct live *l, const struct geo_fix *f)
 	size_t len;
 	int err;
 
-	memset(&pt, 0, sizeof(pt));
-	pt.kind = GEO_SHAPE_POINT;
-	pt.center = f->pt;
-	pt.dim = f->pt.has_alt ? 3 : 2;
-	pidf_location_init(&loc);
-	loc.shape = &pt;
-	loc.has_time = f->has_time;
-	loc.time = f->time;
-	loc.has_speed = f->has_speed;
-	loc.speed = f->speed;
-	loc.has_heading = f->has_course;
-	loc.heading = f->course;
-	snprintf(loc.method, sizeof(loc.method), "GPS");
+	rp_fix_location(f, &pt, &loc);
 	memset(&in, 0, sizeof(in));
 	in.entity = l->pres;
 	in.loc = &loc;

@@ -101,8 +101,7 @@ void rp_sim_stats(const struct rp_sim *sim, struct rp_sim_stats *st)
 	st->coalesced = sim->sched.n_coalesced;
 }
 
-/* The newest fix as a PIDF-LO location (Point, 2-D or 3-D). */
-static void fix_location(const struct geo_fix *fx, struct geo_shape *pt,
+void rp_fix_location(const struct geo_fix *fx, struct geo_shape *pt,
 			 struct pidf_location *loc)
 {
 	memset(pt, 0, sizeof(*pt));
@@ -131,7 +130,7 @@ static int build_body(struct rp_sim *sim, double now,
 	struct pidf_err pe = {0};
 	int e;
 
-	fix_location(&sim->last, &pt, &loc);
+	rp_fix_location(&sim->last, &pt, &loc);
 	for (size_t i = 0; i < ncont; i++) {
 		pc[i].feature =
 			lf_filter_feature(sim->filter, cont[i].feature)->node;
@@ -245,7 +244,7 @@ int rp_sim_fix(struct rp_sim *sim, const struct geo_fix *fix)
 	sim->last = *fix;
 	sim->last_index = sim->stats.fixes - 1;
 	sim->have_last = true;
-	fix_location(fix, &pt, &loc);
+	rp_fix_location(fix, &pt, &loc);
 	memset(&u, 0, sizeof(u));
 	u.time = fix->has_time ? fix->time : NAN;
 	u.est = &pt;

@@ -96,6 +96,13 @@ struct rp_sim_stats {
 
 void rp_sim_stats(const struct rp_sim *sim, struct rp_sim_stats *st);
 
+/*
+ * A fix as a PIDF-LO location: a Point (2-D, or 3-D with altitude) in *pt,
+ * the fix's time, speed and course, method GPS. loc->shape points at pt.
+ */
+void rp_fix_location(const struct geo_fix *fx, struct geo_shape *pt,
+		     struct pidf_location *loc);
+
 /* JSON names of the LF_FIRED_* bits, in bit order; NULL ends. */
 const char *rp_trigger_name(unsigned bit);
 

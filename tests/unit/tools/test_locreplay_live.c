@@ -14,6 +14,7 @@
 #include <math.h>
 
 #include "tools/locreplay/live.c"
+#include "tools/locreplay/sim.c" /* rp_fix_location */
 
 #define T0 1795255200.0 /* 2026-11-21T10:00:00Z */
 
