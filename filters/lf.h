@@ -14,13 +14,19 @@
  * network access (xlink:href is resolved only from a local catalog or the
  * same document, never fetched: Q-20), clocks (time comes with updates).
  *
- * Ownership: lf_filter_parse() returns a filter the caller frees with
- * lf_filter_free(); it owns its XML tree (feature nodes are echoed in
- * containment, LF-45) and holds references to geo regions, so free it
- * before the geo context. A struct lf_state belongs to one subscription
- * and one filter (make a new one when the filter changes, LF-42).
- * Threads: no global state; a filter is read-only after parsing and may
- * be shared by states on the thread owning its geo context.
+ * Ownership: a filter is reference counted. lf_filter_parse(),
+ * lf_cache_parse() and lf_filter_merge() return one reference, as does
+ * lf_filter_hold(); lf_filter_free() drops one and the last frees it.
+ * A filter owns its XML tree (feature nodes are echoed in containment,
+ * LF-45) and the body it was parsed from, and holds references to geo
+ * regions, so free it before the geo context. An lf_cache (interning)
+ * hands out one shared filter per identical (type, body). A struct
+ * lf_state belongs to one subscription and one filter (make a new one
+ * when the filter changes, LF-42).
+ * Threads: no global state; a filter is read-only after parsing (only
+ * its reference count changes) and may be shared by states on the
+ * thread owning its geo context; counts are plain integers, so filters
+ * and caches belong to that one thread.
  * Limits (SEC-18, 1.4): body 64 KiB, XML depth 32, 64 groups, 32
  * features, 16 value triggers, 1000 vertices per ring, XPath 8 steps and
  * 256 characters.
@@ -162,7 +168,59 @@ int lf_filter_parse(struct geo_ctx *geo, const char *ctype,
 		    const char *body, size_t len, const struct lf_opts *opts,
 		    struct lf_filter **fp, struct lf_err *err)
 	__attribute__((warn_unused_result));
+/* Drop one reference to f; the last one frees it (and takes it out of
+ * its cache). NULL is fine. */
 void lf_filter_free(struct lf_filter *f);
+/* Another reference to f (read-only sharing, one thread); NULL: NULL. */
+struct lf_filter *lf_filter_hold(const struct lf_filter *f);
+/*
+ * The exact body a parsed filter was made from (NUL-terminated, owned by
+ * the filter, lives as long as it; *len its length without the NUL) and
+ * its resolved content type (LF_CTYPE_DRAFT or LF_CTYPE_RFC, static);
+ * NULL (and *len 0, *ctype NULL) for a merged filter or NULL f. len and
+ * ctype may be NULL. Lets callers persist the body without a copy.
+ */
+const char *lf_filter_source(const struct lf_filter *f, size_t *len,
+			     const char **ctype);
+
+/*
+ * Interning: a cache of parsed filters keyed by (resolved content type,
+ * exact body bytes), so subscriptions with identical filter bodies share
+ * one filter (XML tree, prepared fence geometry). The cache holds no
+ * reference: a filter stays in it while someone holds it and leaves it
+ * when its last reference is dropped. Lookup is a seeded 64-bit hash
+ * (seed from getrandom(2) at lf_cache_new) with an exact memcmp on a
+ * match; the table doubles when it holds more filters than buckets, so
+ * chains stay short on average. The hash is not a cryptographic defence
+ * against hash flooding; bodies are capped at opts->max_body (SEC-18).
+ * One thread, like the filters it holds.
+ */
+struct lf_cache;
+
+/*
+ * A new empty cache. geo and opts (NULL: defaults) are borrowed and must
+ * outlive every filter the cache returns; opts (and its catalog) must not
+ * change while the cache lives, as cached filters were parsed with them.
+ * 0, EINVAL (geo or cp NULL), ENOMEM.
+ */
+int lf_cache_new(struct geo_ctx *geo, const struct lf_opts *opts,
+		 struct lf_cache **cp) __attribute__((warn_unused_result));
+/* Free the cache. Filters still held stay valid (they just leave the
+ * cache). NULL is fine. */
+void lf_cache_free(struct lf_cache *c);
+/*
+ * Like lf_filter_parse with the cache's geo and opts, but returns a held
+ * reference to the one shared filter for identical (type, body): ctype
+ * parameters do not matter; a NULL ctype resolves by the root element as
+ * lf_filter_parse does, and the resolved type is the key. Parse errors
+ * are not cached (the same body fails again with the same error). Release
+ * with lf_filter_free. Errors: those of lf_filter_parse.
+ */
+int lf_cache_parse(struct lf_cache *c, const char *ctype, const char *body,
+		   size_t len, struct lf_filter **fp, struct lf_err *err)
+	__attribute__((warn_unused_result));
+/* Distinct filters cached (0 for NULL). */
+size_t lf_cache_count(const struct lf_cache *c);
 
 /*
  * A filter change within a dialog (EV-10, T14): apply the refresh's

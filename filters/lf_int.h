@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "filters/lf.h"
 
@@ -161,14 +162,30 @@ struct lf_filter {
 	size_t nrfc;
 	struct lf_rfc_filter *rfc;                  /* array of nrfc */
 	struct lf_what what;
-	/* Sharing (merge.c): extra references to this filter, and for a
+	/* Sharing: references held (1 at creation; lf_filter_hold,
+	 * lf_cache_parse hits and merged filters add one each), and for a
 	 * merged filter the parsed filters its pieces live in (per RFC
 	 * filter; NULL in a parsed filter: itself). */
 	unsigned refs;
+	/* Interning (cache.c): the cache holding this filter or NULL, the
+	 * next filter in its bucket, the body's hash. */
+	struct lf_cache *cache;
+	struct lf_filter *cnext;
+	uint64_t hash;
+	/* The body parsed (NUL-terminated copy); NULL in a merged filter. */
+	char *src;
+	size_t srclen;
 	struct lf_filter *origin[LF_RFC_FILTERS_MAX];
 	size_t norigins;
 	struct lf_filter *origins[LF_RFC_FILTERS_MAX];
 };
+
+/* Resolve a Content-Type value (parameters ignored) to a mode: 0 or
+ * EPROTONOSUPPORT (also for NULL). */
+int lf_ctype_mode(const char *ctype, enum lf_mode *mode);
+
+/* Take f out of cache c (its last reference is being dropped). */
+void lf_cache_unlink(struct lf_cache *c, struct lf_filter *f);
 
 /* Parsing context shared by the two front ends. */
 struct lf_pctx {

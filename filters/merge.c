@@ -162,13 +162,13 @@ int lf_filter_merge(const struct lf_filter *old, const struct lf_filter *upd,
 				  "filter form changed within the dialog");
 	if (!old || upd->mode == LF_MODE_DRAFT) {
 		/* Draft 5.6: a new filter replaces the old entirely. */
-		((struct lf_filter *)upd)->refs++;
-		*outp = (struct lf_filter *)upd;
+		*outp = lf_filter_hold(upd);
 		return 0;
 	}
 	out = calloc(1, sizeof(*out));
 	if (!out)
 		return lf_err_set(err, ENOMEM, "out of memory");
+	out->refs = 1;
 	out->mode = LF_MODE_RFC;
 	for (i = 0; i < old->nrfc; i++)
 		n += !old->rfc[i].remove;

@@ -493,16 +493,51 @@ static bool ctype_is(const char *ctype, const char *type)
 	return *ctype == '\0' || *ctype == ';';
 }
 
+int lf_ctype_mode(const char *ctype, enum lf_mode *mode)
+{
+	if (ctype && ctype_is(ctype, LF_CTYPE_DRAFT))
+		*mode = LF_MODE_DRAFT;
+	else if (ctype && ctype_is(ctype, LF_CTYPE_RFC))
+		*mode = LF_MODE_RFC;
+	else
+		return EPROTONOSUPPORT;
+	return 0;
+}
+
+struct lf_filter *lf_filter_hold(const struct lf_filter *f)
+{
+	struct lf_filter *h = (struct lf_filter *)f;
+
+	if (h)
+		h->refs++;
+	return h;
+}
+
+const char *lf_filter_source(const struct lf_filter *f, size_t *len,
+			     const char **ctype)
+{
+	bool have = f && f->src;
+
+	if (len)
+		*len = have ? f->srclen : 0;
+	if (ctype)
+		*ctype = !have ? NULL : f->mode == LF_MODE_DRAFT ?
+			 LF_CTYPE_DRAFT : LF_CTYPE_RFC;
+	return have ? f->src : NULL;
+}
+
 void lf_filter_free(struct lf_filter *f)
 {
 	size_t i;
 
 	if (!f)
 		return;
-	if (f->refs > 0) {      /* still used by a merged filter */
+	if (f->refs > 1) {      /* still held elsewhere */
 		f->refs--;
 		return;
 	}
+	if (f->cache)
+		lf_cache_unlink(f->cache, f);
 	for (i = 0; i < f->nfeat; i++)
 		geo_region_free(f->feats[i].region);
 	for (i = 0; i < LF_FEATURES_MAX; i++) {
@@ -522,6 +557,7 @@ void lf_filter_free(struct lf_filter *f)
 		free((char *)f->rfc[i].domain);
 	}
 	free(f->rfc);
+	free(f->src);
 	if (f->doc)
 		pidf_xml_free(f->doc);
 	for (i = 0; i < f->norigins; i++)
@@ -539,6 +575,7 @@ int lf_filter_parse(struct geo_ctx *geo, const char *ctype,
 	struct lf_filter *f = NULL;
 	struct lf_pctx pc;
 	const xmlNode *root;
+	enum lf_mode mode = LF_MODE_DRAFT;
 	bool draft;
 	int e;
 
@@ -550,15 +587,10 @@ int lf_filter_parse(struct geo_ctx *geo, const char *ctype,
 		return lf_err_set(err, EINVAL, "bad argument");
 	if (!opts)
 		opts = &defaults;
-	if (ctype && ctype_is(ctype, LF_CTYPE_DRAFT))
-		draft = true;
-	else if (ctype && ctype_is(ctype, LF_CTYPE_RFC))
-		draft = false;
-	else if (ctype)
+	if (ctype && lf_ctype_mode(ctype, &mode))
 		return lf_err_set(err, EPROTONOSUPPORT,
 				  "unsupported filter type");
-	else
-		draft = false;  /* decided by the root below */
+	draft = ctype && mode == LF_MODE_DRAFT; /* NULL: by the root below */
 	pidf_limits_init(&lim);
 	lim.max_body = opts->max_body ? opts->max_body : LF_BODY_MAX;
 	lim.max_depth = LF_DEPTH_MAX;
@@ -568,6 +600,15 @@ int lf_filter_parse(struct geo_ctx *geo, const char *ctype,
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return lf_err_set(err, ENOMEM, "out of memory");
+	f->refs = 1;
+	f->src = malloc(len + 1);
+	if (!f->src) {
+		e = lf_err_set(err, ENOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(f->src, body, len);
+	f->src[len] = '\0';
+	f->srclen = len;
 	e = pidf_xml_read(body, len, &lim, "location-filter", &f->doc, &pe);
 	if (e) {
 		if (e == EINVAL)
