@@ -152,7 +152,7 @@ static int send_only(struct bench *b)
 	if (fd < 0 || sip_sa_set(&sa, "127.0.0.1", 0) ||
 	    bind(fd, &sa.u.sa, sa.len))
 		goto out;
-	sa.len = sizeof(sa.u.ss);
+	sa.len = sizeof(sa.u);
 	if (getsockname(fd, &sa.u.sa, &sa.len) ||
 	    sip_sa_print(&sa, hp, sizeof(hp)))
 		goto out;

@@ -493,7 +493,7 @@ pick_addr(struct sip_stack *st, enum sip_transp tp,
 
 	for (a = ai; a; a = a->ai_next) {
 		if ((a->ai_family != AF_INET && a->ai_family != AF_INET6) ||
-		    a->ai_addrlen > sizeof(sa.u.ss))
+		    a->ai_addrlen > sizeof(sa.u))
 			continue;
 		if (tp != SIP_TRANSP_UDP || st->conf.send_h ||
 		    !sip_stack_laddr(st, SIP_TRANSP_UDP, a->ai_family, &sa))
@@ -532,7 +532,7 @@ static void dns_cb(int result, struct evutil_addrinfo *res, void *arg)
 	}
 	port = sip_sa_port(&ct->dst.sa);
 	memset(&ct->dst.sa, 0, sizeof(ct->dst.sa));
-	memcpy(&ct->dst.sa.u.ss, a->ai_addr, a->ai_addrlen);
+	memcpy(&ct->dst.sa.u, a->ai_addr, a->ai_addrlen);
 	ct->dst.sa.len = (socklen_t)a->ai_addrlen;
 	if (a->ai_family == AF_INET)
 		ct->dst.sa.u.in.sin_port = htons(port);

@@ -21,20 +21,142 @@ void sip_dialog_init(struct sip_dialog *d)
 
 void sip_dialog_reset(struct sip_dialog *d)
 {
-	size_t i;
-
 	if (!d)
 		return;
-	free(d->callid);
-	free(d->ltag);
-	free(d->rtag);
-	free(d->luri);
-	free(d->ruri);
-	free(d->rtarget);
-	free(d->flow);
-	for (i = 0; i < d->routec; i++)
-		free(d->routev[i]);
+	free(d->routev); /* the block: every string */
 	memset(d, 0, sizeof(*d));
+}
+
+/*
+ * The strings of a dialog, as views, to build its block from: a field
+ * whose view is unset (set[i] false) stays NULL.  Views may point into
+ * the dialog's current block (it is freed only after the copy).
+ */
+enum dlg_field {
+	DF_CALLID = 0,
+	DF_LTAG,
+	DF_RTAG,
+	DF_LURI,
+	DF_RURI,
+	DF_RTARGET,
+	DF_FLOW,
+	DF_COUNT
+};
+
+struct dlg_src {
+	struct sip_pl f[DF_COUNT];
+	bool set[DF_COUNT];
+	struct sip_pl r[SIP_DIALOG_ROUTE_MAX];
+	size_t rc;
+};
+
+static void src_pl(struct dlg_src *s, enum dlg_field i,
+		   const struct sip_pl *pl)
+{
+	s->f[i].p = pl->p ? pl->p : "";
+	s->f[i].l = pl->p ? pl->l : 0;
+	s->set[i] = true;
+}
+
+/* s NULL leaves the field NULL; a string over the cap is cut at cap + 1
+ * (refused by the check in dlg_build). */
+static void src_str(struct dlg_src *s, enum dlg_field i, const char *str)
+{
+	s->set[i] = str != NULL;
+	s->f[i].p = str;
+	s->f[i].l = str ? strnlen(str, SIP_DIALOG_FIELD_MAX + 1) : 0;
+}
+
+/* The views of d's current strings. */
+static void src_from(struct dlg_src *s, const struct sip_dialog *d)
+{
+	size_t i;
+
+	memset(s, 0, sizeof(*s));
+	src_str(s, DF_CALLID, d->callid);
+	src_str(s, DF_LTAG, d->ltag);
+	src_str(s, DF_RTAG, d->rtag);
+	src_str(s, DF_LURI, d->luri);
+	src_str(s, DF_RURI, d->ruri);
+	src_str(s, DF_RTARGET, d->rtarget);
+	src_str(s, DF_FLOW, d->flow);
+	for (i = 0; i < d->routec; i++)
+		sip_pl_set_str(&s->r[i], d->routev[i]);
+	s->rc = d->routec;
+}
+
+/* A string fit for the block: 0, EOVERFLOW or EINVAL (NUL, CR, LF). */
+static int field_check(const struct sip_pl *pl)
+{
+	if (pl->l > SIP_DIALOG_FIELD_MAX)
+		return EOVERFLOW;
+	if (pl->l && (memchr(pl->p, '\0', pl->l) ||
+		      memchr(pl->p, '\r', pl->l) ||
+		      memchr(pl->p, '\n', pl->l)))
+		return EINVAL;
+	return 0;
+}
+
+static char *block_put(char **at, const struct sip_pl *pl)
+{
+	char *s = *at;
+
+	if (pl->l)
+		memcpy(s, pl->p, pl->l);
+	s[pl->l] = '\0';
+	*at += pl->l + 1;
+	return s;
+}
+
+/*
+ * Give d the strings of s in one new block (the routev array first,
+ * then the strings), then free d's old one; numbers are left alone.
+ * Returns 0, EOVERFLOW (a field or the route count over its cap),
+ * EINVAL (a NUL, CR or LF) or ENOMEM; on error d is unchanged.
+ */
+static int dlg_build(struct sip_dialog *d, const struct dlg_src *s)
+{
+	char *fv[DF_COUNT], **rv, *at;
+	size_t need, i;
+	int err;
+
+	if (s->rc > SIP_DIALOG_ROUTE_MAX)
+		return EOVERFLOW;
+	need = (s->rc ? s->rc : 1) * sizeof(char *);
+	for (i = 0; i < DF_COUNT; i++) {
+		if (!s->set[i])
+			continue;
+		err = field_check(&s->f[i]);
+		if (err)
+			return err;
+		need += s->f[i].l + 1;
+	}
+	for (i = 0; i < s->rc; i++) {
+		err = field_check(&s->r[i]);
+		if (err)
+			return err;
+		need += s->r[i].l + 1;
+	}
+	rv = malloc(need);
+	if (!rv)
+		return ENOMEM;
+	at = (char *)(rv + (s->rc ? s->rc : 1));
+	rv[0] = NULL;
+	for (i = 0; i < DF_COUNT; i++)
+		fv[i] = s->set[i] ? block_put(&at, &s->f[i]) : NULL;
+	for (i = 0; i < s->rc; i++)
+		rv[i] = block_put(&at, &s->r[i]);
+	free(d->routev);
+	d->callid = fv[DF_CALLID];
+	d->ltag = fv[DF_LTAG];
+	d->rtag = fv[DF_RTAG];
+	d->luri = fv[DF_LURI];
+	d->ruri = fv[DF_RURI];
+	d->rtarget = fv[DF_RTARGET];
+	d->flow = fv[DF_FLOW];
+	d->routev = rv;
+	d->routec = s->rc;
+	return 0;
 }
 
 int sip_dialog_tag_make(char *out, size_t size)
@@ -79,14 +201,13 @@ static int target_from(const struct sip_msg *msg, struct sip_pl *uri)
 	return contact_uri(&h->val, uri);
 }
 
-/* Copy msg's Record-Route entries, in order or reversed. */
-static int routes_from(struct sip_dialog *d, const struct sip_msg *msg,
+/* View msg's Record-Route entries, in order or reversed. */
+static int routes_from(struct dlg_src *s, const struct sip_msg *msg,
 		       bool reverse)
 {
 	const struct sip_hdr *h = NULL;
 	struct sip_addr a;
 	size_t i;
-	int err;
 
 	if (sip_msg_hdr_count(msg, SIP_HDR_RECORD_ROUTE) >
 	    SIP_DIALOG_ROUTE_MAX)
@@ -94,16 +215,12 @@ static int routes_from(struct sip_dialog *d, const struct sip_msg *msg,
 	while ((h = sip_msg_hdr(msg, SIP_HDR_RECORD_ROUTE, h)) != NULL) {
 		if (sip_addr_parse(&a, &h->val) || !a.name_addr)
 			return EBADMSG;
-		err = evt_strdup_pl(&d->routev[d->routec], &h->val,
-				    SIP_DIALOG_FIELD_MAX);
-		if (err)
-			return err;
-		d->routec++;
+		s->r[s->rc++] = h->val;
 	}
-	for (i = 0; reverse && i < d->routec / 2; i++) {
-		char *t = d->routev[i];
-		d->routev[i] = d->routev[d->routec - 1 - i];
-		d->routev[d->routec - 1 - i] = t;
+	for (i = 0; reverse && i < s->rc / 2; i++) {
+		struct sip_pl t = s->r[i];
+		s->r[i] = s->r[s->rc - 1 - i];
+		s->r[s->rc - 1 - i] = t;
 	}
 	return 0;
 }
@@ -113,6 +230,7 @@ int sip_dialog_uas_create(struct sip_dialog *d, const struct sip_msg *req,
 {
 	char tag[SIP_DIALOG_TAG_LEN + 1];
 	struct sip_pl target;
+	struct dlg_src src;
 	int err;
 
 	if (!d || !req || !req->req)
@@ -129,33 +247,23 @@ int sip_dialog_uas_create(struct sip_dialog *d, const struct sip_msg *req,
 		ltag = tag;
 	}
 	sip_dialog_init(d);
-	err = evt_strdup_pl(&d->callid, &req->callid, SIP_DIALOG_FIELD_MAX);
+	memset(&src, 0, sizeof(src));
+	src_pl(&src, DF_CALLID, &req->callid);
+	src_str(&src, DF_LTAG, ltag);
+	src_pl(&src, DF_RTAG, &req->from.tag);
+	src_pl(&src, DF_RURI, &req->from.uri.all);
+	src_pl(&src, DF_LURI, &req->to.uri.all);
+	src_pl(&src, DF_RTARGET, &target);
+	err = routes_from(&src, req, false);
 	if (!err)
-		err = evt_strdup(&d->ltag, ltag, SIP_DIALOG_FIELD_MAX);
-	if (!err)
-		err = evt_strdup_pl(&d->rtag, &req->from.tag,
-				    SIP_DIALOG_FIELD_MAX);
-	if (!err)
-		err = evt_strdup_pl(&d->ruri, &req->from.uri.all,
-				    SIP_DIALOG_FIELD_MAX);
-	if (!err)
-		err = evt_strdup_pl(&d->luri, &req->to.uri.all,
-				    SIP_DIALOG_FIELD_MAX);
-	if (!err)
-		err = evt_strdup_pl(&d->rtarget, &target,
-				    SIP_DIALOG_FIELD_MAX);
-	if (!err)
-		err = routes_from(d, req, false);
+		err = dlg_build(d, &src);
 	if (err)
-		goto out;
+		return err;
 	d->rseq = req->cseq.num;
 	d->rseq_set = true;
 	d->lseq = 0;
 	d->secure = req->ruri.scheme == SIP_SCHEME_SIPS;
-out:
-	if (err)
-		sip_dialog_reset(d);
-	return err;
+	return 0;
 }
 
 int sip_dialog_uac_create(struct sip_dialog *d,
@@ -163,6 +271,7 @@ int sip_dialog_uac_create(struct sip_dialog *d,
 			  const struct sip_msg *msg)
 {
 	struct sip_pl target, rtag;
+	struct dlg_src src;
 	struct sip_uri ru;
 	int err;
 
@@ -178,22 +287,18 @@ int sip_dialog_uac_create(struct sip_dialog *d,
 	if (err)
 		return err;
 	sip_dialog_init(d);
-	err = evt_strdup(&d->callid, u->callid, SIP_DIALOG_FIELD_MAX);
+	memset(&src, 0, sizeof(src));
+	src_str(&src, DF_CALLID, u->callid);
+	src_str(&src, DF_LTAG, u->ltag);
+	src_str(&src, DF_LURI, u->luri);
+	src_str(&src, DF_RURI, u->ruri);
+	src_pl(&src, DF_RTAG, &rtag);
+	src_pl(&src, DF_RTARGET, &target);
+	err = routes_from(&src, msg, !msg->req);
 	if (!err)
-		err = evt_strdup(&d->ltag, u->ltag, SIP_DIALOG_FIELD_MAX);
-	if (!err)
-		err = evt_strdup(&d->luri, u->luri, SIP_DIALOG_FIELD_MAX);
-	if (!err)
-		err = evt_strdup(&d->ruri, u->ruri, SIP_DIALOG_FIELD_MAX);
-	if (!err)
-		err = evt_strdup_pl(&d->rtag, &rtag, SIP_DIALOG_FIELD_MAX);
-	if (!err)
-		err = evt_strdup_pl(&d->rtarget, &target,
-				    SIP_DIALOG_FIELD_MAX);
-	if (!err)
-		err = routes_from(d, msg, !msg->req);
+		err = dlg_build(d, &src);
 	if (err)
-		goto out;
+		return err;
 	d->lseq = u->lseq;
 	if (msg->req) {
 		d->rseq = msg->cseq.num;
@@ -202,10 +307,7 @@ int sip_dialog_uac_create(struct sip_dialog *d,
 	sip_pl_set_str(&target, u->ruri);
 	d->secure = sip_uri_parse(&ru, &target) == 0 &&
 		    ru.scheme == SIP_SCHEME_SIPS;
-out:
-	if (err)
-		sip_dialog_reset(d);
-	return err;
+	return 0;
 }
 
 bool sip_dialog_match(const struct sip_dialog *d, const struct sip_msg *msg)
@@ -224,7 +326,7 @@ bool sip_dialog_match(const struct sip_dialog *d, const struct sip_msg *msg)
 int sip_dialog_request_recv(struct sip_dialog *d, const struct sip_msg *req)
 {
 	struct sip_pl target;
-	char *nt = NULL;
+	struct dlg_src src;
 	int err;
 
 	if (!d || !req || !req->req)
@@ -233,13 +335,16 @@ int sip_dialog_request_recv(struct sip_dialog *d, const struct sip_msg *req)
 		return EPROTO;
 	if (sip_msg_hdr(req, SIP_HDR_CONTACT, NULL)) {
 		err = target_from(req, &target);
-		if (!err)
-			err = evt_strdup_pl(&nt, &target,
-					    SIP_DIALOG_FIELD_MAX);
 		if (err)
 			return err;
-		free(d->rtarget);
-		d->rtarget = nt;
+		/* a refresh mostly keeps the target: rebuild only on change */
+		if (!d->rtarget || !sip_pl_eq_str(&target, d->rtarget)) {
+			src_from(&src, d);
+			src_pl(&src, DF_RTARGET, &target);
+			err = dlg_build(d, &src);
+			if (err)
+				return err;
+		}
 	}
 	d->rseq = req->cseq.num;
 	d->rseq_set = true;
@@ -380,17 +485,17 @@ int sip_dialog_req_fill(struct sip_dialog *d, const char *method,
 
 int sip_dialog_flow_set(struct sip_dialog *d, const char *flow)
 {
-	char *f = NULL;
-	int err;
+	struct dlg_src src;
 
 	if (!d)
 		return EINVAL;
-	err = evt_strdup(&f, flow, SIP_DIALOG_FIELD_MAX);
-	if (err)
-		return err;
-	free(d->flow);
-	d->flow = f;
-	return 0;
+	if (!flow && !d->flow)
+		return 0;
+	if (flow && d->flow && strcmp(flow, d->flow) == 0)
+		return 0;
+	src_from(&src, d);
+	src_str(&src, DF_FLOW, flow);
+	return dlg_build(d, &src);
 }
 
 void sip_dialog_save(const struct sip_dialog *d, struct sip_dialog_rec *rec)
@@ -418,6 +523,7 @@ void sip_dialog_save(const struct sip_dialog *d, struct sip_dialog_rec *rec)
 
 int sip_dialog_load(struct sip_dialog *d, const struct sip_dialog_rec *rec)
 {
+	struct dlg_src src;
 	struct sip_pl u;
 	size_t i;
 	int err;
@@ -426,36 +532,27 @@ int sip_dialog_load(struct sip_dialog *d, const struct sip_dialog_rec *rec)
 	    rec->routec > SIP_DIALOG_ROUTE_MAX)
 		return EINVAL;
 	sip_dialog_init(d);
-	err = evt_strdup(&d->callid, rec->callid, SIP_DIALOG_FIELD_MAX);
-	if (!err)
-		err = evt_strdup(&d->ltag, rec->ltag, SIP_DIALOG_FIELD_MAX);
-	if (!err)
-		err = evt_strdup(&d->rtag, rec->rtag, SIP_DIALOG_FIELD_MAX);
-	if (!err)
-		err = evt_strdup(&d->luri, rec->luri, SIP_DIALOG_FIELD_MAX);
-	if (!err)
-		err = evt_strdup(&d->ruri, rec->ruri, SIP_DIALOG_FIELD_MAX);
-	if (!err)
-		err = evt_strdup(&d->rtarget, rec->rtarget,
-				 SIP_DIALOG_FIELD_MAX);
-	if (!err)
-		err = evt_strdup(&d->flow, rec->flow, SIP_DIALOG_FIELD_MAX);
-	for (i = 0; !err && i < rec->routec; i++) {
+	memset(&src, 0, sizeof(src));
+	src_str(&src, DF_CALLID, rec->callid);
+	src_str(&src, DF_LTAG, rec->ltag);
+	src_str(&src, DF_RTAG, rec->rtag);
+	src_str(&src, DF_LURI, rec->luri);
+	src_str(&src, DF_RURI, rec->ruri);
+	src_str(&src, DF_RTARGET, rec->rtarget);
+	src_str(&src, DF_FLOW, rec->flow);
+	for (i = 0; i < rec->routec; i++) {
 		bool lr;
 		if (!rec->routev[i] ||
-		    route_uri(rec->routev[i], &u, &lr) != 0) {
-			err = EINVAL;
-			break;
-		}
-		err = evt_strdup(&d->routev[i], rec->routev[i],
-				 SIP_DIALOG_FIELD_MAX);
-		if (!err)
-			d->routec++;
+		    route_uri(rec->routev[i], &u, &lr) != 0)
+			return EINVAL;
+		src.r[i].p = rec->routev[i];
+		src.r[i].l = strnlen(rec->routev[i],
+				     SIP_DIALOG_FIELD_MAX + 1);
 	}
-	if (err) {
-		sip_dialog_reset(d);
+	src.rc = rec->routec;
+	err = dlg_build(d, &src);
+	if (err)
 		return err;
-	}
 	d->lseq = rec->lseq;
 	d->rseq = rec->rseq;
 	d->rseq_set = rec->rseq_set;

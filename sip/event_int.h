@@ -54,6 +54,13 @@ void evt_reply_u32(struct evt_reply *r, enum sip_hdr_id id, uint32_t v);
 void evt_reply_warning(struct evt_reply *r, const char *host,
 		       const char *text);
 
+/*
+ * FNV-1a over l bytes of p, continuing from h (start with
+ * EVT_HASH_INIT): the hash of the notifier's and the ESC's tables.
+ */
+#define EVT_HASH_INIT ((size_t)14695981039346656037u)
+size_t evt_hash_mem(size_t h, const void *p, size_t l);
+
 /* Whether value pl is a token (RFC 3261 §25.1). */
 bool evt_is_token(const struct sip_pl *pl);
 

@@ -43,6 +43,18 @@ int evt_strdup(char **out, const char *s, size_t max)
 	return evt_strdup_pl(out, &pl, max);
 }
 
+size_t evt_hash_mem(size_t h, const void *p, size_t l)
+{
+	const unsigned char *c = p;
+	size_t i;
+
+	for (i = 0; i < l; i++) {
+		h ^= c[i];
+		h *= (size_t)1099511628211u;
+	}
+	return h;
+}
+
 bool evt_is_token(const struct sip_pl *pl)
 {
 	static const char extra[] = "-.!%*_+`'~";

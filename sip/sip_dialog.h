@@ -8,9 +8,10 @@
  * What it does not do: send anything, add the Via (the client
  * transaction does), read the clock, parse bodies.
  * Ownership: struct sip_dialog is caller storage; sip_dialog_init cannot
- * fail, sip_dialog_reset frees what the dialog holds. Every field is a
- * plain NUL-ended heap string or number, so the daemon may persist a
- * dialog (sip_dialog_save) and rebuild it after a restart
+ * fail, sip_dialog_reset frees what the dialog holds. Every string field
+ * is a plain NUL-ended string, all of them in one heap block of the
+ * dialog (read them; change them only through this API), so the daemon
+ * may persist a dialog (sip_dialog_save) and rebuild it after a restart
  * (sip_dialog_load), resuming with the next local CSeq.
  * Threads: none; a dialog belongs to its caller.
  * Limits: SIP_DIALOG_ROUTE_MAX route entries, SIP_DIALOG_FIELD_MAX bytes
@@ -36,6 +37,13 @@
 /* Hex characters of a tag made by sip_dialog_tag_make (64 random bits). */
 #define SIP_DIALOG_TAG_LEN 16
 
+/*
+ * A dialog: 88 bytes (LP64) plus one heap block holding every string (a
+ * subscription keeps one per watcher; issue 6 counts bytes per
+ * subscription).  The block starts with the routev array, so routev is
+ * set whenever any string is (routec may be 0); a string that changes
+ * (target refresh, flow token) rebuilds the block.
+ */
 struct sip_dialog {
 	char *callid;
 	char *ltag;       /* local tag */
@@ -43,13 +51,13 @@ struct sip_dialog {
 	char *luri;       /* local URI (From of our requests), no <> */
 	char *ruri;       /* remote URI (To of our requests), no <> */
 	char *rtarget;    /* remote target: the peer's Contact URI */
-	char *routev[SIP_DIALOG_ROUTE_MAX]; /* name-addrs, "<sip:p;lr>" */
-	size_t routec;
+	char *flow;       /* opaque flow token (RFC 5626) or NULL */
+	char **routev;    /* routec name-addrs, "<sip:p;lr>"; the block */
+	size_t routec;    /* at most SIP_DIALOG_ROUTE_MAX */
 	uint32_t lseq;    /* last local CSeq used; next request: lseq + 1 */
 	uint32_t rseq;    /* last remote CSeq seen */
 	bool rseq_set;    /* rseq holds a value */
 	bool secure;      /* sips (RFC 3261 §12.1.1) */
-	char *flow;       /* opaque flow token (RFC 5626) or NULL */
 };
 
 /* Empty dialog: every pointer NULL, numbers 0. Cannot fail. */

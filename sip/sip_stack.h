@@ -68,13 +68,19 @@ const char *sip_transp_name(enum sip_transp tp);
 /* Reliable (stream) transport: TCP or TLS. */
 bool sip_transp_reliable(enum sip_transp tp);
 
-/* A socket address, IPv4 or IPv6. */
+/*
+ * A socket address, IPv4 or IPv6: what SIP uses, in 32 bytes (not a
+ * sockaddr_storage's 128: dialogs and flows keep two per subscription).
+ * len is the address's length in u.  To fill one from the kernel
+ * (getsockname, recvmsg, accept) pass &u.sa with len = sizeof(u): the
+ * kernel truncates to that and reports the real length, so a len above
+ * sizeof(u) afterwards means another family (refuse it).
+ */
 struct sip_sa {
 	union {
 		struct sockaddr sa;
 		struct sockaddr_in in;
 		struct sockaddr_in6 in6;
-		struct sockaddr_storage ss;
 	} u;
 	socklen_t len;
 };
@@ -117,10 +123,10 @@ struct sip_peer {
  * names our socket (local) and the peer's address as seen (NAT binding).
  */
 struct sip_flow {
+	uint64_t conn_id; /* TCP/TLS connection, 0 for UDP or unset */
 	enum sip_transp tp;
 	struct sip_sa peer;
 	struct sip_sa local;
-	uint64_t conn_id; /* TCP/TLS connection, 0 for UDP or unset */
 };
 
 /*

@@ -16,30 +16,42 @@
 /* Content type of a NOTIFY body we keep while one is in flight. */
 #define CTYPE_MAX 128
 
+/* A NOTIFY waiting for the one in flight (RC-11: only the newest). */
+struct sub_queued {
+	bool final;
+	uint32_t retry;
+	size_t len;                /* body bytes */
+	char data[];               /* content type, NUL, body */
+};
+
+/*
+ * One subscription: 248 bytes (LP64) plus its Event id, one heap block
+ * for the dialog's strings, a slot in the notifier's hash and heap, and
+ * while a NOTIFY waits for the one in flight, that NOTIFY (issue 6: at
+ * most 2 KB per subscription with the daemon's state).
+ */
 struct sip_sub {
 	struct sip_notifier *n;
-	struct sip_sub *prev, *next;
-	size_t pkg;
-	struct sip_dialog dlg;
-	char *event_id;            /* NULL when the SUBSCRIBE had none */
-	enum sip_sub_state state;
-	enum sip_sub_reason reason;
+	struct sip_sub *hnext;     /* chain in n->hv while linked */
+	struct sub_queued *q;      /* a NOTIFY waits for the one in flight */
+	void *pstate;
 	uint64_t expires_at;       /* ms */
 	size_t hidx;               /* in n->heap while not terminated */
-	struct sip_sub *hnext;     /* chain in n->hv while linked */
+	struct sip_dialog dlg;
 	struct sip_rates rates;    /* agreed, echoed */
-	void *pstate;
 	struct sip_flow flow;
+	uint8_t pkg;               /* index in n->pkgv */
+	uint8_t state;             /* enum sip_sub_state */
+	uint8_t reason;            /* enum sip_sub_reason */
 	bool has_flow;
 	bool busy;                 /* a NOTIFY transaction in flight */
-	bool queued;               /* a NOTIFY waits for it */
-	bool qfinal;
-	uint32_t qretry;
-	struct sip_buf qbody;
-	char qctype[CTYPE_MAX];
-	bool linked;
+	bool linked;               /* in n->hv */
 	bool hold;                 /* a callback runs: do not free yet */
+	bool has_eid;              /* the SUBSCRIBE had an Event id */
+	char eid[];                /* the Event id, when has_eid */
 };
+
+_Static_assert(SIP_EVT_PKGS_MAX <= 256, "package index fits uint8_t");
 
 struct notifier_pkg {
 	struct sip_evt_pkg p;
@@ -51,7 +63,6 @@ struct sip_notifier {
 	char *contact_user, *warn_host;
 	struct notifier_pkg pkgv[SIP_EVT_PKGS_MAX];
 	size_t pkgc;
-	struct sip_sub *head;
 	size_t live;
 	struct evt_heap heap;      /* live subscriptions by expires_at */
 	/* linked subscriptions by (Call-ID, local tag), chained */
@@ -130,26 +141,14 @@ int sip_notifier_alloc(struct sip_notifier **np,
 
 /* --- Dialog hash: (Call-ID, local tag) -> subscriptions. */
 
-static size_t hash_mem(size_t h, const void *p, size_t l)
-{
-	const unsigned char *c = p;
-	size_t i;
-
-	for (i = 0; i < l; i++) {
-		h ^= c[i];
-		h *= (size_t)1099511628211u;
-	}
-	return h;
-}
-
 static size_t dlg_hash(const char *callid, size_t cl, const char *ltag,
 		       size_t tl)
 {
-	size_t h = (size_t)14695981039346656037u;
+	size_t h = EVT_HASH_INIT;
 
-	h = hash_mem(h, callid, cl);
-	h = hash_mem(h, "", 1);
-	return hash_mem(h, ltag, tl);
+	h = evt_hash_mem(h, callid, cl);
+	h = evt_hash_mem(h, "", 1);
+	return evt_hash_mem(h, ltag, tl);
 }
 
 static size_t sub_hash(const struct sip_sub *s)
@@ -226,39 +225,83 @@ static struct sip_sub *hash_chain(const struct sip_notifier *n,
 	return n->hv[dlg_hash(callid, cl, ltag, tl) & (n->hcap - 1)];
 }
 
+/* The Event id of s, NULL when its SUBSCRIBE had none. */
+static const char *sub_eid(const struct sip_sub *s)
+{
+	return s->has_eid ? s->eid : NULL;
+}
+
+/*
+ * A new subscription of package pkg with Event id eid (NULL: none), not
+ * linked.  Returns 0, EOVERFLOW (eid over SIP_EVT_ID_MAX), EINVAL (eid
+ * holds a NUL, CR or LF) or ENOMEM.
+ */
+static int sub_new(struct sip_notifier *n, size_t pkg,
+		   const struct sip_pl *eid, struct sip_sub **sp)
+{
+	struct sip_sub *s;
+	size_t l = eid ? eid->l : 0;
+
+	if (l > SIP_EVT_ID_MAX)
+		return EOVERFLOW;
+	if (l && (memchr(eid->p, '\0', l) || memchr(eid->p, '\r', l) ||
+		  memchr(eid->p, '\n', l)))
+		return EINVAL;
+	s = calloc(1, sizeof(*s) + (eid ? l + 1 : 0));
+	if (!s)
+		return ENOMEM;
+	s->n = n;
+	s->hidx = EVT_HEAP_NONE;
+	s->pkg = (uint8_t)pkg;
+	if (eid) {
+		s->has_eid = true;
+		if (l)
+			memcpy(s->eid, eid->p, l);
+		s->eid[l] = '\0';
+	}
+	*sp = s;
+	return 0;
+}
+
 static void sub_destroy(struct sip_sub *s)
 {
 	sip_dialog_reset(&s->dlg);
-	sip_buf_reset(&s->qbody);
-	free(s->event_id);
+	free(s->q);
 	free(s);
 }
 
 static void sub_unlink(struct sip_sub *s)
 {
-	struct sip_notifier *n = s->n;
-
 	if (!s->linked)
 		return;
-	hash_del(n, s);
-	if (s->prev)
-		s->prev->next = s->next;
-	else
-		n->head = s->next;
-	if (s->next)
-		s->next->prev = s->prev;
+	hash_del(s->n, s);
 	s->linked = false;
+}
+
+/* Link s (hash_reserve and the heap reservation succeeded before). */
+static void sub_link(struct sip_sub *s)
+{
+	struct sip_notifier *n = s->n;
+
+	s->linked = true;
+	hash_add(n, s);
+	n->live++;
+	(void)evt_heap_push(&n->heap, s->expires_at, s, &s->hidx);
 }
 
 void sip_notifier_free(struct sip_notifier *n)
 {
+	size_t i;
+
 	if (!n)
 		return;
 	evt_heap_reset(&n->heap);
-	while (n->head) {
-		struct sip_sub *s = n->head;
-		sub_unlink(s);
-		sub_destroy(s);
+	for (i = 0; i < n->hcap; i++) {
+		while (n->hv[i]) {
+			struct sip_sub *s = n->hv[i];
+			sub_unlink(s);
+			sub_destroy(s);
+		}
 	}
 	free(n->hv);
 	sip_buf_reset(&n->ss);
@@ -366,8 +409,8 @@ static int notify_send(struct sip_sub *s, const void *body, size_t len,
 	err = substate_print(s, final, reason, retry, now, ss);
 	if (!err)
 		err = sip_buf_append_str(ev, sub_pkg(s)->name);
-	if (!err && s->event_id)
-		err = sip_buf_printf(ev, ";id=%s", s->event_id);
+	if (!err && s->has_eid)
+		err = sip_buf_printf(ev, ";id=%s", s->eid);
 	if (!err)
 		err = sip_dialog_req_fill(&s->dlg, "NOTIFY", &n->req_st, &rd);
 	if (err)
@@ -401,23 +444,32 @@ static int notify_send(struct sip_sub *s, const void *body, size_t len,
 	return err;
 }
 
-/* Keep the newest NOTIFY until the one in flight completes (RC-11). */
+/*
+ * Keep the newest NOTIFY until the one in flight completes (RC-11), in
+ * one allocation made now and freed once it is sent or dropped.  On
+ * error the older queued one stays.
+ */
 static int notify_queue(struct sip_sub *s, const void *body, size_t len,
 			const char *ctype, bool final, uint32_t retry)
 {
-	sip_buf_clear(&s->qbody);
-	s->qctype[0] = '\0';
-	if (len) {
-		int err = sip_buf_append(&s->qbody, body, len);
-		if (err)
-			return err;
-		if (strlen(ctype) >= sizeof(s->qctype))
-			return EOVERFLOW;
-		memcpy(s->qctype, ctype, strlen(ctype) + 1);
-	}
-	s->queued = true;
-	s->qfinal = final;
-	s->qretry = retry;
+	size_t cl = len ? strlen(ctype) : 0;
+	struct sub_queued *q;
+
+	if (cl >= CTYPE_MAX)
+		return EOVERFLOW;
+	q = malloc(sizeof(*q) + cl + 1 + len);
+	if (!q)
+		return ENOMEM;
+	q->final = final;
+	q->retry = retry;
+	q->len = len;
+	if (cl)
+		memcpy(q->data, ctype, cl);
+	q->data[cl] = '\0';
+	if (len)
+		memcpy(q->data + cl + 1, body, len);
+	free(s->q);
+	s->q = q;
 	return 0;
 }
 
@@ -453,8 +505,7 @@ static int notify_pkg(struct sip_sub *s, bool final, uint32_t retry,
 
 static void sub_maybe_free(struct sip_sub *s)
 {
-	if (s->state != SIP_SUB_TERMINATED || s->busy || s->queued ||
-	    s->hold)
+	if (s->state != SIP_SUB_TERMINATED || s->busy || s->q || s->hold)
 		return;
 	sub_unlink(s);
 	sub_destroy(s);
@@ -473,7 +524,8 @@ static void sub_end(struct sip_sub *s, enum sip_sub_reason reason,
 		return;
 	s->state = SIP_SUB_TERMINATED;
 	s->reason = reason;
-	s->queued = false;
+	free(s->q);
+	s->q = NULL;
 	s->n->live--;
 	evt_heap_remove(&s->n->heap, s->hidx);
 	if (final)
@@ -554,11 +606,13 @@ void sip_sub_notify_result(struct sip_sub *sub, int err, uint16_t scode,
 			sub->hold = false;
 		}
 	}
-	if (sub->queued && !sub->busy) {
-		sub->queued = false;
-		(void)notify_send(sub, sub->qbody.p, sub->qbody.len,
-				  sub->qctype, sub->qfinal, sub->reason,
-				  sub->qretry, now);
+	if (sub->q && !sub->busy) {
+		struct sub_queued *q = sub->q;
+		size_t cl = strlen(q->data);
+		sub->q = NULL;
+		(void)notify_send(sub, q->data + cl + 1, q->len, q->data,
+				  q->final, sub->reason, q->retry, now);
+		free(q);
 	}
 	sub_maybe_free(sub);
 }
@@ -603,9 +657,9 @@ static void allow_events(struct sip_notifier *n, struct evt_reply *r)
 
 static bool event_id_eq(const struct sip_sub *s, const struct sip_pl *id)
 {
-	if (!s->event_id)
+	if (!s->has_eid)
 		return !sip_pl_isset(id);
-	return sip_pl_eq_str(id, s->event_id);
+	return sip_pl_eq_str(id, s->eid);
 }
 
 static struct sip_sub *sub_find(struct sip_notifier *n, size_t pkg,
@@ -741,14 +795,16 @@ static uint16_t subscribe_new(struct sip_notifier *n, void *txn, size_t pkg,
 
 	if (n->live >= n->conf.max_subs)
 		return reply_simple(n, txn, 503, "too many subscriptions");
-	s = evt_heap_reserve(&n->heap, n->heap.n + 1) || hash_reserve(n) ?
-	    NULL : calloc(1, sizeof(*s));
-	if (!s)
+	err = evt_heap_reserve(&n->heap, n->heap.n + 1);
+	if (!err)
+		err = hash_reserve(n);
+	if (!err)
+		err = sub_new(n, pkg, sip_pl_isset(&req->event.id) ?
+			      &req->event.id : NULL, &s);
+	if (err == ENOMEM)
 		return reply_simple(n, txn, 500, "out of memory");
-	s->n = n;
-	s->hidx = EVT_HEAP_NONE;
-	s->pkg = pkg;
-	sip_buf_init(&s->qbody, SIP_EVT_BODY_MAX);
+	if (err)
+		return reply_simple(n, txn, 400, "bad Event id");
 	if (n->conf.tagh) {
 		char lt[SIP_DIALOG_TAG_LEN + 1];
 		err = n->conf.tagh(lt, sizeof(lt), n->conf.arg);
@@ -756,13 +812,6 @@ static uint16_t subscribe_new(struct sip_notifier *n, void *txn, size_t pkg,
 			err = sip_dialog_uas_create(&s->dlg, req, lt);
 	} else {
 		err = sip_dialog_uas_create(&s->dlg, req, NULL);
-	}
-	if (!err)
-		err = evt_strdup_pl(&s->event_id, &req->event.id,
-				    SIP_EVT_ID_MAX);
-	if (!err && !sip_pl_isset(&req->event.id)) {
-		free(s->event_id);
-		s->event_id = NULL;
 	}
 	if (err) {
 		sub_destroy(s);
@@ -790,14 +839,7 @@ static uint16_t subscribe_new(struct sip_notifier *n, void *txn, size_t pkg,
 	s->rates = ans.rates;
 	s->state = ans.pending ? SIP_SUB_PENDING : SIP_SUB_ACTIVE;
 	s->expires_at = now + (uint64_t)expires * 1000;
-	s->next = n->head;
-	if (n->head)
-		n->head->prev = s;
-	n->head = s;
-	s->linked = true;
-	hash_add(n, s);
-	n->live++;
-	(void)evt_heap_push(&n->heap, s->expires_at, s, &s->hidx);
+	sub_link(s);
 	reply_ok(n, txn, s, expires, contact); /* never 202 (EV-14) */
 	if (sr.fetch)
 		sub_end(s, SIP_SUB_REASON_TIMEOUT, 0, true, 0, now);
@@ -884,8 +926,8 @@ int sip_sub_save(const struct sip_sub *sub, uint64_t now,
 	memset(rec, 0, sizeof(*rec));
 	sip_dialog_save(&sub->dlg, &rec->dlg);
 	rec->event = sub_pkg(sub)->name;
-	rec->event_id = sub->event_id;
-	rec->state = sub->state;
+	rec->event_id = sub_eid(sub);
+	rec->state = (enum sip_sub_state)sub->state;
 	rec->remaining = sip_sub_remaining(sub, now);
 	rec->rates = sub->rates;
 	return 0;
@@ -900,15 +942,16 @@ static bool sub_same(const struct sip_sub *s, size_t pkg,
 	    strcmp(d->callid, rec->dlg.callid) != 0 ||
 	    strcmp(d->ltag, rec->dlg.ltag) != 0)
 		return false;
-	if (!s->event_id || !rec->event_id)
-		return !s->event_id && !rec->event_id;
-	return strcmp(s->event_id, rec->event_id) == 0;
+	if (!s->has_eid || !rec->event_id)
+		return !s->has_eid && !rec->event_id;
+	return strcmp(s->eid, rec->event_id) == 0;
 }
 
 int sip_notifier_restore(struct sip_notifier *n,
 			 const struct sip_sub_rec *rec, void *pstate,
 			 uint64_t now, struct sip_sub **subp)
 {
+	struct sip_pl eid;
 	struct sip_sub *s;
 	size_t pkg;
 	int err;
@@ -930,32 +973,23 @@ int sip_notifier_restore(struct sip_notifier *n,
 			return EEXIST;
 	if (evt_heap_reserve(&n->heap, n->heap.n + 1) || hash_reserve(n))
 		return ENOMEM;
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return ENOMEM;
-	s->n = n;
-	s->hidx = EVT_HEAP_NONE;
-	s->pkg = pkg;
-	sip_buf_init(&s->qbody, SIP_EVT_BODY_MAX);
+	if (rec->event_id) {
+		eid.p = rec->event_id;
+		eid.l = strnlen(rec->event_id, SIP_EVT_ID_MAX + 1);
+	}
+	err = sub_new(n, pkg, rec->event_id ? &eid : NULL, &s);
+	if (err)
+		return err;
 	err = sip_dialog_load(&s->dlg, &rec->dlg);
-	if (!err)
-		err = evt_strdup(&s->event_id, rec->event_id, SIP_EVT_ID_MAX);
 	if (err) {
 		sub_destroy(s);
 		return err;
 	}
-	s->state = rec->state;
+	s->state = (uint8_t)rec->state;
 	s->rates = rec->rates;
 	s->pstate = pstate;
 	s->expires_at = now + (uint64_t)rec->remaining * 1000;
-	s->next = n->head;
-	if (n->head)
-		n->head->prev = s;
-	n->head = s;
-	s->linked = true;
-	hash_add(n, s);
-	n->live++;
-	(void)evt_heap_push(&n->heap, s->expires_at, s, &s->hidx);
+	sub_link(s);
 	if (subp)
 		*subp = s;
 	return 0;
@@ -965,7 +999,7 @@ int sip_notifier_restore(struct sip_notifier *n,
 
 enum sip_sub_state sip_sub_state_get(const struct sip_sub *sub)
 {
-	return sub ? sub->state : SIP_SUB_TERMINATED;
+	return sub ? (enum sip_sub_state)sub->state : SIP_SUB_TERMINATED;
 }
 
 uint32_t sip_sub_remaining(const struct sip_sub *sub, uint64_t now)

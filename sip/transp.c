@@ -187,10 +187,11 @@ void sip_sa_local_for(struct sip_sa *local, const struct sip_sa *peer)
 	fd = socket(peer->u.sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return;
-	got.len = sizeof(got.u.ss);
+	got.len = sizeof(got.u);
 	/* a UDP connect only asks the routing table; nothing is sent */
 	if (!connect(fd, &peer->u.sa, peer->len) &&
 	    !getsockname(fd, &got.u.sa, &got.len) &&
+	    got.len <= sizeof(got.u) &&
 	    got.u.sa.sa_family == peer->u.sa.sa_family) {
 		*local = got;
 		if (got.u.sa.sa_family == AF_INET)
@@ -282,8 +283,8 @@ static void udp_cb(evutil_socket_t fd, short what, void *arg)
 		ssize_t n;
 
 		memset(&mh, 0, sizeof(mh));
-		mh.msg_name = &src.sa.u.ss;
-		mh.msg_namelen = sizeof(src.sa.u.ss);
+		mh.msg_name = &src.sa.u;
+		mh.msg_namelen = sizeof(src.sa.u);
 		mh.msg_iov = &iov;
 		mh.msg_iovlen = 1;
 		if (l->wildcard) {
@@ -294,6 +295,12 @@ static void udp_cb(evutil_socket_t fd, short what, void *arg)
 		if (n < 0)
 			break;
 		alen = mh.msg_namelen;
+		if (alen > sizeof(src.sa.u) ||
+		    (src.sa.u.sa.sa_family != AF_INET &&
+		     src.sa.u.sa.sa_family != AF_INET6)) {
+			st->stats.rx_dropped++; /* not IPv4/IPv6 */
+			continue;
+		}
 		if ((mh.msg_flags & MSG_TRUNC) ||
 		    (size_t)n > st->conf.lim.max_msg) {
 			/* SEC-19: over the message cap (truncated) */
@@ -341,10 +348,14 @@ static int udp_listen(struct sip_stack *st, const struct sip_sa *sa)
 	l->st = st;
 	l->tp = SIP_TRANSP_UDP;
 	l->fd = fd;
-	l->local.len = sizeof(l->local.u.ss);
+	l->local.len = sizeof(l->local.u);
 	if (bind(fd, &sa->u.sa, sa->len) ||
 	    getsockname(fd, &l->local.u.sa, &l->local.len)) {
 		err = errno;
+		goto fail;
+	}
+	if (l->local.len > sizeof(l->local.u)) {
+		err = EAFNOSUPPORT;
 		goto fail;
 	}
 	l->wildcard = sip_sa_wildcard(&l->local);

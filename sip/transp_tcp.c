@@ -378,16 +378,17 @@ static void accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 
 	(void)lev;
 	memset(&peer, 0, sizeof(peer));
-	if (salen <= 0 || (size_t)salen > sizeof(peer.u.ss)) {
+	if (salen <= 0 || (size_t)salen > sizeof(peer.u)) {
 		close(fd);
 		return;
 	}
-	memcpy(&peer.u.ss, sa, (size_t)salen);
+	memcpy(&peer.u, sa, (size_t)salen);
 	peer.len = (socklen_t)salen;
 	/* our real address on this connection (the listener may be a
 	 * wildcard); the port is the listener's */
-	local.len = sizeof(local.u.ss);
-	if (!l->wildcard || getsockname(fd, &local.u.sa, &local.len))
+	local.len = sizeof(local.u);
+	if (!l->wildcard || getsockname(fd, &local.u.sa, &local.len) ||
+	    local.len > sizeof(local.u))
 		local = l->local;
 	err = conn_new(st, l->tp, &peer, &local, fd, &c);
 	if (err) {
@@ -425,10 +426,11 @@ int sip_tcp_listen(struct sip_stack *st, enum sip_transp tp,
 	l->st = st;
 	l->tp = tp;
 	l->fd = fd;
-	l->local.len = sizeof(l->local.u.ss);
+	l->local.len = sizeof(l->local.u);
 	if (bind(fd, &sa->u.sa, sa->len) ||
-	    getsockname(fd, &l->local.u.sa, &l->local.len)) {
-		err = errno;
+	    getsockname(fd, &l->local.u.sa, &l->local.len) ||
+	    l->local.len > sizeof(l->local.u)) {
+		err = l->local.len > sizeof(l->local.u) ? EAFNOSUPPORT : errno;
 		close(fd);
 		free(l);
 		return err;

@@ -476,6 +476,105 @@ START_TEST(test_dialog_req_fill)
 }
 END_TEST
 
+/*
+ * The strings live in one block (issue 6): a target refresh or a new flow
+ * token rebuilds it and keeps every other field; an unchanged Contact or
+ * token keeps the block; a field over the cap is refused and changes
+ * nothing.
+ */
+START_TEST(test_dialog_block)
+{
+	static const char refresh[] =
+		"SUBSCRIBE sip:alice@locd.example.com SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 192.0.2.7:5080;branch=z9hG4bKc9\r\n"
+		"From: <sip:watcher@example.net>;tag=wt1\r\n"
+		"To: <sip:alice@locd.example.com>;tag=lt1\r\n"
+		"Call-ID: c1@192.0.2.7\r\n"
+		"CSeq: %u SUBSCRIBE\r\n"
+		"Contact: <%s>\r\n"
+		"Content-Length: 0\r\n\r\n";
+	char buf[1024], *big, **block;
+	struct sip_msg *req = parse(sub_kam), *r;
+	struct sip_dialog d, d2;
+	struct sip_dialog_rec rec;
+
+	sip_dialog_init(&d);
+	ck_assert_int_eq(sip_dialog_uas_create(&d, req, "lt1"), 0);
+	ck_assert_ptr_nonnull(d.routev);
+	ck_assert_ptr_null(d.flow);
+
+	/* same Contact: same block */
+	block = d.routev;
+	snprintf(buf, sizeof(buf), refresh, 8u,
+		 "sip:watcher@192.0.2.7:5080;transport=udp");
+	r = parse(buf);
+	ck_assert_int_eq(sip_dialog_request_recv(&d, r), 0);
+	ck_assert_ptr_eq(d.routev, block);
+	sip_msg_free(r);
+
+	/* new Contact: new target, the rest as before */
+	snprintf(buf, sizeof(buf), refresh, 9u, "sip:w2@192.0.2.8:5070");
+	r = parse(buf);
+	ck_assert_int_eq(sip_dialog_request_recv(&d, r), 0);
+	sip_msg_free(r);
+	ck_assert_str_eq(d.rtarget, "sip:w2@192.0.2.8:5070");
+	ck_assert_str_eq(d.callid, "c1@192.0.2.7");
+	ck_assert_str_eq(d.ltag, "lt1");
+	ck_assert_str_eq(d.rtag, "wt1");
+	ck_assert_str_eq(d.luri, "sip:alice@locd.example.com");
+	ck_assert_str_eq(d.ruri, "sip:watcher@example.net");
+	ck_assert_uint_eq(d.routec, 2);
+	ck_assert_str_eq(d.routev[0], "<sip:10.0.0.1;lr;r2=on>");
+	ck_assert_str_eq(d.routev[1],
+			 "<sip:edge.example.com;transport=tcp;lr>");
+	ck_assert_uint_eq(d.rseq, 9);
+
+	/* flow token: set, same again (block kept), cleared */
+	ck_assert_int_eq(sip_dialog_flow_set(&d, "UDP;a;b;0"), 0);
+	ck_assert_str_eq(d.flow, "UDP;a;b;0");
+	ck_assert_str_eq(d.rtarget, "sip:w2@192.0.2.8:5070");
+	block = d.routev;
+	ck_assert_int_eq(sip_dialog_flow_set(&d, "UDP;a;b;0"), 0);
+	ck_assert_ptr_eq(d.routev, block);
+	ck_assert_int_eq(sip_dialog_flow_set(&d, "bad\r\ntoken"), EINVAL);
+	ck_assert_str_eq(d.flow, "UDP;a;b;0");
+	big = malloc(SIP_DIALOG_FIELD_MAX + 2);
+	ck_assert_ptr_nonnull(big);
+	memset(big, 'x', SIP_DIALOG_FIELD_MAX + 1);
+	big[SIP_DIALOG_FIELD_MAX + 1] = '\0';
+	ck_assert_int_eq(sip_dialog_flow_set(&d, big), EOVERFLOW);
+	ck_assert_str_eq(d.flow, "UDP;a;b;0");
+	big[SIP_DIALOG_FIELD_MAX] = '\0'; /* exactly at the cap: fine */
+	ck_assert_int_eq(sip_dialog_flow_set(&d, big), 0);
+	ck_assert_uint_eq(strlen(d.flow), SIP_DIALOG_FIELD_MAX);
+	ck_assert_int_eq(sip_dialog_flow_set(&d, NULL), 0);
+	ck_assert_ptr_null(d.flow);
+	ck_assert_str_eq(d.callid, "c1@192.0.2.7");
+
+	/* a record round trip keeps NULL fields NULL and empty ones empty */
+	sip_dialog_save(&d, &rec);
+	rec.rtag = NULL;
+	rec.luri = "";
+	ck_assert_int_eq(sip_dialog_load(&d2, &rec), 0);
+	ck_assert_ptr_null(d2.rtag);
+	ck_assert_ptr_null(d2.flow);
+	ck_assert_str_eq(d2.luri, "");
+	ck_assert_str_eq(d2.rtarget, "sip:w2@192.0.2.8:5070");
+	ck_assert_str_eq(d2.routev[1],
+			 "<sip:edge.example.com;transport=tcp;lr>");
+	sip_dialog_reset(&d2);
+	rec.ruri = big; /* over the cap: nothing loaded */
+	big[SIP_DIALOG_FIELD_MAX] = 'x';
+	ck_assert_int_eq(sip_dialog_load(&d2, &rec), EOVERFLOW);
+	ck_assert_ptr_null(d2.callid);
+	ck_assert_ptr_null(d2.routev);
+
+	free(big);
+	sip_msg_free(req);
+	sip_dialog_reset(&d);
+}
+END_TEST
+
 TCase *tcase_dialog(void);
 TCase *tcase_dialog(void)
 {
@@ -489,6 +588,7 @@ TCase *tcase_dialog(void)
 	tcase_add_test(tc, test_dialog_uac);
 	tcase_add_test(tc, test_dialog_recv);
 	tcase_add_test(tc, test_dialog_persist);
+	tcase_add_test(tc, test_dialog_block);
 	tcase_add_test(tc, test_dialog_request_bad);
 	tcase_add_test(tc, test_dialog_req_fill);
 	return tc;

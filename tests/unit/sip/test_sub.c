@@ -862,6 +862,87 @@ START_TEST(test_sub_restore_many)
 }
 END_TEST
 
+/*
+ * Issue 6: a NOTIFY waiting for the one in flight is kept in its own
+ * allocation (content type and body), only the newest; a content type
+ * over 127 bytes is refused and the older queued one stays; Event ids
+ * are kept with the subscription: empty, at the cap, over it, or with a
+ * CR refused on restore; ending with one queued frees it (ASan).
+ */
+START_TEST(test_sub_queue_mem)
+{
+	struct fake f;
+	struct sip_notifier *n = mk(&f, 0);
+	char ctype[160], id[SIP_EVT_ID_MAX + 2];
+	struct sip_sub_rec rec;
+	struct sip_sub *s = NULL;
+
+	ck_assert_uint_eq(run(n, NULL, NULL, 1, 600, "x-test;id=q1", 0), 200);
+	ck_assert_int_eq(f.sent, 1);              /* first NOTIFY in flight */
+	ck_assert_int_eq(sip_sub_notify(f.sub, "old", 3, "text/a", 10), 0);
+	ck_assert_int_eq(sip_sub_notify(f.sub, "newer", 5, "text/b", 20), 0);
+	memset(ctype, 'a', sizeof(ctype) - 1);
+	ctype[sizeof(ctype) - 1] = '\0';
+	ck_assert_int_eq(sip_sub_notify(f.sub, "x", 1, ctype, 30), EOVERFLOW);
+	ctype[128] = '\0';                        /* 128 bytes: too long */
+	ck_assert_int_eq(sip_sub_notify(f.sub, "x", 1, ctype, 30), EOVERFLOW);
+	ck_assert_int_eq(f.sent, 1);
+	answer(n, &f, 200, NULL, 40);
+	ck_assert_int_eq(f.sent, 2);
+	ck_assert_str_eq(f.body, "newer");
+	ck_assert_str_eq(f.ctype, "text/b");
+	ck_assert_str_eq(f.event, "x-test;id=q1");
+	/* a bodiless one queued, sent without body */
+	ck_assert_int_eq(sip_sub_notify(f.sub, NULL, 0, NULL, 50), 0);
+	ck_assert_int_eq(f.sent, 2);
+	ctype[127] = '\0';                        /* 127 bytes: fits */
+	ck_assert_int_eq(sip_sub_notify(f.sub, "y", 1, ctype, 55), 0);
+	ck_assert_int_eq(sip_sub_notify(f.sub, NULL, 0, NULL, 60), 0);
+	answer(n, &f, 200, NULL, 70);
+	ck_assert_int_eq(f.sent, 3);
+	ck_assert_str_eq(f.body, "");
+	ck_assert_str_eq(f.ctype, "");
+	/* one in flight, one queued: ended by an unsubscribe */
+	ck_assert_int_eq(sip_sub_notify(f.sub, "z", 1, "text/c", 80), 0);
+	ck_assert_uint_eq(run(n, NULL, f.to_tag, 2, 0, "x-test;id=q1", 90),
+			  200);
+	ck_assert_int_eq(f.closes, 1);
+
+	/* restore: Event id limits */
+	memset(&rec, 0, sizeof(rec));
+	rec.dlg.callid = "cq";
+	rec.dlg.ltag = "lq";
+	rec.dlg.rtarget = "sip:bob@127.0.0.1:5070";
+	rec.event = "x-test";
+	rec.state = SIP_SUB_ACTIVE;
+	rec.remaining = 100;
+	memset(id, '7', sizeof(id) - 1);
+	id[sizeof(id) - 1] = '\0';
+	rec.event_id = id;                        /* cap + 1 */
+	ck_assert_int_eq(sip_notifier_restore(n, &rec, NULL, 0, &s),
+			 EOVERFLOW);
+	rec.event_id = "a\rb";
+	ck_assert_int_eq(sip_notifier_restore(n, &rec, NULL, 0, &s), EINVAL);
+	ck_assert_ptr_null(s);
+	id[SIP_EVT_ID_MAX] = '\0';                /* at the cap */
+	rec.event_id = id;
+	ck_assert_int_eq(sip_notifier_restore(n, &rec, NULL, 0, &s), 0);
+	ck_assert_int_eq(sip_sub_save(s, 0, &rec), 0);
+	ck_assert_str_eq(rec.event_id, id);
+	rec.event_id = "";                        /* empty: another one */
+	ck_assert_int_eq(sip_notifier_restore(n, &rec, NULL, 0, &s), 0);
+	ck_assert_int_eq(sip_sub_save(s, 0, &rec), 0);
+	ck_assert_str_eq(rec.event_id, "");
+	ck_assert_int_eq(sip_notifier_restore(n, &rec, NULL, 0, NULL), EEXIST);
+	rec.event_id = NULL;                      /* none: a third */
+	ck_assert_int_eq(sip_notifier_restore(n, &rec, NULL, 0, &s), 0);
+	ck_assert_int_eq(sip_sub_save(s, 0, &rec), 0);
+	ck_assert_ptr_null(rec.event_id);
+	ck_assert_uint_eq(sip_notifier_count(n), 3);
+	sip_notifier_free(n);
+}
+END_TEST
+
 /* A rates callback may end the subscription, even when the final
  * NOTIFY cannot be sent (the subscription is freed after it returns). */
 START_TEST(test_sub_end_in_callback)
@@ -934,6 +1015,7 @@ TCase *tcase_sub(void)
 	tcase_add_test(tc, test_sub_rc9);
 	tcase_add_test(tc, test_sub_restore);
 	tcase_add_test(tc, test_sub_restore_many);
+	tcase_add_test(tc, test_sub_queue_mem);
 	tcase_add_test(tc, test_sub_end_in_callback);
 	tcase_add_test(tc, test_sub_tagh);
 	return tc;
