@@ -144,41 +144,79 @@ struct lf_group {
 
 struct geo_feature;
 
+/*
+ * A filter is parsed (or merged) into a scratch filter whose arrays have
+ * the fixed capacities of the limits (struct lf_scratch, below), then
+ * sealed (lf_filter_seal) into one allocation holding the struct, each
+ * array with its real count, and the body: a filter costs what it uses.
+ * Both forms are freed by lf_filter_free (free(f) releases either).
+ */
 struct lf_filter {
 	enum lf_mode mode;
+	/* Sharing: references held (1 at creation; lf_filter_hold,
+	 * lf_cache_parse hits and merged filters add one each). */
+	unsigned refs;
 	struct _xmlDoc *doc;
 	size_t ngroups;
-	struct lf_group groups[LF_GROUPS_MAX];
 	size_t nconds;
-	struct lf_cond conds[LF_CONDS_MAX];
 	size_t nfeat;
-	struct lf_feature feats[LF_FEATURES_MAX];
-	struct geo_feature *gfeat[LF_FEATURES_MAX]; /* owned parse result */
-	struct geo_shape *gshape[LF_FEATURES_MAX];  /* owned (RFC shape) */
-	char *strs[LF_FEATURES_MAX * 3];            /* owned id/name/href */
 	size_t nstrs;
 	size_t nval;
-	struct lf_value vals[LF_VALUES_MAX];
 	size_t nrfc;
-	struct lf_rfc_filter *rfc;                  /* array of nrfc */
+	size_t norigins;
+	struct lf_group *groups;                    /* ngroups */
+	struct lf_cond *conds;                      /* nconds */
+	struct lf_feature *feats;                   /* nfeat */
+	/* Owned parse results per feature (nfeat, or NULL when none). */
+	struct geo_feature **gfeat;
+	struct geo_shape **gshape;                  /* RFC or bare shape */
+	char **strs;                                /* owned id/name/href */
+	struct lf_value *vals;                      /* nval */
+	struct lf_rfc_filter *rfc;                  /* nrfc */
+	/* A merged filter: per RFC filter, the parsed filter its pieces
+	 * live in (NULL in a parsed filter: itself), and the distinct
+	 * parsed filters it holds a reference to. */
+	struct lf_filter **origin;                  /* nrfc or NULL */
+	struct lf_filter **origins;                 /* norigins */
 	struct lf_what what;
-	/* Sharing: references held (1 at creation; lf_filter_hold,
-	 * lf_cache_parse hits and merged filters add one each), and for a
-	 * merged filter the parsed filters its pieces live in (per RFC
-	 * filter; NULL in a parsed filter: itself). */
-	unsigned refs;
 	/* Interning (cache.c): the cache holding this filter or NULL, the
 	 * next filter in its bucket, the body's hash. */
 	struct lf_cache *cache;
 	struct lf_filter *cnext;
 	uint64_t hash;
-	/* The body parsed (NUL-terminated copy); NULL in a merged filter. */
-	char *src;
+	/* The body parsed (NUL-terminated); NULL in a merged filter. */
+	const char *src;
 	size_t srclen;
+};
+
+#define LF_STRS_MAX (LF_FEATURES_MAX * 3)
+
+/* The scratch a filter is built in: capacities are the limits. */
+struct lf_scratch {
+	struct lf_filter f;     /* first: &s->f is the allocation */
+	struct lf_group groups[LF_GROUPS_MAX];
+	struct lf_cond conds[LF_CONDS_MAX];
+	struct lf_feature feats[LF_FEATURES_MAX];
+	struct geo_feature *gfeat[LF_FEATURES_MAX];
+	struct geo_shape *gshape[LF_FEATURES_MAX];
+	char *strs[LF_STRS_MAX];
+	struct lf_value vals[LF_VALUES_MAX];
+	struct lf_rfc_filter rfc[LF_RFC_FILTERS_MAX];
 	struct lf_filter *origin[LF_RFC_FILTERS_MAX];
-	size_t norigins;
 	struct lf_filter *origins[LF_RFC_FILTERS_MAX];
 };
+
+/* A new empty scratch filter (mode, refs 1), or NULL. */
+struct lf_filter *lf_scratch_new(void);
+
+/*
+ * Seal scratch filter s into *fp, one allocation sized by use, with a
+ * copy of body (len bytes; NULL: a merged filter, no source). What s
+ * owns moves to *fp and s is released. ENOMEM: s is left untouched for
+ * the caller to lf_filter_free.
+ */
+int lf_filter_seal(struct lf_filter *s, const char *body, size_t len,
+		   struct lf_filter **fp);
 
 /* Resolve a Content-Type value (parameters ignored) to a mode: 0 or
  * EPROTONOSUPPORT (also for NULL). */

@@ -20,7 +20,7 @@
 
 static struct lf_filter *origin_of(const struct lf_filter *f, size_t k)
 {
-	return f->origin[k] ? f->origin[k] : (struct lf_filter *)f;
+	return f->origin && f->origin[k] ? f->origin[k] : (struct lf_filter *)f;
 }
 
 static void origin_use(struct lf_filter *out, struct lf_filter *o)
@@ -165,10 +165,9 @@ int lf_filter_merge(const struct lf_filter *old, const struct lf_filter *upd,
 		*outp = lf_filter_hold(upd);
 		return 0;
 	}
-	out = calloc(1, sizeof(*out));
+	out = lf_scratch_new();
 	if (!out)
 		return lf_err_set(err, ENOMEM, "out of memory");
-	out->refs = 1;
 	out->mode = LF_MODE_RFC;
 	for (i = 0; i < old->nrfc; i++)
 		n += !old->rfc[i].remove;
@@ -176,11 +175,6 @@ int lf_filter_merge(const struct lf_filter *old, const struct lf_filter *upd,
 	if (n > LF_RFC_FILTERS_MAX) {
 		e = lf_err_set(err, EOVERFLOW, "more than %d filters",
 			       LF_RFC_FILTERS_MAX);
-		goto out;
-	}
-	out->rfc = calloc(n ? n : 1, sizeof(*out->rfc));
-	if (!out->rfc) {
-		e = lf_err_set(err, ENOMEM, "out of memory");
 		goto out;
 	}
 	pc.geo = NULL;
@@ -216,7 +210,11 @@ int lf_filter_merge(const struct lf_filter *old, const struct lf_filter *upd,
 			break;
 		}
 	}
-	*outp = out;
+	e = lf_filter_seal(out, NULL, 0, outp);
+	if (e) {
+		lf_err_set(err, e, "out of memory");
+		goto out;
+	}
 	return 0;
 out:
 	lf_filter_free(out);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,7 +227,7 @@ static int str_keep(struct lf_pctx *pc, const char *s, const char **out)
 	*out = NULL;
 	if (!s)
 		return 0;
-	if (f->nstrs >= sizeof(f->strs) / sizeof(f->strs[0]))
+	if (f->nstrs >= LF_STRS_MAX)
 		return lf_err_set(pc->err, EOVERFLOW, "too many strings");
 	d = strdup(s);
 	if (!d)
@@ -538,11 +539,12 @@ void lf_filter_free(struct lf_filter *f)
 	}
 	if (f->cache)
 		lf_cache_unlink(f->cache, f);
-	for (i = 0; i < f->nfeat; i++)
+	for (i = 0; i < f->nfeat; i++) {
 		geo_region_free(f->feats[i].region);
-	for (i = 0; i < LF_FEATURES_MAX; i++) {
-		geo_feature_free(f->gfeat[i]);
-		geo_shape_free(f->gshape[i]);
+		if (f->gfeat)
+			geo_feature_free(f->gfeat[i]);
+		if (f->gshape)
+			geo_shape_free(f->gshape[i]);
 	}
 	for (i = 0; i < f->nstrs; i++)
 		free(f->strs[i]);
@@ -556,13 +558,126 @@ void lf_filter_free(struct lf_filter *f)
 		free((char *)f->rfc[i].uri);
 		free((char *)f->rfc[i].domain);
 	}
-	free(f->rfc);
-	free(f->src);
 	if (f->doc)
 		pidf_xml_free(f->doc);
 	for (i = 0; i < f->norigins; i++)
 		lf_filter_free(f->origins[i]);
-	free(f);
+	free(f);                /* a scratch or a sealed filter: one block */
+}
+
+struct lf_filter *lf_scratch_new(void)
+{
+	struct lf_scratch *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->f.refs = 1;
+	s->f.groups = s->groups;
+	s->f.conds = s->conds;
+	s->f.feats = s->feats;
+	s->f.gfeat = s->gfeat;
+	s->f.gshape = s->gshape;
+	s->f.strs = s->strs;
+	s->f.vals = s->vals;
+	s->f.rfc = s->rfc;
+	s->f.origin = s->origin;
+	s->f.origins = s->origins;
+	return &s->f;
+}
+
+/* Sealed layout: the struct, then each array at an aligned offset. */
+struct seal_plan {
+	size_t off, total;
+};
+
+static size_t seal_take(struct seal_plan *p, size_t n, size_t size)
+{
+	const size_t a = _Alignof(max_align_t);
+	size_t at = (p->total + a - 1) / a * a;
+
+	if (n == 0)
+		return 0;
+	p->total = at + n * size;
+	return at;
+}
+
+static bool any_set(void *const *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i])
+			return true;
+	return false;
+}
+
+/* Copy n elements of size from src into block at off, or NULL. */
+static void *seal_copy(char *block, size_t off, const void *src, size_t n,
+		       size_t size)
+{
+	if (n == 0 || !src)
+		return NULL;
+	memcpy(block + off, src, n * size);
+	return block + off;
+}
+
+int lf_filter_seal(struct lf_filter *s, const char *body, size_t len,
+		   struct lf_filter **fp)
+{
+	struct seal_plan p = {0, sizeof(*s)};
+	bool gf = any_set((void *const *)s->gfeat, s->nfeat);
+	bool gs = any_set((void *const *)s->gshape, s->nfeat);
+	bool orig = any_set((void *const *)s->origin, s->nrfc);
+	size_t o_gr, o_co, o_fe, o_gf, o_gs, o_st, o_va, o_rf, o_or, o_os;
+	size_t o_src = 0;
+	struct lf_filter *f;
+	char *b;
+
+	o_gr = seal_take(&p, s->ngroups, sizeof(*s->groups));
+	o_co = seal_take(&p, s->nconds, sizeof(*s->conds));
+	o_fe = seal_take(&p, s->nfeat, sizeof(*s->feats));
+	o_gf = seal_take(&p, gf ? s->nfeat : 0, sizeof(*s->gfeat));
+	o_gs = seal_take(&p, gs ? s->nfeat : 0, sizeof(*s->gshape));
+	o_st = seal_take(&p, s->nstrs, sizeof(*s->strs));
+	o_va = seal_take(&p, s->nval, sizeof(*s->vals));
+	o_rf = seal_take(&p, s->nrfc, sizeof(*s->rfc));
+	o_or = seal_take(&p, orig ? s->nrfc : 0, sizeof(*s->origin));
+	o_os = seal_take(&p, s->norigins, sizeof(*s->origins));
+	if (body) {
+		o_src = p.total;
+		p.total += len + 1;
+	}
+	b = malloc(p.total);
+	if (!b)
+		return ENOMEM;
+	f = (struct lf_filter *)b;
+	*f = *s;
+	f->groups = seal_copy(b, o_gr, s->groups, s->ngroups,
+			      sizeof(*s->groups));
+	f->conds = seal_copy(b, o_co, s->conds, s->nconds, sizeof(*s->conds));
+	f->feats = seal_copy(b, o_fe, s->feats, s->nfeat, sizeof(*s->feats));
+	f->gfeat = gf ? seal_copy(b, o_gf, s->gfeat, s->nfeat,
+				  sizeof(*s->gfeat)) : NULL;
+	f->gshape = gs ? seal_copy(b, o_gs, s->gshape, s->nfeat,
+				   sizeof(*s->gshape)) : NULL;
+	f->strs = seal_copy(b, o_st, s->strs, s->nstrs, sizeof(*s->strs));
+	f->vals = seal_copy(b, o_va, s->vals, s->nval, sizeof(*s->vals));
+	f->rfc = seal_copy(b, o_rf, s->rfc, s->nrfc, sizeof(*s->rfc));
+	f->origin = orig ? seal_copy(b, o_or, s->origin, s->nrfc,
+				     sizeof(*s->origin)) : NULL;
+	f->origins = seal_copy(b, o_os, s->origins, s->norigins,
+			       sizeof(*s->origins));
+	f->src = NULL;
+	f->srclen = 0;
+	if (body) {
+		memcpy(b + o_src, body, len);
+		b[o_src + len] = '\0';
+		f->src = b + o_src;
+		f->srclen = len;
+	}
+	free(s);                /* its contents now belong to f */
+	*fp = f;
+	return 0;
 }
 
 int lf_filter_parse(struct geo_ctx *geo, const char *ctype,
@@ -597,18 +712,9 @@ int lf_filter_parse(struct geo_ctx *geo, const char *ctype,
 	if (len > lim.max_body)
 		return lf_err_set(err, EOVERFLOW,
 				  "filter body over %zu bytes", lim.max_body);
-	f = calloc(1, sizeof(*f));
+	f = lf_scratch_new();
 	if (!f)
 		return lf_err_set(err, ENOMEM, "out of memory");
-	f->refs = 1;
-	f->src = malloc(len + 1);
-	if (!f->src) {
-		e = lf_err_set(err, ENOMEM, "out of memory");
-		goto out;
-	}
-	memcpy(f->src, body, len);
-	f->src[len] = '\0';
-	f->srclen = len;
 	e = pidf_xml_read(body, len, &lim, "location-filter", &f->doc, &pe);
 	if (e) {
 		if (e == EINVAL)
@@ -640,7 +746,11 @@ int lf_filter_parse(struct geo_ctx *geo, const char *ctype,
 	}
 	if (e)
 		goto out;
-	*fp = f;
+	e = lf_filter_seal(f, body, len, fp);
+	if (e) {
+		lf_err_set(err, e, "out of memory");
+		goto out;
+	}
 	return 0;
 out:
 	lf_filter_free(f);

@@ -447,11 +447,6 @@ int lf_parse_rfc(struct lf_pctx *pc, const struct _xmlNode *root)
 			       LF_RFC_FILTERS_MAX);
 		goto out;
 	}
-	pc->f->rfc = calloc(nf, sizeof(*pc->f->rfc));
-	if (!pc->f->rfc) {
-		e = lf_err_set(pc->err, ENOMEM, "out of memory");
-		goto out;
-	}
 	if (lf_xml_is(root, LF_NS_SF, "filter")) {
 		pc->f->nrfc = 1;
 		e = filter(r, root, 0);
