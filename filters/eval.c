@@ -9,10 +9,12 @@
  * the exception: it is an observation (the update's own, else derived
  * from the previous fix, Q-18) driving an edge-triggered arm (T5).
  * Containment: undefined keeps the previous state (Q-11). Arrays are
- * sized at lf_state_alloc; only value buffers may grow (amortised).
+ * sized at lf_state_alloc, in the state's one allocation; only value
+ * buffers may grow (amortised).
  */
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,37 +50,60 @@ struct lf_state {
 	bool *cond_true;
 };
 
+/* Offset of an array of n elements of size after `*end`, aligned. */
+static size_t state_take(size_t *end, size_t n, size_t size)
+{
+	const size_t a = _Alignof(max_align_t);
+	size_t at = (*end + a - 1) / a * a;
+
+	if (n == 0)
+		return 0;
+	*end = at + n * size;
+	return at;
+}
+
+/* The array at off in block b, or NULL when empty (off 0). */
+static void *state_at(char *b, size_t off)
+{
+	return off ? b + off : NULL;
+}
+
 int lf_state_alloc(const struct lf_filter *f, struct lf_state **stp)
 {
 	struct lf_state *st;
-	size_t nf, nv, i;
+	size_t end = sizeof(*st), o_vr, o_vc, o_vn, o_out, o_cr, o_cc, o_ct;
+	char *b;
+	size_t i;
 
 	if (!f || !stp)
 		return EINVAL;
-	nf = f->nfeat ? f->nfeat : 1;
-	nv = f->nval ? f->nval : 1;
-	st = calloc(1, sizeof(*st));
-	if (!st)
+	/* One allocation: the struct, then its arrays sized by the filter;
+	 * empty ones are NULL, except the result's containment array
+	 * (callers may copy zero elements from it). */
+	o_vr = state_take(&end, f->nval, sizeof(*st->vref));
+	o_vc = state_take(&end, f->nval, sizeof(*st->vcur));
+	o_vn = state_take(&end, f->nval, sizeof(*st->vnew));
+	o_out = state_take(&end, f->nfeat ? f->nfeat : 1, sizeof(*st->out));
+	o_cr = state_take(&end, f->nfeat, sizeof(*st->cont_ref));
+	o_cc = state_take(&end, f->nfeat, sizeof(*st->cont_cur));
+	o_ct = state_take(&end, f->nconds, sizeof(*st->cond_true));
+	b = calloc(1, end);
+	if (!b)
 		return ENOMEM;
+	st = (struct lf_state *)b;
+	st->vref = state_at(b, o_vr);
+	st->vcur = state_at(b, o_vc);
+	st->vnew = state_at(b, o_vn);
+	st->out = state_at(b, o_out);
+	st->cont_ref = state_at(b, o_cr);
+	st->cont_cur = state_at(b, o_cc);
+	st->cond_true = state_at(b, o_ct);
 	st->f = f;
 	st->initial = true;
 	st->armed = true;
 	for (i = 0; i < f->nconds; i++)
 		if (f->conds[i].kind == LF_KIND_SPEED)
 			st->need_speed = true;
-	st->cont_ref = calloc(nf, sizeof(*st->cont_ref));
-	st->cont_cur = calloc(nf, sizeof(*st->cont_cur));
-	st->out = calloc(nf, sizeof(*st->out));
-	st->vref = calloc(nv, sizeof(*st->vref));
-	st->vcur = calloc(nv, sizeof(*st->vcur));
-	st->vnew = calloc(nv, sizeof(*st->vnew));
-	st->cond_true = calloc(f->nconds ? f->nconds : 1,
-			       sizeof(*st->cond_true));
-	if (!st->cont_ref || !st->cont_cur || !st->out || !st->vref ||
-	    !st->vcur || !st->vnew || !st->cond_true) {
-		lf_state_free(st);
-		return ENOMEM;
-	}
 	*stp = st;
 	return 0;
 }
@@ -89,19 +114,12 @@ void lf_state_free(struct lf_state *st)
 
 	if (!st)
 		return;
-	for (i = 0; st->vref && i < st->f->nval; i++) {
+	for (i = 0; i < st->f->nval; i++) {
 		lf_val_free(&st->vref[i]);
 		lf_val_free(&st->vcur[i]);
 		lf_val_free(&st->vnew[i]);
 	}
-	free(st->cont_ref);
-	free(st->cont_cur);
-	free(st->out);
-	free(st->vref);
-	free(st->vcur);
-	free(st->vnew);
-	free(st->cond_true);
-	free(st);
+	free(st);               /* the arrays live in the same block */
 }
 
 bool lf_state_initial(const struct lf_state *st)
@@ -132,8 +150,9 @@ void lf_state_commit(struct lf_state *st)
 		return;
 	}
 	st->ref = st->cur;
-	memcpy(st->cont_ref, st->cont_cur,
-	       st->f->nfeat * sizeof(*st->cont_ref));
+	if (st->f->nfeat)
+		memcpy(st->cont_ref, st->cont_cur,
+		       st->f->nfeat * sizeof(*st->cont_ref));
 	/* cur's buffers become ref's; the next evaluation rewrites cur. */
 	for (i = 0; i < st->f->nval; i++)
 		val_swap(&st->vref[i], &st->vcur[i]);

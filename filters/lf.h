@@ -301,9 +301,10 @@ struct lf_result {
 struct lf_state;
 
 /*
- * Per-subscription state for filter f (borrowed: keep f alive). All
- * arrays are allocated here, none during evaluation of movement, speed
- * and containment. Returns 0, EINVAL or ENOMEM.
+ * Per-subscription state for filter f (borrowed: keep f alive). One
+ * allocation holds the state and its arrays, sized by f's features,
+ * value triggers and conditions; nothing is allocated during evaluation
+ * of movement, speed and containment. Returns 0, EINVAL or ENOMEM.
  */
 int lf_state_alloc(const struct lf_filter *f, struct lf_state **stp)
 	__attribute__((warn_unused_result));

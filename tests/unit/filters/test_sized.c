@@ -316,6 +316,41 @@ START_TEST(test_merge_at_limit)
 }
 END_TEST
 
+/* A state is one allocation sized by its filter: a filter without
+ * conditions, features or values (what only, LF-26) still evaluates,
+ * commits and reports an empty (non-NULL) containment array. */
+START_TEST(test_state_empty_filter)
+{
+	struct lf_filter *f;
+	struct lf_state *st = NULL;
+	struct lf_err err = {0};
+	struct lf_update u;
+	struct lf_result r;
+	struct geo_shape p;
+
+	rfc_body(1, 0, "w");
+	ck_assert_msg(parse(LF_CTYPE_RFC, &f, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(lf_filter_nconds(f), 0);
+	ck_assert_int_eq(lf_state_alloc(f, &st), 0);
+	point(&p, 48, 11);
+	lf_update_from_pidf(&u, NULL, NULL);
+	u.est = &p;
+	ck_assert_int_eq(lf_eval(geo, st, &u, &r), 0);
+	ck_assert_uint_eq(r.fired, LF_FIRED_INITIAL);
+	ck_assert_uint_eq(r.ncont, 0);
+	ck_assert_ptr_nonnull(r.cont);
+	lf_state_commit(st);
+	ck_assert(!lf_state_initial(st));
+	ck_assert_int_eq(lf_eval(geo, st, &u, &r), 0);
+	ck_assert_uint_eq(r.fired, LF_FIRED_ANY_UPDATE);
+	lf_state_commit(st);
+	lf_state_free(st);
+	lf_filter_free(f);
+	ck_assert_int_eq(lf_state_alloc(NULL, &st), EINVAL);
+	lf_state_free(NULL);
+}
+END_TEST
+
 TCase *tcase_filters_sized(void);
 TCase *tcase_filters_sized(void)
 {
@@ -327,5 +362,6 @@ TCase *tcase_filters_sized(void)
 	tcase_add_test(tc, test_draft_features_at_limit);
 	tcase_add_test(tc, test_values_at_limit);
 	tcase_add_test(tc, test_merge_at_limit);
+	tcase_add_test(tc, test_state_empty_filter);
 	return tc;
 }
