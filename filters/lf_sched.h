@@ -104,4 +104,11 @@ void lf_sched_sent(struct lf_sched *s, double now, uint32_t *kinds,
 /* Time of the last NOTIFY recorded, or -INFINITY. */
 double lf_sched_last_sent(const struct lf_sched *s);
 
+/*
+ * Move every time the schedule holds by shift seconds (to store it
+ * against another clock, e.g. monotonic -> wall and back on restart).
+ * Use this instead of touching the fields: their layout is private.
+ */
+void lf_sched_shift(struct lf_sched *s, double shift);
+
 #endif

@@ -186,3 +186,14 @@ void lf_sched_sent(struct lf_sched *s, double now, uint32_t *kinds,
 		s->adaptive_at = now;
 	}
 }
+
+void lf_sched_shift(struct lf_sched *s, double shift)
+{
+	unsigned i;
+
+	for (i = 0; i < LF_SCHED_HIST; i++)
+		s->hist[i] += shift;
+	s->started += shift;
+	s->adaptive_at += shift;
+	s->first_latch += shift;
+}

@@ -176,6 +176,38 @@ START_TEST(test_adaptive)
 }
 END_TEST
 
+/* Restart (locd/persist.c): a schedule shifted to another clock and
+ * back behaves as the original, in due times and in the limits. */
+START_TEST(test_shift)
+{
+	struct lf_sched_cfg cfg;
+	struct lf_sched a, b;
+	const double wall = 1.7e9;
+	uint32_t kinds = 0;
+
+	lf_sched_cfg_init(&cfg);
+	cfg.quarantine = 0;
+	cfg.min_rate = 0.01;
+	cfg.adaptive_min_rate = 0.05;
+	lf_sched_init(&a, &cfg, 100);
+	for (int i = 0; i < 10; i++)
+		lf_sched_sent(&a, 100 + i * 0.1, NULL, NULL);
+	lf_sched_latch(&a, 101, 0x4, 0);
+	b = a;
+	lf_sched_shift(&b, wall);
+	ck_assert(fabs(lf_sched_last_sent(&b) - (wall + 100.9)) < 1e-3);
+	ck_assert(fabs(lf_sched_due(&b) - (lf_sched_due(&a) + wall)) < 1e-3);
+	lf_sched_shift(&b, -wall);
+	ck_assert(fabs(lf_sched_due(&b) - lf_sched_due(&a)) < 1e-6);
+	ck_assert(fabs(lf_sched_due(&b) - 101.0) < 1e-6); /* 10 per 1 s */
+	ck_assert(lf_sched_pending(&b));
+	lf_sched_sent(&b, 101.0, &kinds, NULL);
+	ck_assert_uint_eq(kinds, 0x4);
+	lf_sched_latch(&b, 101.0, 0x4, 0);
+	ck_assert(fabs(lf_sched_due(&b) - 101.1) < 1e-6);
+}
+END_TEST
+
 TCase *tcase_sched(void);
 TCase *tcase_sched(void)
 {
@@ -186,5 +218,6 @@ TCase *tcase_sched(void)
 	tcase_add_test(tc, test_min_rate);
 	tcase_add_test(tc, test_adjust);
 	tcase_add_test(tc, test_adaptive);
+	tcase_add_test(tc, test_shift);
 	return tc;
 }
