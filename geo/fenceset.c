@@ -3,7 +3,8 @@
  * every region is an item with its (unwrapped lon/lat) envelope; the
  * build sorts the items by the Hilbert value of their centre and packs
  * them 16 to a node, level by level up to one root (a static R-tree, as
- * flatbush and GEOS's STRtree do, in flat arrays). A query walks it with
+ * flatbush and GEOS's STRtree do, in flat arrays: ptree.c, shared with
+ * regions of many parts). A query walks it with
  * the point (and the point shifted by 360 degrees when some fence
  * crosses the antimeridian) on a fixed stack, into scratch sized at
  * build, so it allocates nothing; then tests each candidate part exactly
@@ -19,10 +20,6 @@
 
 #include "geo/geo_int.h"
 
-/* Children per node, and levels (16^16 items: more than memory). */
-#define PK_NODE 16
-#define PK_MAX_LEVELS 16
-#define PK_STACK (PK_NODE * (PK_MAX_LEVELS + 1))
 /* Candidates sorted by insertion below this count, by qsort above. */
 #define CAND_ISORT 32
 
@@ -31,13 +28,9 @@ struct fence {
 	void *userdata;
 };
 
-struct pbox {
-	double minx, miny, maxx, maxy;
-};
-
 /* A leaf: a part's box with what a hit needs, on one cache line. */
 struct fitem {
-	struct pbox b;
+	struct geo_box b;
 	size_t fence;
 	const struct geo_part *part;
 };
@@ -49,10 +42,7 @@ struct geo_fenceset {
 	bool built;
 	struct fitem *items;          /* level 0, in Hilbert order */
 	size_t nitems;
-	struct pbox *box;             /* nodes of the levels above */
-	size_t nlev;
-	size_t lev[PK_MAX_LEVELS + 1];   /* level l > 0: box[lev[l] - lev[1],
-					  * lev[l + 1] - lev[1]) */
+	struct geo_ptree pt;          /* the levels above the items */
 	double minx, maxx;
 	const struct fitem **cand;    /* query scratch, nitems entries */
 	size_t ncand;
@@ -94,14 +84,12 @@ static void geos_drop(struct geo_fenceset *set)
 static void index_drop(struct geo_fenceset *set)
 {
 	geos_drop(set);
+	geo__ptree_reset(&set->pt);
 	free(set->items);
-	free(set->box);
 	free(set->cand);
 	set->items = NULL;
-	set->box = NULL;
 	set->cand = NULL;
 	set->nitems = 0;
-	set->nlev = 0;
 	set->built = false;
 }
 
@@ -146,129 +134,9 @@ int geo_fenceset_add(struct geo_fenceset *set, struct geo_region *reg,
 	return 0;
 }
 
-/* Position of (x, y) on a Hilbert curve over a 65536 x 65536 grid. */
-static uint64_t hilbert(uint32_t x, uint32_t y)
-{
-	uint64_t d = 0;
-	uint32_t s, rx, ry, t;
-
-	for (s = 1u << 15; s > 0; s >>= 1) {
-		rx = (x & s) != 0;
-		ry = (y & s) != 0;
-		d += (uint64_t)s * s * ((3 * rx) ^ ry);
-		if (ry == 0) {
-			if (rx == 1) {
-				x = 0xffffu - x;
-				y = 0xffffu - y;
-			}
-			t = x;
-			x = y;
-			y = t;
-		}
-	}
-	return d;
-}
-
-struct hkey {
-	uint64_t h;
-	size_t i;
-};
-
-static int hkey_cmp(const void *a, const void *b)
-{
-	const struct hkey *x = a, *y = b;
-
-	if (x->h != y->h)
-		return x->h < y->h ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
-static uint32_t grid16(double v, double lo, double span)
-{
-	double g = span > 0 ? (v - lo) / span * 65535.0 : 0.0;
-
-	if (!(g > 0))
-		return 0;
-	return g >= 65535.0 ? 65535u : (uint32_t)g;
-}
-
-/* Items in Hilbert order from tmp into set. */
-static int items_sort(struct geo_fenceset *set, const struct fitem *tmp,
-		      size_t tot)
-{
-	struct hkey *key = malloc(tot * sizeof(*key));
-	double x0 = tmp[0].b.minx, y0 = tmp[0].b.miny, x1 = tmp[0].b.maxx;
-	double y1 = tmp[0].b.maxy;
-	size_t i;
-
-	if (!key)
-		return ENOMEM;
-	for (i = 1; i < tot; i++) {
-		x0 = tmp[i].b.minx < x0 ? tmp[i].b.minx : x0;
-		y0 = tmp[i].b.miny < y0 ? tmp[i].b.miny : y0;
-		x1 = tmp[i].b.maxx > x1 ? tmp[i].b.maxx : x1;
-		y1 = tmp[i].b.maxy > y1 ? tmp[i].b.maxy : y1;
-	}
-	for (i = 0; i < tot; i++) {
-		double cx = (tmp[i].b.minx + tmp[i].b.maxx) / 2;
-		double cy = (tmp[i].b.miny + tmp[i].b.maxy) / 2;
-		key[i].h = hilbert(grid16(cx, x0, x1 - x0),
-				   grid16(cy, y0, y1 - y0));
-		key[i].i = i;
-	}
-	qsort(key, tot, sizeof(*key), hkey_cmp);
-	for (i = 0; i < tot; i++)
-		set->items[i] = tmp[key[i].i];
-	free(key);
-	return 0;
-}
-
-/* Box of node or item j at level l. */
-static const struct pbox *node_box(const struct geo_fenceset *set,
-				   size_t l, size_t j)
-{
-	return l ? &set->box[set->lev[l] - set->lev[1] + j]
-		 : &set->items[j].b;
-}
-
-/* Upper levels: each node the union of up to PK_NODE children. */
-static void levels_build(struct geo_fenceset *set)
-{
-	size_t cnt = set->nitems, l = 0;
-
-	set->lev[0] = 0;
-	set->lev[1] = cnt;
-	while (cnt > 1 && l + 1 < PK_MAX_LEVELS) {
-		size_t up = (cnt + PK_NODE - 1) / PK_NODE, j, c;
-		struct pbox *nb = set->box + set->lev[l + 1] - set->lev[1];
-
-		for (j = 0; j < up; j++) {
-			size_t c0 = j * PK_NODE;
-			size_t c1 = c0 + PK_NODE < cnt ? c0 + PK_NODE : cnt;
-			nb[j] = *node_box(set, l, c0);
-			for (c = c0 + 1; c < c1; c++) {
-				const struct pbox *ch = node_box(set, l, c);
-				if (ch->minx < nb[j].minx)
-					nb[j].minx = ch->minx;
-				if (ch->miny < nb[j].miny)
-					nb[j].miny = ch->miny;
-				if (ch->maxx > nb[j].maxx)
-					nb[j].maxx = ch->maxx;
-				if (ch->maxy > nb[j].maxy)
-					nb[j].maxy = ch->maxy;
-			}
-		}
-		l++;
-		set->lev[l + 1] = set->lev[l] + up;
-		cnt = up;
-	}
-	set->nlev = l + 1;
-}
-
 int geo_fenceset_build(struct geo_fenceset *set)
 {
-	struct fitem *tmp = NULL;
-	size_t i, k, tot = 0, nbox, cnt;
+	size_t i, k, tot = 0;
 	int rc = ENOMEM;
 
 	if (!set)
@@ -278,27 +146,21 @@ int geo_fenceset_build(struct geo_fenceset *set)
 		tot += geo__region_nparts(set->f[i].reg);
 	set->minx = -180.0;
 	set->maxx = 180.0;
-	/* node boxes of the levels above the items */
-	nbox = PK_MAX_LEVELS;
-	for (cnt = tot; cnt > 1; cnt = (cnt + PK_NODE - 1) / PK_NODE)
-		nbox += (cnt + PK_NODE - 1) / PK_NODE;
 	set->items = malloc((tot ? tot : 1) * sizeof(*set->items));
-	set->box = malloc(nbox * sizeof(*set->box));
 	set->cand = malloc((tot ? tot : 1) * sizeof(*set->cand));
-	tmp = malloc((tot ? tot : 1) * sizeof(*tmp));
-	if (!set->items || !set->box || !set->cand || !tmp)
+	if (!set->items || !set->cand)
 		goto out;
 	for (i = 0, k = 0; i < set->n; i++) {
 		size_t j, np = geo__region_nparts(set->f[i].reg);
 		for (j = 0; j < np; j++, k++) {
 			const struct geo_part *p =
 				geo__region_part(set->f[i].reg, j);
-			tmp[k].fence = i;
-			tmp[k].part = p;
-			tmp[k].b.minx = p->minx;
-			tmp[k].b.miny = p->miny;
-			tmp[k].b.maxx = p->maxx;
-			tmp[k].b.maxy = p->maxy;
+			set->items[k].fence = i;
+			set->items[k].part = p;
+			set->items[k].b.minx = p->minx;
+			set->items[k].b.miny = p->miny;
+			set->items[k].b.maxx = p->maxx;
+			set->items[k].b.maxy = p->maxy;
 			if (p->minx < set->minx)
 				set->minx = p->minx;
 			if (p->maxx > set->maxx)
@@ -306,16 +168,13 @@ int geo_fenceset_build(struct geo_fenceset *set)
 		}
 	}
 	set->nitems = tot;
-	if (tot) {
-		rc = items_sort(set, tmp, tot);
-		if (rc)
-			goto out;
-		levels_build(set);
-	}
-	set->built = true;
-	rc = 0;
+	rc = geo__ptree_sort(set->items, tot, sizeof(*set->items));
+	if (!rc)
+		rc = geo__ptree_build(&set->pt, set->items, tot,
+				      sizeof(*set->items));
+	if (!rc)
+		set->built = true;
 out:
-	free(tmp);
 	if (rc)
 		index_drop(set);
 	return rc;
@@ -326,56 +185,25 @@ size_t geo_fenceset_count(const struct geo_fenceset *set)
 	return set ? set->n : 0;
 }
 
-static inline bool box_holds(const struct pbox *b, double x, double y)
+/* A candidate of the tree walk into set->cand. */
+static bool cand_add(size_t i, void *arg)
 {
-	return x >= b->minx && x <= b->maxx && y >= b->miny && y <= b->maxy;
-}
+	struct geo_fenceset *set = arg;
+	const struct fitem *it = &set->items[i];
 
-static inline void cand_add(struct geo_fenceset *set,
-			    const struct fitem *it)
-{
 	/* the exact test reads the part soon: start the load */
 	__builtin_prefetch(it->part);
 	if (set->ncand < set->nitems)
 		set->cand[set->ncand++] = it;
+	return true;
 }
 
-/*
- * Items whose box holds (x, y), appended to set->cand. The stack holds
- * nodes whose box holds the point: at most PK_NODE per level.
- */
+/* Items whose box holds (x, y), appended to set->cand. */
 static void pk_query(struct geo_fenceset *set, double x, double y)
 {
-	size_t node[PK_STACK];
-	unsigned char lv[PK_STACK];
-	size_t sp = 0;
+	struct geo_box q = { x, y, x, y };
 
-	if (set->nlev <= 1) {
-		if (set->nitems && box_holds(&set->items[0].b, x, y))
-			cand_add(set, &set->items[0]);
-		return;
-	}
-	if (!box_holds(node_box(set, set->nlev - 1, 0), x, y))
-		return;
-	node[sp] = 0;
-	lv[sp++] = (unsigned char)(set->nlev - 1);
-	while (sp) {
-		size_t j = node[--sp], l = lv[sp];
-		size_t c = j * PK_NODE, c1 = set->lev[l] - set->lev[l - 1];
-
-		c1 = c + PK_NODE < c1 ? c + PK_NODE : c1;
-		if (l == 1) {
-			for (; c < c1; c++)
-				if (box_holds(&set->items[c].b, x, y))
-					cand_add(set, &set->items[c]);
-			continue;
-		}
-		for (; c < c1; c++)
-			if (box_holds(node_box(set, l - 1, c), x, y)) {
-				node[sp] = c;
-				lv[sp++] = (unsigned char)(l - 1);
-			}
-	}
+	geo__ptree_query(&set->pt, &q, cand_add, set);
 }
 
 static int fitem_cmp(const void *a, const void *b)
@@ -483,7 +311,7 @@ static int geos_build(struct geo_fenceset *set)
 	if (!set->tree || !set->envs)
 		return ENOMEM;
 	for (i = 0; i < set->nitems; i++) {
-		const struct pbox *b = &set->items[i].b;
+		const struct geo_box *b = &set->items[i].b;
 		set->envs[i] = GEOSGeom_createRectangle_r(gh, b->minx,
 			b->miny, b->maxx, b->maxy);
 		if (!set->envs[i])

@@ -191,6 +191,117 @@ bool geo__grid_covers(const struct geo_part *p, double x, double y,
 /* Start loading what geo__grid_covers will read for (x, y), if any. */
 void geo__grid_prefetch(const struct geo_part *p, double x, double y);
 
+/* ------------------------------------------------------------------ */
+/* Packed bounding-box tree (ptree.c), for fenceset.c and region.c     */
+
+/* An axis-aligned box in the unwrapped lon/lat plane, ends inclusive. */
+struct geo_box {
+	double minx, miny, maxx, maxy;
+};
+
+/* Children per node; levels (16^16 items: more than memory). */
+#define GEO_PTREE_NODE 16
+#define GEO_PTREE_LEVELS 16
+
+/*
+ * A static R-tree over n caller-owned items (level 0): item i starts
+ * with a struct geo_box at items + i * stride. The tree keeps a pointer
+ * to the items (they must outlive it and not move) and owns the node
+ * boxes of the levels above them.
+ */
+struct geo_ptree {
+	const void *items;
+	size_t n, stride;
+	struct geo_box *box;              /* levels 1 .. nlev - 1 */
+	size_t nlev;
+	size_t lev[GEO_PTREE_LEVELS + 1]; /* level l > 0: box[lev[l] -
+					   * lev[1], lev[l + 1] - lev[1]) */
+};
+
+/*
+ * Sort n items of stride bytes (each starting with a struct geo_box) in
+ * place, by the Hilbert value of their box centres (ties: previous
+ * order), so that neighbours share nodes. 0, EINVAL or ENOMEM (items
+ * then unchanged).
+ */
+int geo__ptree_sort(void *items, size_t n, size_t stride);
+/*
+ * Build the levels above items (sorted first for a good tree; any order
+ * gives correct answers) into t, which is zeroed first (an empty tree
+ * on failure). 0, EINVAL or ENOMEM.
+ */
+int geo__ptree_build(struct geo_ptree *t, const void *items, size_t n,
+		     size_t stride);
+/* Free the node boxes and zero t (a zeroed tree is empty). */
+void geo__ptree_reset(struct geo_ptree *t);
+/* Bytes the tree allocated (the node boxes). */
+size_t geo__ptree_bytes(const struct geo_ptree *t);
+static inline bool geo__box_meets(const struct geo_box *b,
+				  const struct geo_box *q)
+{
+	return q->maxx >= b->minx && q->minx <= b->maxx &&
+	       q->maxy >= b->miny && q->miny <= b->maxy;
+}
+
+/* Box of node or item j at level l. */
+static inline const struct geo_box *geo__ptree_box(const struct geo_ptree *t,
+						   size_t l, size_t j)
+{
+	return l ? &t->box[t->lev[l] - t->lev[1] + j]
+		 : (const struct geo_box *)((const char *)t->items +
+					    j * t->stride);
+}
+
+/*
+ * Call h(i, arg) for each item i (index into items) whose box meets q
+ * (ends inclusive; a point query is a box with min == max), in tree
+ * order, until h returns false. Allocates nothing (a fixed stack: a
+ * node on it meets q, at most GEO_PTREE_NODE per level); reentrant.
+ * Returns false when h stopped the walk. Inline so that the hot paths
+ * (fence set and region queries) get h inlined too.
+ */
+typedef bool(geo__ptree_h)(size_t i, void *arg);
+static inline __attribute__((always_inline)) bool
+geo__ptree_query(const struct geo_ptree *t, const struct geo_box *qp,
+		 geo__ptree_h *h, void *arg)
+{
+	size_t node[GEO_PTREE_NODE * (GEO_PTREE_LEVELS + 1)];
+	unsigned char lv[GEO_PTREE_NODE * (GEO_PTREE_LEVELS + 1)];
+	const struct geo_box q = *qp;
+	size_t sp = 0;
+
+	if (!t->n)
+		return true;
+	if (t->nlev <= 1)        /* one item and no levels above it */
+		return geo__box_meets(geo__ptree_box(t, 0, 0), &q) ?
+		       h(0, arg) : true;
+	if (!geo__box_meets(geo__ptree_box(t, t->nlev - 1, 0), &q))
+		return true;
+	node[sp] = 0;
+	lv[sp++] = (unsigned char)(t->nlev - 1);
+	while (sp) {
+		size_t j = node[--sp], l = lv[sp];
+		size_t c = j * GEO_PTREE_NODE, c1 = t->lev[l] - t->lev[l - 1];
+
+		c1 = c + GEO_PTREE_NODE < c1 ? c + GEO_PTREE_NODE : c1;
+		if (l == 1) {
+			const char *it = (const char *)t->items +
+					 c * t->stride;
+			for (; c < c1; c++, it += t->stride)
+				if (geo__box_meets((const struct geo_box *)it,
+						   &q) && !h(c, arg))
+					return false;
+			continue;
+		}
+		for (; c < c1; c++)
+			if (geo__box_meets(geo__ptree_box(t, l - 1, c), &q)) {
+				node[sp] = c;
+				lv[sp++] = (unsigned char)(l - 1);
+			}
+	}
+	return true;
+}
+
 /*
  * Test hook (fenceset.c): indices (ascending, into the set's item
  * array) of the parts whose bbox holds (x, y) or (x +/- 360, y), from
