@@ -149,6 +149,7 @@ int geo_ctx_alloc(struct geo_ctx **ctxp, const struct geo_limits *lim)
 		ctx->lim = *lim;
 	else
 		geo_limits_init(&ctx->lim);
+	ctx->region_index_min = GEO_REGION_INDEX_MIN;
 	geod_init(&ctx->geod, 6378137.0, 1.0 / 298.257223563);
 	ctx->gh = GEOS_init_r();
 	if (!ctx->gh) {

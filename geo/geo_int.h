@@ -30,7 +30,21 @@ struct geo_ctx {
 	void *logarg;
 	char geos_msg[GEO_WARN_MAX];  /* last GEOS error, for reasons */
 	struct geo_intern *intern;    /* interned prepared geometries */
+	/* Regions with at least this many parts get a packed tree over
+	 * them (GEO_REGION_INDEX_MIN; tests and benches may change it
+	 * before making regions). */
+	size_t region_index_min;
+	/* Tests and benches only: queries scan every part of a region
+	 * even when it has a tree (the reference the tree is checked
+	 * against). */
+	bool region_scan;
 };
+
+/*
+ * Parts from which a region is tested through a packed tree: below it
+ * the linear scan is as fast (bench/geo_bench.c measures both).
+ */
+#define GEO_REGION_INDEX_MIN 8
 
 /* Fill err (may be NULL) and return code. */
 int geo__err(struct geo_err *err, int code, const char *fmt, ...)
@@ -315,6 +329,8 @@ int geo__fenceset_cands(struct geo_fenceset *set, double x, double y,
 /* Regions (region.c), for fenceset.c. */
 size_t geo__region_nparts(const struct geo_region *reg);
 struct geo_part *geo__region_part(const struct geo_region *reg, size_t i);
+/* Tests: whether reg has a packed tree over its parts. */
+bool geo__region_indexed(const struct geo_region *reg);
 /* Point against one part: inside, outside or undefined (3-D, no alt). */
 int geo__part_test(struct geo_ctx *ctx, const struct geo_part *part,
 		   const struct geo_point *pt, enum geo_position *pos);

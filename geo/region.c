@@ -9,6 +9,14 @@
  * the antimeridian. Uncertainty regions are compared by area in an
  * azimuthal equidistant plane around the estimate's centre, with GEOS
  * intersections (see geo_region_test in geo.h for the rule).
+ *
+ * A region of ctx->region_index_min parts or more (a catalog feature
+ * such as all school zones of a city) also has a packed tree over the
+ * parts' boxes (ptree.c): a point visits only the parts whose box holds
+ * it (at lon, and lon +/- 360 when some part lies beyond +/-180), an
+ * estimate only the parts whose box meets its box, in part order, so
+ * the answers are those of the linear scan (a part the tree skips is
+ * one the scan finds outside, or one part_near() skips).
  */
 #include <errno.h>
 #include <math.h>
@@ -17,11 +25,20 @@
 
 #include "geo/geo_int.h"
 
+/* A leaf of a region's tree: a part's box and its index. */
+struct ritem {
+	struct geo_box b;
+	size_t i;
+};
+
 struct geo_region {
 	struct geo_ctx *ctx;
 	unsigned refs;
 	size_t nparts;
 	struct geo_part **parts;
+	struct ritem *items;        /* NULL: no tree, scan the parts */
+	struct geo_ptree pt;
+	double minx, maxx;          /* of all parts (unwrapped) */
 };
 
 /* Turn AEQD rings around c into unwrapped lon/lat rings. */
@@ -148,6 +165,34 @@ out:
 	return rc;
 }
 
+/* The packed tree over the parts' boxes. */
+static int index_build(struct geo_region *reg)
+{
+	size_t i;
+	int rc;
+
+	reg->items = malloc(reg->nparts * sizeof(*reg->items));
+	if (!reg->items)
+		return ENOMEM;
+	reg->minx = -180.0;
+	reg->maxx = 180.0;
+	for (i = 0; i < reg->nparts; i++) {
+		const struct geo_part *p = reg->parts[i];
+		reg->items[i].b.minx = p->minx;
+		reg->items[i].b.miny = p->miny;
+		reg->items[i].b.maxx = p->maxx;
+		reg->items[i].b.maxy = p->maxy;
+		reg->items[i].i = i;
+		reg->minx = fmin(reg->minx, p->minx);
+		reg->maxx = fmax(reg->maxx, p->maxx);
+	}
+	rc = geo__ptree_sort(reg->items, reg->nparts, sizeof(*reg->items));
+	if (!rc)
+		rc = geo__ptree_build(&reg->pt, reg->items, reg->nparts,
+				      sizeof(*reg->items));
+	return rc;
+}
+
 int geo_region_alloc(struct geo_ctx *ctx, struct geo_shape *const *shapes,
 		     size_t nshapes, struct geo_region **regp,
 		     struct geo_err *err)
@@ -184,6 +229,11 @@ int geo_region_alloc(struct geo_ctx *ctx, struct geo_shape *const *shapes,
 			goto out;
 		reg->nparts++;
 	}
+	if (reg->nparts >= ctx->region_index_min) {
+		rc = index_build(reg);
+		if (rc)
+			goto out;
+	}
 	*regp = reg;
 	return 0;
 out:
@@ -206,6 +256,8 @@ void geo_region_free(struct geo_region *reg)
 		return;
 	for (i = 0; i < reg->nparts; i++)
 		geo__intern_put(reg->ctx, reg->parts[i]);
+	geo__ptree_reset(&reg->pt);
+	free(reg->items);
 	free(reg->parts);
 	free(reg);
 }
@@ -218,6 +270,11 @@ size_t geo__region_nparts(const struct geo_region *reg)
 struct geo_part *geo__region_part(const struct geo_region *reg, size_t i)
 {
 	return reg->parts[i];
+}
+
+bool geo__region_indexed(const struct geo_region *reg)
+{
+	return reg && reg->items;
 }
 
 int geo__part_test(struct geo_ctx *ctx, const struct geo_part *part,
@@ -246,6 +303,58 @@ int geo__part_test(struct geo_ctx *ctx, const struct geo_part *part,
 	return 0;
 }
 
+struct pt_walk {
+	struct geo_ctx *ctx;
+	const struct geo_region *reg;
+	const struct geo_point *pt;
+	bool inside, undef;
+	int rc;
+};
+
+/* A part whose box holds the point: test it; stop when inside. */
+static bool pt_visit(size_t i, void *arg)
+{
+	struct pt_walk *w = arg;
+	enum geo_position p;
+
+	w->rc = geo__part_test(w->ctx, w->reg->parts[w->reg->items[i].i],
+			       w->pt, &p);
+	if (w->rc)
+		return false;
+	if (p == GEO_POS_INSIDE) {
+		w->inside = true;
+		return false;
+	}
+	if (p == GEO_POS_UNDEFINED)
+		w->undef = true;
+	return true;
+}
+
+/* The point at lon and, for parts beyond +/-180, at lon +/- 360. */
+static int point_indexed(struct geo_ctx *ctx, const struct geo_region *reg,
+			 const struct geo_point *pt, enum geo_position *pos)
+{
+	struct pt_walk w = { ctx, reg, pt, false, false, 0 };
+	double x = pt->lon, y = pt->lat;
+	struct geo_box q = { x, y, x, y };
+
+	if (geo__ptree_query(&reg->pt, &q, pt_visit, &w) &&
+	    reg->maxx > 180.0 && x + 360.0 <= reg->maxx) {
+		q.minx = q.maxx = x + 360.0;
+		geo__ptree_query(&reg->pt, &q, pt_visit, &w);
+	}
+	if (!w.rc && !w.inside && reg->minx < -180.0 &&
+	    x - 360.0 >= reg->minx) {
+		q.minx = q.maxx = x - 360.0;
+		geo__ptree_query(&reg->pt, &q, pt_visit, &w);
+	}
+	if (w.rc)
+		return w.rc;
+	*pos = w.inside ? GEO_POS_INSIDE :
+	       w.undef ? GEO_POS_UNDEFINED : GEO_POS_OUTSIDE;
+	return 0;
+}
+
 int geo_region_test_point(struct geo_ctx *ctx, const struct geo_region *reg,
 			  const struct geo_point *pt, enum geo_position *pos)
 {
@@ -254,6 +363,8 @@ int geo_region_test_point(struct geo_ctx *ctx, const struct geo_region *reg,
 
 	if (!ctx || !reg || !pt || !pos || !geo_point_valid(pt))
 		return EINVAL;
+	if (reg->items && !ctx->region_scan)
+		return point_indexed(ctx, reg, pt, pos);
 	for (i = 0; i < reg->nparts; i++) {
 		enum geo_position p;
 		int rc = geo__part_test(ctx, reg->parts[i], pt, &p);
@@ -316,22 +427,38 @@ out:
 }
 
 /*
+ * The half sizes in degrees of a lon/lat box around an estimate
+ * centred at c reaching rmax metres from it, with generous degree
+ * lengths (a meridian degree is >= 110574 m, a parallel degree >=
+ * 111319 m * cos(lat)). False near the poles (every part is near).
+ */
+static bool near_box(const struct geo_point *c, double rmax, double *dlatp,
+		     double *dlonp)
+{
+	double dlat = rmax / 110574.0 * 1.01 + 1e-6;
+	double top = fabs(c->lat) + dlat;
+
+	if (top >= 89.0)
+		return false;
+	*dlatp = dlat;
+	*dlonp = rmax / (111319.0 * cos(top * M_PI / 180.0)) * 1.01 + 1e-6;
+	return true;
+}
+
+/*
  * Can part overlap an estimate centred at c reaching rmax metres from
- * it? A lon/lat box test with generous degree lengths (a meridian
- * degree is >= 110574 m, a parallel degree >= 111319 m * cos(lat)); near
- * the poles it always says yes.
+ * it? A box test (near_box); near the poles, or when the box spans
+ * every longitude, only the latitudes count.
  */
 static bool part_near(const struct geo_part *p, const struct geo_point *c,
 		      double rmax)
 {
-	double dlat = rmax / 110574.0 * 1.01 + 1e-6, dlon, x;
-	double top = fabs(c->lat) + dlat;
+	double dlat, dlon, x;
 
-	if (top >= 89.0)
+	if (!near_box(c, rmax, &dlat, &dlon))
 		return true;
 	if (c->lat + dlat < p->miny || c->lat - dlat > p->maxy)
 		return false;
-	dlon = rmax / (111319.0 * cos(top * M_PI / 180.0)) * 1.01 + 1e-6;
 	if (dlon >= 180.0)
 		return true;
 	for (x = c->lon - 360.0; x <= c->lon + 360.0; x += 360.0)
@@ -350,16 +477,125 @@ static double zfrac(double lo, double hi, double zmin, double zmax)
 	return b > a ? (b - a) / (hi - lo) : 0.0;
 }
 
+/* An estimate being compared with the parts of a region. */
+struct est {
+	const struct geo_point *c;  /* centre */
+	const GEOSGeometry *eg;     /* outline in the AEQD plane at c */
+	double rmax;                /* reach from c (m) */
+	bool ez;                    /* has a vertical extent elo..ehi */
+	double elo, ehi;
+	double in_lo, in_hi;        /* overlap sums */
+};
+
+/* Add part p's overlap with the estimate (none unless part_near). */
+static int est_add(struct geo_ctx *ctx, struct est *e,
+		   const struct geo_part *p)
+{
+	double a = 0, f;
+	int rc;
+
+	if (!part_near(p, e->c, e->rmax))
+		return 0;
+	rc = overlap_area(ctx, p, e->c, e->eg, &a);
+	if (rc)
+		return rc;
+	if (!p->has_z) {
+		e->in_lo += a;
+		e->in_hi += a;
+	} else if (e->ez) {
+		f = zfrac(e->elo, e->ehi, p->zmin, p->zmax);
+		e->in_lo += a * f;
+		e->in_hi += a * f;
+	} else {
+		e->in_hi += a;              /* altitude unknown: LF-39 */
+	}
+	return 0;
+}
+
+struct cands {
+	size_t *idx;                /* part indices */
+	size_t n, cap;
+	int rc;
+};
+
+struct box_walk {
+	const struct geo_region *reg;
+	struct cands cs;
+};
+
+static bool box_visit(size_t i, void *arg)
+{
+	struct box_walk *w = arg;
+	size_t *ni = geo__grow(w->cs.idx, &w->cs.cap, w->cs.n + 1,
+			       sizeof(*ni));
+
+	if (!ni) {
+		w->cs.rc = ENOMEM;
+		return false;
+	}
+	w->cs.idx = ni;
+	w->cs.idx[w->cs.n++] = w->reg->items[i].i;
+	return true;
+}
+
+static int size_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The parts whose box meets the estimate's near box (at its longitude
+ * and +/- 360, widened by a nano-degree against rounding), in part
+ * order, each once, then est_add on each: the same parts, added in the
+ * same order, as the scan of every part.
+ */
+static int est_indexed(struct geo_ctx *ctx, const struct geo_region *reg,
+		       struct est *e)
+{
+	struct box_walk w = { reg, { NULL, 0, 0, 0 } };
+	double dlat, dlon, x;
+	size_t i, k;
+	int rc = 0;
+
+	if (!near_box(e->c, e->rmax, &dlat, &dlon) || dlon >= 180.0) {
+		for (i = 0; i < reg->nparts && !rc; i++)
+			rc = est_add(ctx, e, reg->parts[i]);
+		return rc;
+	}
+	dlat += 1e-9;
+	dlon += 1e-9;
+	for (x = e->c->lon - 360.0; x <= e->c->lon + 360.0 && !w.cs.rc;
+	     x += 360.0) {
+		struct geo_box q = { x - dlon, e->c->lat - dlat, x + dlon,
+				     e->c->lat + dlat };
+		if (q.maxx < reg->minx || q.minx > reg->maxx)
+			continue;
+		geo__ptree_query(&reg->pt, &q, box_visit, &w);
+	}
+	rc = w.cs.rc;
+	if (!rc && w.cs.n > 1)
+		qsort(w.cs.idx, w.cs.n, sizeof(*w.cs.idx), size_cmp);
+	for (i = 0, k = 0; !rc && i < w.cs.n; i++) {
+		if (i && w.cs.idx[i] == k)
+			continue;           /* met at two longitudes */
+		k = w.cs.idx[i];
+		rc = est_add(ctx, e, reg->parts[k]);
+	}
+	free(w.cs.idx);
+	return rc;
+}
+
 int geo_region_test(struct geo_ctx *ctx, const struct geo_region *reg,
 		    const struct geo_shape *est, double confidence,
 		    enum geo_position *pos, double *p_inside)
 {
 	GEOSGeometry *eg = NULL;
 	struct geo_point c;
-	double *xy = NULL, a_est, in_lo = 0, in_hi = 0, elo = 0, ehi = 0;
-	double p_in, p_out, rmax = 0;
+	struct est e;
+	double *xy = NULL, a_est, in_lo, in_hi, p_in, p_out, rmax = 0;
 	size_t *cnt = NULL, nr, i;
-	bool ez;
 	int rc;
 
 	if (!ctx || !reg || !est || !pos)
@@ -393,29 +629,22 @@ int geo_region_test(struct geo_ctx *ctx, const struct geo_region *reg,
 		rc = EINVAL;
 		goto out;
 	}
-	ez = geo__shape_zrange(est, &elo, &ehi);
-	for (i = 0; i < reg->nparts; i++) {
-		const struct geo_part *p = reg->parts[i];
-		double a = 0, f;
-		if (!part_near(p, &c, rmax))
-			continue;
-		rc = overlap_area(ctx, p, &c, eg, &a);
-		if (rc)
-			goto out;
-		if (!p->has_z) {
-			in_lo += a;
-			in_hi += a;
-		} else if (ez) {
-			f = zfrac(elo, ehi, p->zmin, p->zmax);
-			in_lo += a * f;
-			in_hi += a * f;
-		} else {
-			in_hi += a;         /* altitude unknown: LF-39 */
-		}
+	memset(&e, 0, sizeof(e));
+	e.c = &c;
+	e.eg = eg;
+	e.rmax = rmax;
+	e.ez = geo__shape_zrange(est, &e.elo, &e.ehi);
+	if (reg->items && !ctx->region_scan) {
+		rc = est_indexed(ctx, reg, &e);
+	} else {
+		for (i = 0; i < reg->nparts && !rc; i++)
+			rc = est_add(ctx, &e, reg->parts[i]);
 	}
+	if (rc)
+		goto out;
 	/* Parts are taken as disjoint; cap at the estimate's area. */
-	in_lo = fmin(in_lo, a_est);
-	in_hi = fmin(in_hi, a_est);
+	in_lo = fmin(e.in_lo, a_est);
+	in_hi = fmin(e.in_hi, a_est);
 	p_in = confidence * in_lo / a_est;
 	p_out = confidence * (a_est - in_hi) / a_est;
 	if (p_in >= 0.5)
