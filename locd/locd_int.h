@@ -50,8 +50,8 @@ struct locd_pos {
 	struct geo_point pt;
 	double time;        /* UNIX s of the fix */
 	double speed;       /* m/s when has_speed */
-	bool has_speed;
 	double heading;     /* degrees from north when has_heading */
+	bool has_speed;
 	bool has_heading;
 	/* a civic address only (PIDF-LO without a geodetic shape, issue 5
 	 * item 5): pt is meaningless, containment undefined, movement
@@ -116,7 +116,33 @@ struct locd_targets {
 	size_t max;                 /* cap (ingest.max_targets); 0: none */
 };
 
-/* One subscription of the location package (either form). */
+/*
+ * The filter documents of a subscription whose filter in force is a
+ * merge of several (RFC 6447 filter changes, EV-10): parsing doc[0] and
+ * merging doc[1..n-1] in order rebuilds it (persisted).  One allocation
+ * (the struct, then the bodies, each NUL-terminated).  A subscription
+ * whose filter is one parsed filter keeps none: lf_filter_source() gives
+ * its body.
+ */
+struct locd_fdocs {
+	size_t n;                          /* 2..LOCD_FILTER_DOCS_MAX */
+	const char *doc[LOCD_FILTER_DOCS_MAX];
+	size_t len[LOCD_FILTER_DOCS_MAX];
+};
+
+/*
+ * Containment positions of the newest evaluation, packed: 2 bits per
+ * feature (enum geo_position), feature i at bits 2i..2i+1.
+ */
+_Static_assert(LF_FEATURES_MAX * 2 <= 64, "positions fit a uint64_t");
+_Static_assert(GEO_POS_OUTSIDE < 4, "a position fits 2 bits");
+
+/*
+ * One subscription of the location package (either form).  Sized by use
+ * (issue 6): one per live subscription, up to subscribe.max_subscriptions
+ * (1,000,000 by default); fixed-size arrays stay out of it.  The Call-ID
+ * is the dialog's (locd_lsub_callid).
+ */
 struct locd_lsub {
 	struct locd *d;
 	struct sip_sub *sub;
@@ -124,36 +150,32 @@ struct locd_lsub {
 	struct locd_lsub *prev, *next;     /* in tgt->subs */
 	struct locd_lsub *dnext;           /* dirty list */
 	char *subscriber;                  /* AOR, NULL: anonymous */
-	char callid[128];                  /* for logs */
-	enum lf_mode mode;
-	/* filter in force and the documents that made it (persisted) */
+	/* filter in force (a held reference) and, when it is a merge, the
+	 * documents that made it (NULL: lf_filter_source); persisted with
+	 * the mode's content type (locd_lsub_ctype) */
 	struct lf_filter *filter;
-	char *fctype;
-	char *docs[LOCD_FILTER_DOCS_MAX];
-	size_t docl[LOCD_FILTER_DOCS_MAX];
-	size_t ndocs;
+	struct locd_fdocs *docs;
 	struct lf_state *st;
+	struct locd_loc *vloc;             /* shape of view (precise) */
+	int64_t store_id;                  /* persistence; 0: none yet */
 	struct lf_sched sched;
 	struct sip_timer timer;
 	struct locd_policy_decision dec;
+	/* newest evaluation: view, and the containment per feature of the
+	 * filter (lf_filter_nfeatures), packed 2 bits each */
+	struct locd_pos view;              /* authorised view evaluated */
+	uint64_t cont;
+	/* what the last NOTIFY carried (the trigger reference) */
+	struct locd_pos sent;
+	uint32_t hidden;                   /* features it may not see */
+	uint32_t last_changed;
+	enum lf_mode mode;
 	bool secure;                       /* subscribed over TLS */
 	bool located;                      /* a geodetic view is allowed */
-	uint32_t hidden;                   /* features it may not see */
-	/* newest evaluation */
-	struct lf_containment cont[LF_FEATURES_MAX];
-	size_t ncont;
-	uint32_t last_changed;
 	bool have_eval;
-	struct locd_pos view;              /* authorised view evaluated */
-	struct locd_loc *vloc;             /* its shape (precise views) */
-	/* what the last NOTIFY carried (the trigger reference) */
 	bool have_sent;
-	struct locd_pos sent;
 	bool resync;                       /* full state next time */
-	/* persistence */
-	int64_t store_id;
-	bool dirty, need_upsert;
-	bool closing;
+	bool dirty, need_upsert;           /* persistence */
 };
 
 struct locd_sipio;
@@ -264,13 +286,31 @@ int locd_package_register(struct locd *d)
 /* Policy, hidden features and rates for ls (at subscribe and restore);
  * returns the SIP refusal (403) or 0. */
 uint16_t locd_package_authorize(struct locd_lsub *ls);
-/* Filter from ls->docs (parse and merge); 0 or an errno with *le. */
+/*
+ * The filter of docs[0..ndocs-1] (the first parsed, the rest merged in
+ * order), labelled ctype; every one must be of mode's form (EPROTONOSUPPORT).
+ * *fp gets a held reference.  0 or an errno with *le.
+ */
 int locd_package_filter_build(struct locd *d, enum lf_mode mode,
-			      const char *ctype, char *const *docs,
+			      const char *ctype, const char *const *docs,
 			      const size_t *docl, size_t ndocs,
 			      struct lf_filter **fp, struct lf_err *le)
 	__attribute__((warn_unused_result));
 void locd_lsub_free(struct locd_lsub *ls);
+/* ls's Call-ID for log lines: its dialog's, "-" without one. */
+const char *locd_lsub_callid(const struct locd_lsub *ls);
+/* The content type of ls's filter documents (static, by mode). */
+const char *locd_lsub_ctype(const struct locd_lsub *ls);
+/* The i-th filter document of ls (i < locd_lsub_ndocs). */
+size_t locd_lsub_ndocs(const struct locd_lsub *ls);
+const char *locd_lsub_doc(const struct locd_lsub *ls, size_t i,
+			  size_t *len);
+/*
+ * A locd_fdocs holding docs[0..n-1] (copied), for a merged filter; NULL
+ * on ENOMEM or n outside 2..LOCD_FILTER_DOCS_MAX.  free() it.
+ */
+struct locd_fdocs *locd_fdocs_new(const char *const *docs,
+				  const size_t *len, size_t n);
 /* Schedule configuration for a mode and the agreed rates. */
 void locd_package_sched_cfg(const struct locd *d, enum lf_mode mode,
 			    const struct sip_rates *r, double remaining,

@@ -26,7 +26,15 @@
 #define NOTI_LOG "notifier"
 #define PIDF_CTYPE "application/pidf+xml"
 /* ls's Call-ID for log lines */
-#define LS_CID(ls) (&(struct sip_pl){(ls)->callid, strlen((ls)->callid)})
+#define LS_CID(ls)                                                     \
+	(&(struct sip_pl){locd_lsub_callid(ls),                        \
+			  strlen(locd_lsub_callid(ls))})
+
+/* Feature i's position in the packed containment of ls. */
+static enum geo_position cont_get(const struct locd_lsub *ls, size_t i)
+{
+	return (enum geo_position)((ls->cont >> (2 * i)) & 3u);
+}
 
 /* The subscriber's authorised view of fix (SEC-16); false: none. */
 static bool view_of(const struct locd_lsub *ls, const struct locd_pos *fix,
@@ -141,6 +149,7 @@ static uint32_t eval_view(struct locd_lsub *ls, const struct locd_pos *vp,
 	struct geo_shape pt;
 	struct locd_pos v = *vp;
 	struct timespec t0, t1;
+	size_t i;
 	int e;
 
 	if (v.civic_only && !pl)
@@ -171,9 +180,13 @@ static uint32_t eval_view(struct locd_lsub *ls, const struct locd_pos *vp,
 	locd_metric_observe(d->std.eval_seconds,
 			    (double)(t1.tv_sec - t0.tv_sec) +
 				    (t1.tv_nsec - t0.tv_nsec) / 1e9);
-	ls->ncont = res.ncont < LF_FEATURES_MAX ? res.ncont
-						: LF_FEATURES_MAX;
-	memcpy(ls->cont, res.cont, ls->ncont * sizeof(ls->cont[0]));
+	ls->cont = 0;
+	for (i = 0; i < res.ncont; i++) {
+		size_t fi = res.cont[i].feature;
+		if (fi < LF_FEATURES_MAX)
+			ls->cont |= (uint64_t)(res.cont[i].position & 3u)
+				    << (2 * fi);
+	}
 	ls->last_changed = res.changed_features;
 	ls->have_eval = true;
 	ls->view = v;
@@ -234,7 +247,7 @@ int locd_notifier_body(struct locd_lsub *ls, bool all, double now,
 	struct lf_containment out[LF_FEATURES_MAX];
 	uint32_t kinds = 0, feats = 0;
 	bool initial = lf_state_initial(ls->st);
-	size_t i, n = 0;
+	size_t i, n = 0, nf = lf_filter_nfeatures(ls->filter);
 	int e;
 
 	if (all || !ls->have_eval)
@@ -244,13 +257,15 @@ int locd_notifier_body(struct locd_lsub *ls, bool all, double now,
 	all = all || initial || ls->resync;
 	/* 2.6: RFC 6447 has no containment element unless configured */
 	for (i = 0; (ls->mode == LF_MODE_DRAFT || ls->d->cfg->rfc_containment)
-		    && i < ls->ncont; i++) {
-		size_t fi = ls->cont[i].feature;
+		    && ls->have_eval && i < nf && i < LF_FEATURES_MAX; i++) {
 		/* LF-41/42, Q-10: all at first, then what changed or
 		 * flipped while the notification was held */
-		if (!all && !(fi < 32 && (feats & (1u << fi))))
+		if (!all && !(feats & (1u << i)))
 			continue;
-		out[n++] = ls->cont[i];
+		out[n].feature = i;
+		out[n].position = cont_get(ls, i);
+		out[n].changed = (ls->last_changed >> i) & 1u;
+		n++;
 	}
 	if (ls->have_eval) {
 		e = build(ls, &ls->view, ls->vloc, out, n, now);
@@ -309,7 +324,7 @@ void locd_notifier_update(struct locd_lsub *ls, double now)
 	uint32_t fired;
 	bool was_pending;
 
-	if (ls->closing || !ls->sub)
+	if (!ls->sub)
 		return;
 	if (!ls->tgt->has_fix) {
 		/* Q-31: every publication gone: containment undefined; tell

@@ -34,7 +34,7 @@ static bool ctype_is(const struct sip_pl *ct, const char *want)
 }
 
 int locd_package_filter_build(struct locd *d, enum lf_mode mode,
-			      const char *ctype, char *const *docs,
+			      const char *ctype, const char *const *docs,
 			      const size_t *docl, size_t ndocs,
 			      struct lf_filter **fp, struct lf_err *le)
 {
@@ -42,7 +42,7 @@ int locd_package_filter_build(struct locd *d, enum lf_mode mode,
 	size_t i;
 	int err;
 
-	if (!ndocs)
+	if (!ndocs || ndocs > LOCD_FILTER_DOCS_MAX)
 		return EINVAL;
 	for (i = 0; i < ndocs; i++) {
 		err = lf_filter_parse(d->geo, ctype, docs[i], docl[i],
@@ -73,6 +73,66 @@ int locd_package_filter_build(struct locd *d, enum lf_mode mode,
 fail:
 	lf_filter_free(f);
 	return err;
+}
+
+const char *locd_lsub_callid(const struct locd_lsub *ls)
+{
+	const struct sip_dialog *dl = ls ? sip_sub_dialog(ls->sub) : NULL;
+
+	return dl && dl->callid ? dl->callid : "-";
+}
+
+const char *locd_lsub_ctype(const struct locd_lsub *ls)
+{
+	return ls->mode == LF_MODE_DRAFT ? LF_CTYPE_DRAFT : LF_CTYPE_RFC;
+}
+
+size_t locd_lsub_ndocs(const struct locd_lsub *ls)
+{
+	if (ls->docs)
+		return ls->docs->n;
+	return lf_filter_source(ls->filter, NULL, NULL) ? 1 : 0;
+}
+
+const char *locd_lsub_doc(const struct locd_lsub *ls, size_t i,
+			  size_t *len)
+{
+	*len = 0;
+	if (ls->docs)
+		return i < ls->docs->n ? (*len = ls->docs->len[i],
+					  ls->docs->doc[i])
+				       : NULL;
+	return i == 0 ? lf_filter_source(ls->filter, len, NULL) : NULL;
+}
+
+struct locd_fdocs *locd_fdocs_new(const char *const *docs,
+				  const size_t *len, size_t n)
+{
+	struct locd_fdocs *fd;
+	size_t i, total = sizeof(*fd);
+	char *p;
+
+	if (n < 2 || n > LOCD_FILTER_DOCS_MAX)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (len[i] > LF_BODY_MAX)
+			return NULL;
+		total += len[i] + 1; /* at most 8 x 64 KiB: no overflow */
+	}
+	fd = malloc(total);
+	if (!fd)
+		return NULL;
+	memset(fd, 0, sizeof(*fd));
+	p = (char *)(fd + 1);
+	for (i = 0; i < n; i++) {
+		memcpy(p, docs[i], len[i]);
+		p[len[i]] = '\0';
+		fd->doc[i] = p;
+		fd->len[i] = len[i];
+		p += len[i] + 1;
+	}
+	fd->n = n;
+	return fd;
 }
 
 void locd_package_sched_cfg(const struct locd *d, enum lf_mode mode,
@@ -141,8 +201,6 @@ uint16_t locd_package_authorize(struct locd_lsub *ls)
 
 void locd_lsub_free(struct locd_lsub *ls)
 {
-	size_t i;
-
 	if (!ls)
 		return;
 	sip_timer_cancel(&ls->timer);
@@ -151,26 +209,9 @@ void locd_lsub_free(struct locd_lsub *ls)
 	lf_state_free(ls->st);
 	lf_filter_free(ls->filter);
 	locd_loc_drop(ls->vloc);
-	for (i = 0; i < ls->ndocs; i++)
-		free(ls->docs[i]);
-	free(ls->fctype);
+	free(ls->docs);
 	free(ls->subscriber);
 	free(ls);
-}
-
-/* Replace ls's documents by docs (taking them). */
-static void docs_take(struct locd_lsub *ls, char **docs, size_t *docl,
-		      size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < ls->ndocs; i++)
-		free(ls->docs[i]);
-	for (i = 0; i < n; i++) {
-		ls->docs[i] = docs[i];
-		ls->docl[i] = docl[i];
-	}
-	ls->ndocs = n;
 }
 
 /*
@@ -194,8 +235,7 @@ static int judge_body(struct locd *d, enum lf_mode mode,
 {
 	const char *want = mode == LF_MODE_DRAFT ? LF_CTYPE_DRAFT
 						 : LF_CTYPE_RFC;
-	char ct[128];
-	char *doc = (char *)req->body.p;
+	const char *doc = req->body.p;
 	size_t l = req->body.l;
 	int err;
 
@@ -204,9 +244,8 @@ static int judge_body(struct locd *d, enum lf_mode mode,
 		ans->accept = want;
 		return EPROTONOSUPPORT;
 	}
-	snprintf(ct, sizeof(ct), "%s", want);
 	memset(le, 0, sizeof(*le));
-	err = locd_package_filter_build(d, mode, ct, &doc, &l, 1, fp, le);
+	err = locd_package_filter_build(d, mode, want, &doc, &l, 1, fp, le);
 	if (err) {
 		ans->scode = (uint16_t)lf_sip_status(err);
 		if (ans->scode == 415)
@@ -218,22 +257,59 @@ static int judge_body(struct locd *d, enum lf_mode mode,
 	return err;
 }
 
-static char *dup_pl(const struct sip_pl *pl)
-{
-	char *s = malloc(pl->l + 1);
-
-	if (s) {
-		memcpy(s, pl->p, pl->l);
-		s[pl->l] = '\0';
-	}
-	return s;
-}
-
 /* Default RFC 6447 filter without a body (EV-6): every update. */
 static const char rfc_default[] =
 	"<filter-set xmlns=\"urn:ietf:params:xml:ns:simple-filter\">"
 	"<filter id=\"locd-default\"><what><include>/</include></what>"
 	"</filter></filter-set>";
+
+/*
+ * An RFC 6447 filter change (EV-10): merge upd (taken) into ls's filter;
+ * on success *mp is the filter now in force and *fdp the documents that
+ * rebuild it (NULL when *mp is one parsed filter).  0, or the refusal in
+ * ans.
+ */
+static int refresh_merge(struct locd *d, struct locd_lsub *ls,
+			 struct lf_filter *upd, const struct sip_sub_req *req,
+			 struct sip_sub_answer *ans, struct lf_filter **mp,
+			 struct locd_fdocs **fdp)
+{
+	const char *docs[LOCD_FILTER_DOCS_MAX];
+	size_t docl[LOCD_FILTER_DOCS_MAX], n = locd_lsub_ndocs(ls), i;
+	struct lf_filter *m = NULL;
+	struct lf_err le;
+
+	memset(&le, 0, sizeof(le));
+	if (n >= LOCD_FILTER_DOCS_MAX) {
+		lf_filter_free(upd);
+		ans->scode = 488;
+		ans->warning = "too many filter changes";
+		return EOVERFLOW;
+	}
+	if (lf_filter_merge(ls->filter, upd, &m, &le)) {
+		lf_filter_free(upd);
+		ans->scode = 488;
+		warn_filter(d, ans, &le);
+		return EBADMSG;
+	}
+	lf_filter_free(upd);
+	*fdp = NULL;
+	if (!lf_filter_source(m, NULL, NULL)) {
+		/* a merge: keep what rebuilds it, the new body last */
+		for (i = 0; i < n; i++)
+			docs[i] = locd_lsub_doc(ls, i, &docl[i]);
+		docs[n] = req->body.p;
+		docl[n] = req->body.l;
+		*fdp = locd_fdocs_new(docs, docl, n + 1);
+		if (!*fdp) {
+			lf_filter_free(m);
+			ans->scode = 500;
+			return ENOMEM;
+		}
+	}
+	*mp = m;
+	return 0;
+}
 
 static void accept_refresh(struct pkg_arg *pa, struct sip_sub *sub,
 			   const struct sip_sub_req *req,
@@ -242,10 +318,9 @@ static void accept_refresh(struct pkg_arg *pa, struct sip_sub *sub,
 	struct locd *d = pa->d;
 	struct locd_lsub *ls = sip_sub_pkg_state(sub);
 	struct lf_filter *upd = NULL, *merged = NULL;
+	struct locd_fdocs *fd = NULL;
 	struct lf_state *nst = NULL;
 	struct lf_err le;
-	char *docs[LOCD_FILTER_DOCS_MAX];
-	size_t docl[LOCD_FILTER_DOCS_MAX], n = 0, i;
 	struct lf_sched_cfg cfg;
 
 	if (!ls) {
@@ -257,53 +332,25 @@ static void accept_refresh(struct pkg_arg *pa, struct sip_sub *sub,
 		if (judge_body(d, pa->mode, req, ans, &upd, &le))
 			return;
 		if (pa->mode == LF_MODE_RFC) {
-			if (ls->ndocs >= LOCD_FILTER_DOCS_MAX) {
-				lf_filter_free(upd);
-				ans->scode = 488;
-				ans->warning = "too many filter changes";
+			if (refresh_merge(d, ls, upd, req, ans, &merged, &fd))
 				return;
-			}
-			if (lf_filter_merge(ls->filter, upd, &merged, &le)) {
-				lf_filter_free(upd);
-				ans->scode = 488;
-				warn_filter(d, ans, &le);
-				return;
-			}
-			lf_filter_free(upd);
-			for (i = 0; i < ls->ndocs; i++) {
-				docs[n] = ls->docs[i];
-				docl[n++] = ls->docl[i];
-			}
 		} else {
-			merged = upd;
+			merged = upd; /* draft: replaces (its own source) */
 		}
-		docs[n] = dup_pl(&req->body);
-		docl[n] = req->body.l;
-		if (!docs[n] || lf_state_alloc(merged, &nst)) {
-			free(docs[n]);
+		if (lf_state_alloc(merged, &nst)) {
+			free(fd);
 			lf_filter_free(merged);
 			ans->scode = 500;
 			return;
 		}
-		n++;
 		/* LF-42: a new filter re-reports every feature */
-		for (i = 0; i < ls->ndocs; i++) {
-			size_t j;
-			bool kept = false;
-			for (j = 0; j < n; j++)
-				kept = kept || docs[j] == ls->docs[i];
-			if (!kept)
-				free(ls->docs[i]);
-		}
-		for (i = 0; i < n; i++) {
-			ls->docs[i] = docs[i];
-			ls->docl[i] = docl[i];
-		}
-		ls->ndocs = n;
+		free(ls->docs);
+		ls->docs = fd;
 		lf_state_free(ls->st);
 		lf_filter_free(ls->filter);
 		ls->filter = merged;
 		ls->st = nst;
+		ls->cont = 0;
 		ls->have_eval = false;
 		ls->have_sent = false;
 		(void)locd_package_authorize(ls);
@@ -350,10 +397,7 @@ static void accept_h(struct sip_sub *sub, const struct sip_sub_req *req,
 	struct lf_err le;
 	struct lf_sched_cfg cfg;
 	char aor[LOCD_AOR_MAX + 1];
-	char *doc = NULL;
-	size_t docl = 0;
 	uint16_t sc;
-	int err;
 
 	if (req->refresh) {
 		accept_refresh(pa, sub, req, ans);
@@ -370,38 +414,28 @@ static void accept_h(struct sip_sub *sub, const struct sip_sub_req *req,
 		return;
 	}
 	if (!req->body.l) {
+		const char *doc = rfc_default;
+		size_t docl = sizeof(rfc_default) - 1;
 		if (pa->mode == LF_MODE_DRAFT) {
 			ans->scode = 403; /* EV-5 */
 			ans->warning = "a location filter is required";
 			return;
 		}
-		doc = strdup(rfc_default);
-		docl = sizeof(rfc_default) - 1;
 		memset(&le, 0, sizeof(le));
-		err = doc ? locd_package_filter_build(d, pa->mode,
-						      LF_CTYPE_RFC, &doc,
-						      &docl, 1, &f, &le)
-			  : ENOMEM;
-		if (err) {
-			free(doc);
+		if (locd_package_filter_build(d, pa->mode, LF_CTYPE_RFC, &doc,
+					      &docl, 1, &f, &le)) {
 			ans->scode = 500;
 			return;
 		}
-	} else {
-		if (judge_body(d, pa->mode, req, ans, &f, &le)) {
-			locd_log(d->log, LOCD_LOG_NOTICE, PKG_LOG,
-				 &req->msg->callid, "filter refused: %u %s",
-				 (unsigned)ans->scode,
-				 ans->warning ? ans->warning : "");
-			return;
-		}
-		doc = dup_pl(&req->body);
-		docl = req->body.l;
+	} else if (judge_body(d, pa->mode, req, ans, &f, &le)) {
+		locd_log(d->log, LOCD_LOG_NOTICE, PKG_LOG, &req->msg->callid,
+			 "filter refused: %u %s", (unsigned)ans->scode,
+			 ans->warning ? ans->warning : "");
+		return;
 	}
+	/* the filter keeps its body (lf_filter_source): no copy here */
 	ls = calloc(1, sizeof(*ls));
-	if (!ls || !doc) {
-		free(ls);
-		free(doc);
+	if (!ls) {
 		lf_filter_free(f);
 		ans->scode = 500;
 		return;
@@ -412,14 +446,9 @@ static void accept_h(struct sip_sub *sub, const struct sip_sub_req *req,
 	ls->filter = f;
 	ls->secure = d->cur_secure;
 	sip_timer_init(&ls->timer);
-	docs_take(ls, &doc, &docl, 1);
-	snprintf(ls->callid, sizeof(ls->callid), "%.*s",
-		 (int)req->msg->callid.l, req->msg->callid.p);
-	ls->fctype = strdup(pa->mode == LF_MODE_DRAFT ? LF_CTYPE_DRAFT
-						     : LF_CTYPE_RFC);
 	if (d->cur_user)
 		ls->subscriber = strdup(d->cur_user);
-	if (!ls->fctype || (d->cur_user && !ls->subscriber) ||
+	if ((d->cur_user && !ls->subscriber) ||
 	    lf_state_alloc(f, &ls->st) ||
 	    locd_target_get(d, aor, true, &ls->tgt)) {
 		ls->tgt = NULL;
@@ -479,7 +508,7 @@ static void close_h(struct sip_sub *sub, void *state,
 	if (!ls)
 		return;
 	locd_log(pa->d->log, LOCD_LOG_INFO, PKG_LOG, NULL,
-		 "subscription %s to %s ended: %s %u", ls->callid,
+		 "subscription %s to %s ended: %s %u", locd_lsub_callid(ls),
 		 ls->tgt ? ls->tgt->aor : "?",
 		 reason == SIP_SUB_REASON_FAILED ? "failed"
 						 : sip_sub_reason_name(reason),

@@ -57,14 +57,8 @@ void locd_persist_forget(struct locd_lsub *ls)
 void locd_sched_to_wall(const struct lf_sched *in, double shift,
 			struct lf_sched *out)
 {
-	unsigned i;
-
 	*out = *in;
-	for (i = 0; i < LF_SCHED_HIST; i++)
-		out->hist[i] += shift;
-	out->started += shift;
-	out->adaptive_at += shift;
-	out->first_latch += shift;
+	lf_sched_shift(out, shift);
 }
 
 int locd_evalstate_print(const struct locd_lsub *ls, char *buf, size_t sz)
@@ -147,18 +141,22 @@ int locd_evalstate_parse(const char *s, size_t len, bool *have,
 /* Filter documents as one blob: "LEN\n" then the bytes, per document. */
 static int docs_pack(const struct locd_lsub *ls, struct sip_buf *b)
 {
-	size_t i;
+	size_t i, n = locd_lsub_ndocs(ls), l;
+	const char *doc;
 	int err = 0;
 
-	for (i = 0; i < ls->ndocs && !err; i++) {
-		err = sip_buf_printf(b, "%zu\n", ls->docl[i]);
+	for (i = 0; i < n && !err; i++) {
+		doc = locd_lsub_doc(ls, i, &l);
+		err = sip_buf_printf(b, "%zu\n", l);
 		if (!err)
-			err = sip_buf_append(b, ls->docs[i], ls->docl[i]);
+			err = sip_buf_append(b, doc, l);
 	}
 	return err;
 }
 
-static int docs_unpack(const struct locd_store_blob *bl, char **docs,
+/* The documents of a stored blob as views into it (no copy): 1 to
+ * LOCD_FILTER_DOCS_MAX of at most LF_BODY_MAX bytes.  0 or EBADMSG. */
+static int docs_unpack(const struct locd_store_blob *bl, const char **docs,
 		       size_t *docl, size_t *n)
 {
 	const char *p = bl->data;
@@ -170,22 +168,14 @@ static int docs_unpack(const struct locd_store_blob *bl, char **docs,
 			l = l * 10 + (size_t)(p[i++] - '0');
 		if (!i || i >= left || p[i] != '\n' || l > left - i - 1 ||
 		    l > LF_BODY_MAX || k == LOCD_FILTER_DOCS_MAX)
-			goto bad;
-		docs[k] = malloc(l + 1);
-		if (!docs[k])
-			goto bad;
-		memcpy(docs[k], p + i + 1, l);
-		docs[k][l] = '\0';
+			return EBADMSG;
+		docs[k] = p + i + 1;
 		docl[k++] = l;
 		p += i + 1 + l;
 		left -= i + 1 + l;
 	}
 	*n = k;
 	return k ? 0 : EBADMSG;
-bad:
-	while (k)
-		free(docs[--k]);
-	return EBADMSG;
 }
 
 static int write_one(struct locd *d, struct locd_lsub *ls, double wall,
@@ -254,7 +244,7 @@ static int write_one(struct locd *d, struct locd_lsub *ls, double wall,
 		s.transport = rec.dlg.rseq_set ? 1 : 0; /* rseq_set flag */
 		s.flow_token.data = rec.dlg.flow;
 		s.flow_token.len = rec.dlg.flow ? strlen(rec.dlg.flow) : 0;
-		s.filter_type = ls->fctype;
+		s.filter_type = locd_lsub_ctype(ls);
 		s.filter_body.data = docs.p;
 		s.filter_body.len = docs.len;
 		s.eval_state.data = eval;
@@ -300,7 +290,7 @@ void locd_persist_flush(struct locd *d)
 		err = write_one(d, ls, wall, now);
 		if (err)
 			locd_log(d->log, LOCD_LOG_WARNING, PER_LOG, NULL,
-				 "%s: %s", ls->callid,
+				 "%s: %s", locd_lsub_callid(ls),
 				 err == ENOENT || err == EINVAL
 					 ? strerror(err)
 					 : locd_store_errmsg(d->store));
@@ -404,117 +394,6 @@ static int fix_row(const struct locd_store_fix *f, void *arg)
 	return 0;
 }
 
-/* A stored subscription copied out of SQLite's buffers. */
-struct subrow {
-	struct subrow *next;
-	int64_t id;
-	char *target, *subscriber, *package, *event_id, *call_id;
-	char *ltag, *rtag, *luri, *ruri, *rtarget, *routes, *flow, *ftype;
-	char *eval;
-	size_t eval_len;
-	struct locd_store_blob docs, sched;
-	void *docs_mem, *sched_mem;
-	int mode, rseq_set;
-	uint32_t lseq, rseq;
-	bool secure;
-	struct sip_rates rates;
-	int64_t expires_at;
-};
-
-static char *sdup(const char *s, int *fail)
-{
-	char *c;
-
-	if (!s)
-		return NULL;
-	c = strdup(s);
-	if (!c)
-		*fail = 1;
-	return c;
-}
-
-static void *mdup(const struct locd_store_blob *b, int *fail)
-{
-	void *m;
-
-	if (!b->len)
-		return NULL;
-	m = malloc(b->len + 1);
-	if (!m) {
-		*fail = 1;
-		return NULL;
-	}
-	memcpy(m, b->data, b->len);
-	((char *)m)[b->len] = '\0';
-	return m;
-}
-
-static void subrow_free(struct subrow *r)
-{
-	free(r->target);
-	free(r->subscriber);
-	free(r->package);
-	free(r->event_id);
-	free(r->call_id);
-	free(r->ltag);
-	free(r->rtag);
-	free(r->luri);
-	free(r->ruri);
-	free(r->rtarget);
-	free(r->routes);
-	free(r->flow);
-	free(r->ftype);
-	free(r->eval);
-	free(r->docs_mem);
-	free(r->sched_mem);
-	free(r);
-}
-
-static int sub_row(const struct locd_store_sub *s, void *arg)
-{
-	struct subrow **head = arg, *r = calloc(1, sizeof(*r));
-	int fail = 0;
-
-	if (!r)
-		return ENOMEM;
-	r->id = s->id;
-	r->target = sdup(s->target, &fail);
-	r->subscriber = sdup(s->subscriber, &fail);
-	r->package = sdup(s->package, &fail);
-	r->event_id = sdup(s->event_id, &fail);
-	r->call_id = sdup(s->call_id, &fail);
-	r->ltag = sdup(s->local_tag, &fail);
-	r->rtag = sdup(s->remote_tag, &fail);
-	r->luri = sdup(s->local_uri, &fail);
-	r->ruri = sdup(s->remote_uri, &fail);
-	r->rtarget = sdup(s->remote_target, &fail);
-	r->routes = sdup(s->route_set, &fail);
-	r->flow = mdup(&s->flow_token, &fail);
-	r->ftype = sdup(s->filter_type, &fail);
-	r->eval = mdup(&s->eval_state, &fail);
-	r->eval_len = s->eval_state.len;
-	r->docs_mem = mdup(&s->filter_body, &fail);
-	r->docs.data = r->docs_mem;
-	r->docs.len = s->filter_body.len;
-	r->sched_mem = mdup(&s->sched_state, &fail);
-	r->sched.data = r->sched_mem;
-	r->sched.len = s->sched_state.len;
-	r->mode = s->mode;
-	r->rseq_set = s->transport;
-	r->lseq = s->local_cseq;
-	r->rseq = s->remote_cseq;
-	r->secure = s->secure;
-	r->rates.max_rate = s->max_rate;
-	r->rates.min_rate = s->min_rate;
-	r->rates.adaptive_min_rate = s->adaptive_min_rate;
-	r->expires_at = s->expires_at;
-	r->next = *head;
-	*head = r;
-	if (fail)
-		return ENOMEM;
-	return 0;
-}
-
 uint32_t locd_persist_cseq_bump(uint32_t stored)
 {
 	if (stored >= LOCD_CSEQ_LIMIT - LOCD_RESTORE_CSEQ_BUMP)
@@ -522,47 +401,104 @@ uint32_t locd_persist_cseq_bump(uint32_t stored)
 	return stored + LOCD_RESTORE_CSEQ_BUMP;
 }
 
-/* Recreate one subscription; false: drop its row. */
-static bool restore_one(struct locd *d, struct subrow *r, double wall)
+/* The filter of a stored row into ls (documents kept only for a
+ * merge).  0 or an errno with *le. */
+static int restore_filter(struct locd *d, struct locd_lsub *ls,
+			  const struct locd_store_sub *s, struct lf_err *le)
+{
+	const char *docs[LOCD_FILTER_DOCS_MAX];
+	size_t docl[LOCD_FILTER_DOCS_MAX], n;
+	int err;
+
+	err = docs_unpack(&s->filter_body, docs, docl, &n);
+	if (!err)
+		err = locd_package_filter_build(
+			d, ls->mode,
+			s->filter_type ? s->filter_type : locd_lsub_ctype(ls),
+			docs, docl, n, &ls->filter, le);
+	if (!err && !lf_filter_source(ls->filter, NULL, NULL)) {
+		ls->docs = locd_fdocs_new(docs, docl, n);
+		if (!ls->docs)
+			err = ENOMEM;
+	}
+	return err;
+}
+
+/* The dialog part of rec from a stored row; routes is split in place. */
+static void restore_dialog(const struct locd_store_sub *s, char *routes,
+			   const char *flow, struct sip_sub_rec *rec)
+{
+	char *p;
+
+	rec->dlg.callid = s->call_id;
+	rec->dlg.ltag = s->local_tag;
+	rec->dlg.rtag = s->remote_tag;
+	rec->dlg.luri = s->local_uri;
+	rec->dlg.ruri = s->remote_uri;
+	rec->dlg.rtarget = s->remote_target;
+	rec->dlg.flow = flow;
+	if (flow) {
+		/* a TCP/TLS connection does not survive the restart: reach
+		 * the subscriber at its remote target instead (RFC 5626:
+		 * the flow failed) */
+		struct sip_flow fl;
+		if (sip_flow_token_parse(&fl, flow) ||
+		    sip_transp_reliable(fl.tp))
+			rec->dlg.flow = NULL;
+	}
+	rec->dlg.lseq = locd_persist_cseq_bump(s->local_cseq);
+	rec->dlg.rseq = s->remote_cseq;
+	rec->dlg.rseq_set = s->transport != 0;
+	rec->dlg.secure = s->secure;
+	for (p = routes; p && *p &&
+	     rec->dlg.routec < SIP_DIALOG_ROUTE_MAX;) {
+		char *nl = strchr(p, '\n');
+		rec->dlg.routev[rec->dlg.routec++] = p;
+		if (!nl)
+			break;
+		*nl = '\0';
+		p = nl + 1;
+	}
+}
+
+/*
+ * Recreate one subscription from a stored row (read in place: the row's
+ * buffers are valid during the store's callback); false: drop the row.
+ */
+static bool restore_one(struct locd *d, const struct locd_store_sub *s,
+			double wall)
 {
 	struct locd_lsub *ls;
 	struct lf_err le;
 	struct sip_sub_rec rec;
 	struct lf_sched ws;
 	struct locd_pos sent;
-	char *p;
+	char flow[SIP_DIALOG_FIELD_MAX + 1], *routes = NULL;
 	bool have = false;
-	double left = (double)r->expires_at - wall;
+	double left = (double)s->expires_at - wall;
 	int err;
 
-	if (left < 1 || !r->target || !r->package || !r->call_id ||
-	    (r->mode != LF_MODE_DRAFT && r->mode != LF_MODE_RFC))
+	if (left < 1 || !s->target || !s->package || !s->call_id ||
+	    (s->mode != LF_MODE_DRAFT && s->mode != LF_MODE_RFC) ||
+	    s->flow_token.len > SIP_DIALOG_FIELD_MAX)
 		return false;
 	ls = calloc(1, sizeof(*ls));
 	if (!ls)
 		return true; /* keep it for the next start */
 	ls->d = d;
-	ls->mode = (enum lf_mode)r->mode;
-	ls->secure = r->secure;
-	ls->store_id = r->id;
+	ls->mode = (enum lf_mode)s->mode;
+	ls->secure = s->secure;
+	ls->store_id = s->id;
 	sip_timer_init(&ls->timer);
-	snprintf(ls->callid, sizeof(ls->callid), "%s", r->call_id);
-	ls->fctype = strdup(r->ftype ? r->ftype
-				     : (ls->mode == LF_MODE_DRAFT
-						? LF_CTYPE_DRAFT
-						: LF_CTYPE_RFC));
-	if (r->subscriber)
-		ls->subscriber = strdup(r->subscriber);
+	if (s->subscriber)
+		ls->subscriber = strdup(s->subscriber);
 	memset(&le, 0, sizeof(le));
-	if (!ls->fctype || (r->subscriber && !ls->subscriber) ||
-	    docs_unpack(&r->docs, ls->docs, ls->docl, &ls->ndocs) ||
-	    locd_package_filter_build(d, ls->mode, ls->fctype, ls->docs,
-				      ls->docl, ls->ndocs, &ls->filter,
-				      &le) ||
+	if ((s->subscriber && !ls->subscriber) ||
+	    restore_filter(d, ls, s, &le) ||
 	    lf_state_alloc(ls->filter, &ls->st) ||
-	    locd_target_get(d, r->target, true, &ls->tgt)) {
+	    locd_target_get(d, s->target, true, &ls->tgt)) {
 		locd_log(d->log, LOCD_LOG_WARNING, PER_LOG, NULL,
-			 "%s: cannot restore: %s", ls->callid,
+			 "%s: cannot restore: %s", s->call_id,
 			 le.msg[0] ? le.msg : "bad row");
 		ls->tgt = NULL;
 		locd_lsub_free(ls);
@@ -573,59 +509,46 @@ static bool restore_one(struct locd *d, struct subrow *r, double wall)
 		locd_lsub_free(ls);
 		return false; /* the policy changed: no longer allowed */
 	}
-	if (r->eval &&
-	    locd_evalstate_parse(r->eval, r->eval_len, &have, &sent))
+	if (s->eval_state.len &&
+	    locd_evalstate_parse(s->eval_state.data, s->eval_state.len,
+				 &have, &sent))
 		have = false;
 	locd_notifier_restore_ref(ls, have, &sent);
-	if (r->sched.len == sizeof(ws)) {
-		memcpy(&ws, r->sched.data, sizeof(ws));
+	if (s->sched_state.len == sizeof(ws)) {
+		memcpy(&ws, s->sched_state.data, sizeof(ws));
 		locd_sched_to_wall(&ws, -d->mono_to_wall, &ls->sched);
 	} else {
+		/* none, or of another layout (an older locd): start anew */
 		struct lf_sched_cfg cfg;
-		locd_package_sched_cfg(d, ls->mode, &r->rates, left, &cfg,
-				       NULL);
+		struct sip_rates r = {s->max_rate, s->min_rate,
+				      s->adaptive_min_rate};
+		locd_package_sched_cfg(d, ls->mode, &r, left, &cfg, NULL);
 		lf_sched_init(&ls->sched, &cfg, locd_now_s(d));
 	}
+	if (s->flow_token.len) {
+		memcpy(flow, s->flow_token.data, s->flow_token.len);
+		flow[s->flow_token.len] = '\0';
+	}
+	if (s->route_set && !(routes = strdup(s->route_set))) {
+		ls->tgt = NULL;
+		locd_lsub_free(ls);
+		return true; /* ENOMEM: keep it for the next start */
+	}
 	memset(&rec, 0, sizeof(rec));
-	rec.dlg.callid = r->call_id;
-	rec.dlg.ltag = r->ltag;
-	rec.dlg.rtag = r->rtag;
-	rec.dlg.luri = r->luri;
-	rec.dlg.ruri = r->ruri;
-	rec.dlg.rtarget = r->rtarget;
-	rec.dlg.flow = r->flow;
-	if (r->flow) {
-		/* a TCP/TLS connection does not survive the restart: reach
-		 * the subscriber at its remote target instead (RFC 5626:
-		 * the flow failed) */
-		struct sip_flow fl;
-		if (sip_flow_token_parse(&fl, r->flow) ||
-		    sip_transp_reliable(fl.tp))
-			rec.dlg.flow = NULL;
-	}
-	rec.dlg.lseq = locd_persist_cseq_bump(r->lseq);
-	rec.dlg.rseq = r->rseq;
-	rec.dlg.rseq_set = r->rseq_set != 0;
-	rec.dlg.secure = r->secure;
-	for (p = r->routes; p && *p &&
-	     rec.dlg.routec < SIP_DIALOG_ROUTE_MAX;) {
-		char *nl = strchr(p, '\n');
-		rec.dlg.routev[rec.dlg.routec++] = p;
-		if (!nl)
-			break;
-		*nl = '\0';
-		p = nl + 1;
-	}
-	rec.event = r->package;
-	rec.event_id = r->event_id;
+	restore_dialog(s, routes, s->flow_token.len ? flow : NULL, &rec);
+	rec.event = s->package;
+	rec.event_id = s->event_id;
 	rec.state = SIP_SUB_ACTIVE;
 	rec.remaining = (uint32_t)left;
-	rec.rates = r->rates;
+	rec.rates.max_rate = s->max_rate;
+	rec.rates.min_rate = s->min_rate;
+	rec.rates.adaptive_min_rate = s->adaptive_min_rate;
 	err = sip_notifier_restore(locd_sipio_notifier(d), &rec, ls,
 				   locd_now_ms(d), &ls->sub);
+	free(routes);
 	if (err) {
 		locd_log(d->log, LOCD_LOG_WARNING, PER_LOG, NULL,
-			 "%s: not restored: %s", ls->callid, strerror(err));
+			 "%s: not restored: %s", s->call_id, strerror(err));
 		ls->tgt = NULL;
 		locd_lsub_free(ls);
 		return err == ENOMEM;
@@ -634,14 +557,15 @@ static bool restore_one(struct locd *d, struct subrow *r, double wall)
 	locd_target_queue(d, ls->tgt);
 	locd_log(d->log, LOCD_LOG_INFO, PER_LOG, NULL,
 		 "%s: subscription to %s restored (%u s left, CSeq %u) "
-		 "from stored CSeq %u", ls->callid, ls->tgt->aor,
-		 (unsigned)left, (unsigned)rec.dlg.lseq, (unsigned)r->lseq);
+		 "from stored CSeq %u", s->call_id, ls->tgt->aor,
+		 (unsigned)left, (unsigned)rec.dlg.lseq,
+		 (unsigned)s->local_cseq);
 	return true;
 }
 
 /* Restore state while the store streams the rows (issue 6, finding 3:
- * one row in memory at a time; ids of dropped rows kept to delete after
- * the read, not during it). */
+ * one row at a time, read in place; ids of dropped rows kept to delete
+ * after the read, not during it). */
 struct restore_ctx {
 	struct locd *d;
 	double wall;
@@ -653,27 +577,23 @@ struct restore_ctx {
 static int restore_row(const struct locd_store_sub *s, void *arg)
 {
 	struct restore_ctx *c = arg;
-	struct subrow *r = NULL;
-	int err = sub_row(s, &r);
 
-	if (!err && !restore_one(c->d, r, c->wall)) {
-		if (c->ndrop == c->capdrop) {
-			size_t cap = c->capdrop ? c->capdrop * 2 : 64;
-			int64_t *v = realloc(c->drop, cap * sizeof(*v));
-			if (v) {
-				c->drop = v;
-				c->capdrop = cap;
-			}
-		}
-		/* out of memory: the row stays for the next start */
-		if (c->ndrop < c->capdrop)
-			c->drop[c->ndrop++] = r->id;
-	} else if (!err) {
+	if (restore_one(c->d, s, c->wall)) {
 		c->n++;
+		return 0;
 	}
-	if (r)
-		subrow_free(r);
-	return err;
+	if (c->ndrop == c->capdrop) {
+		size_t cap = c->capdrop ? c->capdrop * 2 : 64;
+		int64_t *v = realloc(c->drop, cap * sizeof(*v));
+		if (v) {
+			c->drop = v;
+			c->capdrop = cap;
+		}
+	}
+	/* out of memory: the row stays for the next start */
+	if (c->ndrop < c->capdrop)
+		c->drop[c->ndrop++] = s->id;
+	return 0;
 }
 
 int locd_persist_restore(struct locd *d)

@@ -144,17 +144,18 @@ enum locd_policy_basis {
 	LOCD_POLICY_TLS_REQUIRED,	/* matched, but not over TLS: deny */
 };
 
+/* One per subscription (issue 6: fields ordered without holes, 64 B). */
 struct locd_policy_decision {
 	enum locd_policy_basis basis;
 	enum locd_precision precision;	/* NONE when denied */
 	enum locd_grid_unit grid_unit;	/* coarse */
-	double grid;			/* coarse: cell size in grid_unit */
-	uint64_t civic;			/* 1 << enum locd_civic, civic-only */
 	bool all_features;
-	const char *const *features;	/* containment allowed for these */
-	size_t n_features;
 	bool tls_required;
 	bool refuse_403;	/* answer refusals 403, not undefined */
+	double grid;			/* coarse: cell size in grid_unit */
+	uint64_t civic;			/* 1 << enum locd_civic, civic-only */
+	const char *const *features;	/* containment allowed for these */
+	size_t n_features;
 	const char *rule;	/* matching rule's name, NULL without */
 	unsigned rule_line;	/* its section line, for logs */
 };

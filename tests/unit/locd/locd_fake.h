@@ -3,6 +3,7 @@
  * clock (locd_alloc_hooks), for the package and notifier tests: SIP
  * requests are fed as text, everything locd sends is recorded, NOTIFYs
  * are answered (200 or a chosen failure), time advances in 10 ms steps.
+ * LF_DEBUG=1 in the environment logs the daemon at debug level.
  */
 #ifndef LOCD_FAKE_H
 #define LOCD_FAKE_H
@@ -204,7 +205,7 @@ static inline void lf_start(struct lf_env *e, bool fresh)
 	for (i = 0; i < e->nsets; i++)
 		ck_assert_int_eq(locd_config_set(&e->cfg, e->sets[i][0],
 						 e->sets[i][1], &ce), 0);
-	e->lg.level = LOCD_LOG_ERR;
+	e->lg.level = getenv("LF_DEBUG") ? LOCD_LOG_DEBUG : LOCD_LOG_ERR;
 	e->hooks.send_h = lf_send;
 	e->hooks.send_arg = e;
 	e->hooks.clock_h = lf_clock;

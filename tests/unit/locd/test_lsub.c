@@ -1,0 +1,293 @@
+/*
+ * test_lsub.c: per-subscription state sized by use (issue 6): a
+ * subscription whose filter is one parsed filter keeps no copy of its
+ * document (the filter's source is what is persisted), a merged RFC 6447
+ * set keeps the documents that rebuild it; containment is reported per feature from the packed
+ * positions; the Call-ID comes from the dialog; rows whose schedule
+ * blob has another layout (an older locd) are still restored.
+ */
+#include <check.h>
+#include <math.h>
+
+#include "tests/unit/locd/locd_fake.h"
+
+/* Two features: the building, and a yard 400 m north-west of it. */
+static const char two_fences[] =
+	"<location-filter xmlns=\"urn:ietf:params:xml:ns:location-filter\""
+	" xmlns:gml=\"http://www.opengis.net/gml\""
+	" xmlns:my=\"urn:example:my\"><enterOrExit>"
+	"<my:Building gml:id=\"b10\"><gml:name>Building 10</gml:name>"
+	"<gml:extentOf><gml:Polygon><gml:exterior><gml:LinearRing>"
+	"<gml:posList srsName=\"http://www.opengis.net/gml/srs/epsg.xml/"
+	"#4979\">37.41188 -121.93243 0 37.41188 -121.93132 0 37.41142 "
+	"-121.93132 0 37.41142 -121.93242 0 37.41188 -121.93243 0"
+	"</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon>"
+	"</gml:extentOf></my:Building></enterOrExit><enterOrExit>"
+	"<my:Yard gml:id=\"y1\"><gml:name>Yard</gml:name>"
+	"<gml:extentOf><gml:Polygon><gml:exterior><gml:LinearRing>"
+	"<gml:posList srsName=\"http://www.opengis.net/gml/srs/epsg.xml/"
+	"#4979\">37.4155 -121.9355 0 37.4155 -121.9345 0 37.4145 "
+	"-121.9345 0 37.4145 -121.9355 0 37.4155 -121.9355 0"
+	"</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon>"
+	"</gml:extentOf></my:Yard></enterOrExit></location-filter>";
+
+static const char rfc_fmt[] =
+	"<filter-set xmlns=\"urn:ietf:params:xml:ns:simple-filter\""
+	" xmlns:lf=\"urn:ietf:params:xml:ns:location-filter\">"
+	"<filter id=\"a\"><trigger><lf:moved>%u</lf:moved>"
+	"</trigger></filter></filter-set>";
+
+static double t0(void)
+{
+	return floor(locd_wall()) - 60;
+}
+
+/* The live subscription of callid (to alice), NULL when none. */
+static struct locd_lsub *ls_of(struct lf_env *e, const char *callid)
+{
+	struct locd_target *t;
+	struct locd_lsub *ls;
+
+	if (locd_target_get(e->d, "sip:alice@localhost", false, &t))
+		return NULL;
+	for (ls = t->subs; ls; ls = ls->next)
+		if (strcmp(locd_lsub_callid(ls), callid) == 0)
+			return ls;
+	return NULL;
+}
+
+static bool doc_is(const struct locd_lsub *ls, size_t i, const char *want)
+{
+	size_t l = 0;
+	const char *d = locd_lsub_doc(ls, i, &l);
+
+	return d && l == strlen(want) && memcmp(d, want, l) == 0 &&
+	       d[l] == '\0';
+}
+
+/* RFC 6447 changes in the dialog (EV-10): the merged filter keeps every
+ * document that rebuilds it, in order, up to LOCD_FILTER_DOCS_MAX; the
+ * restart restores the same list. */
+START_TEST(test_merged_docs)
+{
+	struct lf_env e = {0};
+	char f[LOCD_FILTER_DOCS_MAX + 1][256], tag[64];
+	struct locd_lsub *ls;
+	size_t i;
+
+	for (i = 0; i <= LOCD_FILTER_DOCS_MAX; i++)
+		snprintf(f[i], sizeof(f[i]), rfc_fmt,
+			 (unsigned)(1000 * (i + 1)));
+	lf_start(&e, true);
+	ck_assert_uint_eq(lf_subscribe(&e, "m1", 1, NULL, "presence",
+				       LF_CTYPE_RFC, f[0], 600), 200);
+	ls = ls_of(&e, "m1");
+	ck_assert_ptr_nonnull(ls);
+	ck_assert_ptr_null(ls->docs);
+	lf_totag(&e, "m1", tag, sizeof(tag));
+	for (i = 1; i < LOCD_FILTER_DOCS_MAX; i++) {
+		size_t k;
+		ck_assert_uint_eq(lf_subscribe(&e, "m1", (unsigned)i + 1, tag,
+					       "presence", LF_CTYPE_RFC, f[i],
+					       600), 200);
+		ck_assert_ptr_nonnull(ls->docs);
+		ck_assert_ptr_null(lf_filter_source(ls->filter, NULL, NULL));
+		ck_assert_uint_eq(locd_lsub_ndocs(ls), i + 1);
+		for (k = 0; k <= i; k++)
+			ck_assert(doc_is(ls, k, f[k]));
+	}
+	/* one more: refused, the filter in force stays */
+	ck_assert_uint_eq(lf_subscribe(&e, "m1", 20, tag, "presence",
+				       LF_CTYPE_RFC, f[LOCD_FILTER_DOCS_MAX],
+				       600), 488);
+	ck_assert_uint_eq(locd_lsub_ndocs(ls), LOCD_FILTER_DOCS_MAX);
+	lf_advance(&e, 100);
+	lf_stop(&e);
+
+	lf_start(&e, false);
+	ls = ls_of(&e, "m1");
+	ck_assert_ptr_nonnull(ls);
+	ck_assert_ptr_nonnull(ls->docs);
+	ck_assert_uint_eq(locd_lsub_ndocs(ls), LOCD_FILTER_DOCS_MAX);
+	for (i = 0; i < LOCD_FILTER_DOCS_MAX; i++)
+		ck_assert(doc_is(ls, i, f[i]));
+	lf_end(&e);
+}
+END_TEST
+
+/* locd_fdocs_new: 2..LOCD_FILTER_DOCS_MAX documents of at most
+ * LF_BODY_MAX bytes, copied NUL-terminated. */
+START_TEST(test_fdocs_bounds)
+{
+	const char *docs[LOCD_FILTER_DOCS_MAX + 1];
+	size_t len[LOCD_FILTER_DOCS_MAX + 1], i;
+	struct locd_fdocs *fd;
+	char buf[8] = "abcdefg";
+
+	for (i = 0; i <= LOCD_FILTER_DOCS_MAX; i++) {
+		docs[i] = buf;
+		len[i] = i % 7;
+	}
+	ck_assert_ptr_null(locd_fdocs_new(docs, len, 0));
+	ck_assert_ptr_null(locd_fdocs_new(docs, len, 1));
+	ck_assert_ptr_null(locd_fdocs_new(docs, len,
+					  LOCD_FILTER_DOCS_MAX + 1));
+	len[1] = LF_BODY_MAX + 1;
+	ck_assert_ptr_null(locd_fdocs_new(docs, len, 2));
+	len[1] = 3;
+	fd = locd_fdocs_new(docs, len, LOCD_FILTER_DOCS_MAX);
+	ck_assert_ptr_nonnull(fd);
+	ck_assert_uint_eq(fd->n, LOCD_FILTER_DOCS_MAX);
+	buf[0] = 'X'; /* copies, not views */
+	for (i = 0; i < LOCD_FILTER_DOCS_MAX; i++) {
+		ck_assert_uint_eq(fd->len[i], len[i]);
+		ck_assert_int_eq(memcmp(fd->doc[i], "abcdefg", len[i]), 0);
+		ck_assert_int_eq(fd->doc[i][len[i]], '\0');
+	}
+	free(fd);
+}
+END_TEST
+
+/* Two features: each NOTIFY reports each feature's own position (the
+ * packed containment), and after the first only the one that flipped. */
+START_TEST(test_two_features)
+{
+	struct lf_env e = {0};
+	size_t last = 0, from;
+	double t = t0();
+	struct locd_lsub *ls;
+
+	lf_start(&e, true);
+	ck_assert_int_eq(lf_fix(&e, LF_INSIDE_LAT, LF_INSIDE_LON, t), 0);
+	ck_assert_uint_eq(lf_subscribe(&e, "two", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, two_fences, 600), 200);
+	ck_assert_uint_eq(lf_notifies(&e, 0, "two", &last), 1);
+	ck_assert(lf_has(&e.m[last], "gml:id=\"b10\""));
+	ck_assert(lf_has(&e.m[last], "gml:id=\"y1\""));
+	ls = ls_of(&e, "two");
+	ck_assert_ptr_nonnull(ls);
+	ck_assert_uint_eq(ls->cont, (uint64_t)GEO_POS_INSIDE |
+				    (uint64_t)GEO_POS_OUTSIDE << 2);
+	/* into the yard: out of b10, into y1; both flipped */
+	from = e.n;
+	ck_assert_int_eq(lf_fix(&e, 37.4150, -121.9350, t + 1), 0);
+	lf_advance(&e, 2000);
+	ck_assert_uint_eq(lf_notifies(&e, from, "two", &last), 1);
+	ck_assert_uint_eq(ls->cont, (uint64_t)GEO_POS_OUTSIDE |
+				    (uint64_t)GEO_POS_INSIDE << 2);
+	ck_assert(lf_has(&e.m[last], "gml:id=\"b10\""));
+	ck_assert(lf_has(&e.m[last], "gml:id=\"y1\""));
+	/* elsewhere outside both: only y1 flipped */
+	from = e.n;
+	ck_assert_int_eq(lf_fix(&e, LF_OUTSIDE_LAT, LF_OUTSIDE_LON, t + 2),
+			 0);
+	lf_advance(&e, 2000);
+	ck_assert_uint_eq(lf_notifies(&e, from, "two", &last), 1);
+	ck_assert(!lf_has(&e.m[last], "gml:id=\"b10\""));
+	ck_assert(lf_has(&e.m[last], "gml:id=\"y1\""));
+	ck_assert(lf_has(&e.m[last], "position=\"outside\""));
+	ck_assert(!lf_has(&e.m[last], "position=\"inside\""));
+	lf_end(&e);
+}
+END_TEST
+
+/* A row whose schedule blob has another size (written by a locd with
+ * another struct lf_sched) is restored with a new schedule and works. */
+struct resched {
+	struct locd_store_sub s;
+	char cid[64], ltag[64], rtag[64], tgt[64], luri[128], ruri[128];
+	char rt[128], pkg[32], ft[64], sbr[64];
+	char body[1024], eval[256];
+	bool have;
+};
+
+static const char *keep(char *dst, size_t sz, const char *src)
+{
+	if (!src)
+		return NULL;
+	snprintf(dst, sz, "%s", src);
+	return dst;
+}
+
+static int first_row(const struct locd_store_sub *s, void *arg)
+{
+	struct resched *r = arg;
+
+	r->s = *s;
+	r->s.call_id = keep(r->cid, sizeof(r->cid), s->call_id);
+	r->s.local_tag = keep(r->ltag, sizeof(r->ltag), s->local_tag);
+	r->s.remote_tag = keep(r->rtag, sizeof(r->rtag), s->remote_tag);
+	r->s.target = keep(r->tgt, sizeof(r->tgt), s->target);
+	r->s.local_uri = keep(r->luri, sizeof(r->luri), s->local_uri);
+	r->s.remote_uri = keep(r->ruri, sizeof(r->ruri), s->remote_uri);
+	r->s.remote_target = keep(r->rt, sizeof(r->rt), s->remote_target);
+	r->s.package = keep(r->pkg, sizeof(r->pkg), s->package);
+	r->s.filter_type = keep(r->ft, sizeof(r->ft), s->filter_type);
+	r->s.subscriber = keep(r->sbr, sizeof(r->sbr), s->subscriber);
+	r->s.event_id = NULL;
+	r->s.route_set = NULL;
+	r->s.peer = NULL;
+	r->s.flow_token.data = NULL;
+	r->s.flow_token.len = 0;
+	ck_assert_uint_lt(s->filter_body.len, sizeof(r->body));
+	memcpy(r->body, s->filter_body.data, s->filter_body.len);
+	r->s.filter_body.data = r->body;
+	ck_assert_uint_lt(s->eval_state.len, sizeof(r->eval));
+	memcpy(r->eval, s->eval_state.data, s->eval_state.len);
+	r->s.eval_state.data = r->eval;
+	r->have = true;
+	return 1;
+}
+
+START_TEST(test_restore_other_sched)
+{
+	struct lf_env e = {0};
+	struct locd_store_opts o = {0};
+	struct locd_store *st = NULL;
+	struct resched *r = calloc(1, sizeof(*r));
+	char path[128], msg[128];
+	size_t from, last = 0;
+	double t = t0();
+
+	ck_assert_ptr_nonnull(r);
+	lf_start(&e, true);
+	ck_assert_int_eq(lf_fix(&e, LF_OUTSIDE_LAT, LF_OUTSIDE_LON, t), 0);
+	ck_assert_uint_eq(lf_subscribe(&e, "os", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	lf_advance(&e, 100);
+	lf_stop(&e);
+
+	snprintf(path, sizeof(path), "%s/locd.db", e.dir);
+	o.path = path;
+	ck_assert_int_eq(locd_store_open(&st, &o, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(locd_store_sub_load_all(st, first_row, r), 1);
+	ck_assert(r->have);
+	r->s.sched_state.data = "old";
+	r->s.sched_state.len = 3;
+	ck_assert_int_eq(locd_store_sub_upsert(st, &r->s), 0);
+	locd_store_close(st);
+
+	lf_start(&e, false);
+	ck_assert_uint_eq(locd_sub_count(e.d), 1);
+	from = e.n;
+	ck_assert_int_eq(lf_fix(&e, LF_INSIDE_LAT, LF_INSIDE_LON, t + 5), 0);
+	lf_advance(&e, 2000);
+	ck_assert_uint_eq(lf_notifies(&e, from, "os", &last), 1);
+	ck_assert(lf_has(&e.m[last], "position=\"inside\""));
+	lf_end(&e);
+	free(r);
+}
+END_TEST
+
+TCase *tcase_lsub(void);
+TCase *tcase_lsub(void)
+{
+	TCase *tc = tcase_create("lsub");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_merged_docs);
+	tcase_add_test(tc, test_fdocs_bounds);
+	tcase_add_test(tc, test_two_features);
+	tcase_add_test(tc, test_restore_other_sched);
+	return tc;
+}
