@@ -16,8 +16,19 @@
  * delay but enter the history (RC-8).
  *
  * Pure and deterministic: time is an argument (seconds on a monotonic
- * clock), nothing is read or allocated; the struct is fixed-size. Used by
- * the daemon's notifier and by locreplay's offline simulation alike.
+ * clock), nothing is read or allocated; the struct is fixed-size (200
+ * bytes: one per subscription, issue 6). Used by the daemon's notifier
+ * and by locreplay's offline simulation alike.
+ * Precision: the last send time is exact; older ones (for the burst and
+ * window limits) are kept in milliseconds, rounded up, so those limits
+ * release at most 1 ms later and never earlier (beyond 1 us of float
+ * noise). Rate settings are single-precision intervals, exact for
+ * binary fractions and integers, else rounded so that ceilings only
+ * tighten and periodic NOTIFYs only come sooner; the adaptive count is
+ * single precision (relative error ~1e-7). Times may span any range: the
+ * millisecond base moves when an older send would overflow 2^32 ms (49.7
+ * days); a send more than that before the one after it then reads as
+ * 49.7 days older (it matters only to windows that long).
  * Not thread-safe; one subscription is handled by one thread.
  */
 #ifndef LF_SCHED_H
@@ -52,24 +63,48 @@ void lf_sched_cfg_init(struct lf_sched_cfg *cfg);
  */
 void lf_sched_cfg_adjust(struct lf_sched_cfg *cfg, double remaining);
 
-struct lf_sched {
-	struct lf_sched_cfg cfg;
-	double hist[LF_SCHED_HIST]; /* send times, ring */
-	unsigned hist_head;         /* index of the next write */
-	unsigned hist_len;          /* valid entries, <= LF_SCHED_HIST */
-	double started;             /* lf_sched_init time */
-	double adaptive_count;      /* decayed count of sends (RC-13) */
-	double adaptive_at;         /* time adaptive_count refers to */
-	bool pending;
-	double first_latch;         /* time the slot was first latched */
-	uint32_t kinds;             /* OR of latched trigger kinds */
-	uint32_t features;          /* OR of latched feature flips */
-	uint64_t n_latched;         /* latches (trigger firings) */
-	uint64_t n_coalesced;       /* latches merged into a pending slot */
-	uint64_t n_sent;            /* sends recorded */
+/* The rate settings a schedule keeps (lf_sched_set_cfg packs them):
+ * seconds, 0 = none, from struct lf_sched_cfg after lf_sched_cfg_adjust.
+ * Intervals instead of rates: 1 / max_rate rounded up, 1 / min_rate and
+ * 1 / adaptive_min_rate rounded down. burst_n and window_n are in struct
+ * lf_sched (one byte each). */
+struct lf_sched_pcfg {
+	float quarantine;         /* rounded up */
+	float burst_window;       /* rounded up */
+	float window;             /* rounded up */
+	float max_interval;       /* 1 / max_rate */
+	float min_interval;       /* 1 / min_rate */
+	float adaptive_interval;  /* 1 / adaptive_min_rate */
+	float adaptive_period;
 };
 
-/* Start a subscription's schedule at time now. cfg is copied. */
+/* Fields read by callers: pending, first_latch, cfg.quarantine, the
+ * counters; the rest is private (use the functions, lf_sched_shift to
+ * change clocks). */
+struct lf_sched {
+	double last;                /* the last send (exact), or the init
+				       time while nothing was sent */
+	double first_latch;         /* time the slot was first latched */
+	double base;                /* s; hist_ms counts from here */
+	uint32_t hist_ms[LF_SCHED_HIST - 1]; /* the sends before the last,
+						ms after base (rounded
+						up), ring */
+	struct lf_sched_pcfg cfg;
+	float adaptive_count;       /* decayed count of sends (RC-13) at
+				       `last` */
+	uint32_t kinds;             /* OR of latched trigger kinds */
+	uint32_t features;          /* OR of latched feature flips */
+	uint32_t n_latched;         /* latches (trigger firings), wraps */
+	uint32_t n_coalesced;       /* latches merged into a pending slot */
+	uint8_t burst_n;            /* cfg: <= LF_SCHED_HIST */
+	uint8_t window_n;           /* cfg: <= LF_SCHED_HIST */
+	uint8_t hist_head;          /* hist_ms index of the next write */
+	unsigned hist_len : 7;      /* sends known, last included, <= 32 */
+	unsigned pending : 1;
+};
+
+/* Start a subscription's schedule at time now. cfg is copied (packed,
+ * after lf_sched_cfg_adjust with no remaining time). */
 void lf_sched_init(struct lf_sched *s, const struct lf_sched_cfg *cfg,
 		   double now);
 
@@ -96,7 +131,8 @@ bool lf_sched_pending(const struct lf_sched *s);
 /*
  * Record that a NOTIFY went out at now, and take (clear) the slot: the
  * latched kinds and features are written to *kinds / *features when not
- * NULL. Call for every NOTIFY, exempt ones included.
+ * NULL. Call for every NOTIFY, exempt ones included. A non-finite now
+ * takes the slot but enters no history.
  */
 void lf_sched_sent(struct lf_sched *s, double now, uint32_t *kinds,
 		   uint32_t *features);

@@ -5,12 +5,25 @@
  * exponentially decayed count of sends with time constant `period`
  * (initialised to period * a as the RFC says); RFC 6446 7.4 allows an
  * alternative to a sliding count as long as max-rate and min-rate hold,
- * and this one needs no per-send storage beyond two doubles.
+ * and this one needs no per-send storage beyond the count itself: the
+ * time it refers to is the last send (or the start while none).
+ *
+ * Compact state (issue 6): the last send time exact, the 31 before it
+ * milliseconds after `base` (uint32_t, rounded up), rate settings
+ * single-precision intervals rounded towards the safe side (lf_sched.h,
+ * "Precision").
  */
 #include "filters/lf_sched.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
+
+/* One per subscription: keep it small (issue 6: <= 2 KB in all). */
+_Static_assert(sizeof(struct lf_sched) <= 200, "struct lf_sched grew");
+
+#define MS_MAX 4294967295.0     /* UINT32_MAX: 49.7 days of ms */
+#define MS_SLACK 1e-3           /* ms: float noise tolerated by ceil */
 
 void lf_sched_cfg_init(struct lf_sched_cfg *cfg)
 {
@@ -55,34 +68,68 @@ void lf_sched_cfg_adjust(struct lf_sched_cfg *cfg, double remaining)
 		cfg->adaptive_period = 10.0 / cfg->adaptive_min_rate;
 }
 
-void lf_sched_init(struct lf_sched *s, const struct lf_sched_cfg *cfg,
-		   double now)
+/* ------------------------------------------------------------------ */
+/* Packing                                                             */
+
+/* v as a float >= v (> 0 stays > 0); NaN and <= 0 read as 0. */
+static float f_up(double v)
 {
-	memset(s, 0, sizeof(*s));
-	s->started = now;
-	lf_sched_set_cfg(s, cfg);
+	float f;
+
+	if (!(v > 0))
+		return 0;
+	if (v >= FLT_MAX)
+		return FLT_MAX;
+	f = (float)v;
+	return (double)f < v ? nextafterf(f, FLT_MAX) : f;
 }
 
-void lf_sched_set_cfg(struct lf_sched *s, const struct lf_sched_cfg *cfg)
+/* v as a float <= v, but > 0 when v > 0 (a setting stays enabled). */
+static float f_down(double v)
 {
-	bool adaptive_was = s->cfg.adaptive_min_rate > 0;
-	s->cfg = *cfg;
-	lf_sched_cfg_adjust(&s->cfg, 0);
-	if (s->cfg.adaptive_min_rate > 0 && !adaptive_was) {
-		/* RFC 6446 7.2 step 1: count starts at period * a. */
-		s->adaptive_count =
-			s->cfg.adaptive_period * s->cfg.adaptive_min_rate;
-		s->adaptive_at = s->hist_len ? lf_sched_last_sent(s)
-					     : s->started;
-	}
+	float f;
+
+	if (!(v > 0))
+		return 0;
+	if (v >= FLT_MAX)
+		return FLT_MAX;
+	f = (float)v;
+	if ((double)f > v)
+		f = nextafterf(f, 0);
+	return f > 0 ? f : nextafterf(0, 1);
 }
+
+static void cfg_pack(struct lf_sched *s, const struct lf_sched_cfg *c)
+{
+	struct lf_sched_pcfg *p = &s->cfg;
+
+	memset(p, 0, sizeof(*p));
+	p->quarantine = f_up(c->quarantine);
+	p->burst_window = f_up(c->burst_window);
+	p->window = f_up(c->window);
+	p->max_interval = c->max_rate > 0 ? f_up(1.0 / c->max_rate) : 0;
+	p->min_interval = c->min_rate > 0 ? f_down(1.0 / c->min_rate) : 0;
+	p->adaptive_interval = c->adaptive_min_rate > 0 ?
+			       f_down(1.0 / c->adaptive_min_rate) : 0;
+	p->adaptive_period = f_up(c->adaptive_period);
+	s->burst_n = (uint8_t)c->burst_n;
+	s->window_n = (uint8_t)c->window_n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Send history: `last` exact, the 31 before it in ms after `base`     */
+
+#define RING (LF_SCHED_HIST - 1)
 
 /* The k-th most recent send time (k = 1 is the last); -INF if none. */
 static double hist_back(const struct lf_sched *s, unsigned k)
 {
 	if (k == 0 || k > s->hist_len)
 		return -INFINITY;
-	return s->hist[(s->hist_head + LF_SCHED_HIST - k) % LF_SCHED_HIST];
+	if (k == 1)
+		return s->last;
+	return s->base + (double)s->hist_ms[(s->hist_head + RING - (k - 1)) %
+					   RING] / 1000.0;
 }
 
 double lf_sched_last_sent(const struct lf_sched *s)
@@ -90,36 +137,121 @@ double lf_sched_last_sent(const struct lf_sched *s)
 	return hist_back(s, 1);
 }
 
+/* Move base by d whole ms (d > 0: later): entries before the new base
+ * read as the base, those past the range as its end. */
+static void rebase(struct lf_sched *s, double d)
+{
+	unsigned i;
+
+	for (i = 0; i < RING; i++) {
+		double e = (double)s->hist_ms[i] - d;
+
+		s->hist_ms[i] = e <= 0 ? 0 : e >= MS_MAX ? UINT32_MAX :
+			       (uint32_t)e;
+	}
+	s->base += d / 1000.0;
+}
+
+/* Push t (finite), the send before the newest, into the ring. */
+static void ring_push(struct lf_sched *s, double t)
+{
+	double rel = ceil((t - s->base) * 1000.0 - MS_SLACK);
+	unsigned i, n = s->hist_len - 1u; /* entries in the ring */
+
+	if (rel < 0) {
+		/* The clock went back past the base: move the base. */
+		rebase(s, rel);
+		rel = 0;
+	} else if (rel > MS_MAX) {
+		/* Keep the whole ring if it spans less than the range,
+		 * else as much of it as fits. */
+		double d = rel - MS_MAX, oldest = MS_MAX;
+
+		for (i = 1; i <= n && i <= RING; i++) {
+			uint32_t e = s->hist_ms[(s->hist_head + RING - i) %
+						RING];
+
+			if ((double)e < oldest)
+				oldest = e;
+		}
+		if (n && oldest > d)
+			d = oldest;
+		rebase(s, d);
+		rel -= d;
+	}
+	s->hist_ms[s->hist_head] = (uint32_t)rel;
+	s->hist_head = (uint8_t)((s->hist_head + 1) % RING);
+}
+
+/* Record a send at now (finite). */
+static void hist_add(struct lf_sched *s, double now)
+{
+	if (s->hist_len)
+		ring_push(s, s->last);
+	s->last = now;
+	if (s->hist_len < LF_SCHED_HIST)
+		s->hist_len++;
+}
+
+/* ------------------------------------------------------------------ */
+/* Schedule                                                            */
+
+void lf_sched_init(struct lf_sched *s, const struct lf_sched_cfg *cfg,
+		   double now)
+{
+	memset(s, 0, sizeof(*s));
+	s->last = now;
+	s->base = now;
+	lf_sched_set_cfg(s, cfg);
+}
+
+void lf_sched_set_cfg(struct lf_sched *s, const struct lf_sched_cfg *cfg)
+{
+	bool adaptive_was = s->cfg.adaptive_interval > 0;
+	struct lf_sched_cfg c = *cfg;
+
+	lf_sched_cfg_adjust(&c, 0);
+	cfg_pack(s, &c);
+	if (s->cfg.adaptive_interval > 0 && !adaptive_was) {
+		/* RFC 6446 7.2 step 1: count starts at period * a, as of
+		 * the last send (or the start). */
+		s->adaptive_count = (float)((double)s->cfg.adaptive_period /
+					    (double)s->cfg.adaptive_interval);
+	}
+}
+
 /* Earliest time any new NOTIFY may go out under the ceilings. */
 static double ceiling_due(const struct lf_sched *s)
 {
-	const struct lf_sched_cfg *c = &s->cfg;
+	const struct lf_sched_pcfg *c = &s->cfg;
 	double due = -INFINITY;
-	double last = hist_back(s, 1);
 
-	if (c->max_rate > 0 && s->hist_len)
-		due = fmax(due, last + 1.0 / c->max_rate);
-	if (c->burst_n && s->hist_len >= c->burst_n)
-		due = fmax(due, hist_back(s, c->burst_n) + c->burst_window);
-	if (c->window_n && s->hist_len >= c->window_n)
-		due = fmax(due, hist_back(s, c->window_n) + c->window);
+	if (c->max_interval > 0 && s->hist_len)
+		due = fmax(due, s->last + (double)c->max_interval);
+	if (s->burst_n && s->hist_len >= s->burst_n)
+		due = fmax(due, hist_back(s, s->burst_n) +
+				(double)c->burst_window);
+	if (s->window_n && s->hist_len >= s->window_n)
+		due = fmax(due, hist_back(s, s->window_n) + (double)c->window);
 	return due;
 }
 
 /* When a periodic full-state NOTIFY falls due (RC-12, RC-13). */
 static double periodic_due(const struct lf_sched *s)
 {
-	const struct lf_sched_cfg *c = &s->cfg;
-	double ref = s->hist_len ? hist_back(s, 1) : s->started;
+	const struct lf_sched_pcfg *c = &s->cfg;
+	double ref = s->last;    /* the last send, or the start */
 	double due = INFINITY;
 
-	if (c->min_rate > 0)
-		due = ref + 1.0 / c->min_rate;
-	if (c->adaptive_min_rate > 0) {
-		double a = c->adaptive_min_rate;
-		double t = s->adaptive_count / (a * a * c->adaptive_period);
-		if (c->max_rate > 0)
-			t = fmax(t, 1.0 / c->max_rate);
+	if (c->min_interval > 0)
+		due = ref + (double)c->min_interval;
+	if (c->adaptive_interval > 0) {
+		/* count / (a^2 period), a = 1 / adaptive_interval */
+		double ai = c->adaptive_interval;
+		double t = (double)s->adaptive_count * ai * ai /
+			   (double)c->adaptive_period;
+		if (c->max_interval > 0)
+			t = fmax(t, (double)c->max_interval);
 		due = fmin(due, ref + t);
 	}
 	return due;
@@ -127,12 +259,12 @@ static double periodic_due(const struct lf_sched *s)
 
 double lf_sched_due(const struct lf_sched *s)
 {
-	double ceil = ceiling_due(s);
-	double due = fmax(periodic_due(s), ceil);
+	double ceil_t = ceiling_due(s);
+	double due = fmax(periodic_due(s), ceil_t);
 
 	if (s->pending)
-		due = fmin(due, fmax(s->first_latch + s->cfg.quarantine,
-				     ceil));
+		due = fmin(due, fmax(s->first_latch +
+				     (double)s->cfg.quarantine, ceil_t));
 	return due;
 }
 
@@ -170,30 +302,22 @@ void lf_sched_sent(struct lf_sched *s, double now, uint32_t *kinds,
 	s->pending = false;
 	s->kinds = 0;
 	s->features = 0;
+	if (!isfinite(now))
+		return;
+	if (s->cfg.adaptive_interval > 0) {
+		double dt = now - s->last;
+		double n = s->adaptive_count;
 
-	s->hist[s->hist_head] = now;
-	s->hist_head = (s->hist_head + 1) % LF_SCHED_HIST;
-	if (s->hist_len < LF_SCHED_HIST)
-		s->hist_len++;
-	s->n_sent++;
-
-	if (s->cfg.adaptive_min_rate > 0) {
-		double dt = now - s->adaptive_at;
 		if (dt > 0)
-			s->adaptive_count *=
-				exp(-dt / s->cfg.adaptive_period);
-		s->adaptive_count += 1.0;
-		s->adaptive_at = now;
+			n *= exp(-dt / (double)s->cfg.adaptive_period);
+		s->adaptive_count = (float)fmin(n + 1.0, FLT_MAX);
 	}
+	hist_add(s, now);
 }
 
 void lf_sched_shift(struct lf_sched *s, double shift)
 {
-	unsigned i;
-
-	for (i = 0; i < LF_SCHED_HIST; i++)
-		s->hist[i] += shift;
-	s->started += shift;
-	s->adaptive_at += shift;
+	s->last += shift;
+	s->base += shift;
 	s->first_latch += shift;
 }

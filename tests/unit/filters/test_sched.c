@@ -1,6 +1,7 @@
 /* Tests for filters/sched.c: NOTIFY scheduling (LOCATION.md section 6). */
 #include <check.h>
 #include <math.h>
+#include <string.h>
 
 #include "filters/lf_sched.h"
 
@@ -208,6 +209,272 @@ START_TEST(test_shift)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* The compact state against a plain double-precision model            */
+
+/* The schedule as it was before compaction (doubles throughout): the
+ * reference the compact one must follow. */
+struct ref_sched {
+	struct lf_sched_cfg cfg;
+	double hist[LF_SCHED_HIST];
+	unsigned head, len;
+	double started, count, count_at, first_latch;
+	bool pending;
+};
+
+static void ref_init(struct ref_sched *r, const struct lf_sched_cfg *cfg,
+		     double now)
+{
+	memset(r, 0, sizeof(*r));
+	r->started = now;
+	r->cfg = *cfg;
+	lf_sched_cfg_adjust(&r->cfg, 0);
+	if (r->cfg.adaptive_min_rate > 0) {
+		r->count = r->cfg.adaptive_period * r->cfg.adaptive_min_rate;
+		r->count_at = now;
+	}
+}
+
+static double ref_back(const struct ref_sched *r, unsigned k)
+{
+	if (k == 0 || k > r->len)
+		return -INFINITY;
+	return r->hist[(r->head + LF_SCHED_HIST - k) % LF_SCHED_HIST];
+}
+
+static double ref_due(const struct ref_sched *r)
+{
+	const struct lf_sched_cfg *c = &r->cfg;
+	double ceil_t = -INFINITY, per = INFINITY;
+	double ref = r->len ? ref_back(r, 1) : r->started;
+
+	if (c->max_rate > 0 && r->len)
+		ceil_t = fmax(ceil_t, ref_back(r, 1) + 1.0 / c->max_rate);
+	if (c->burst_n && r->len >= c->burst_n)
+		ceil_t = fmax(ceil_t, ref_back(r, c->burst_n) +
+				      c->burst_window);
+	if (c->window_n && r->len >= c->window_n)
+		ceil_t = fmax(ceil_t, ref_back(r, c->window_n) + c->window);
+	if (c->min_rate > 0)
+		per = ref + 1.0 / c->min_rate;
+	if (c->adaptive_min_rate > 0) {
+		double a = c->adaptive_min_rate;
+		double t = r->count / (a * a * c->adaptive_period);
+
+		if (c->max_rate > 0)
+			t = fmax(t, 1.0 / c->max_rate);
+		per = fmin(per, ref + t);
+	}
+	per = fmax(per, ceil_t);
+	if (r->pending)
+		per = fmin(per, fmax(r->first_latch + c->quarantine, ceil_t));
+	return per;
+}
+
+static void ref_sent(struct ref_sched *r, double now)
+{
+	r->pending = false;
+	r->hist[r->head] = now;
+	r->head = (r->head + 1) % LF_SCHED_HIST;
+	if (r->len < LF_SCHED_HIST)
+		r->len++;
+	if (r->cfg.adaptive_min_rate > 0) {
+		double dt = now - r->count_at;
+
+		if (dt > 0)
+			r->count *= exp(-dt / r->cfg.adaptive_period);
+		r->count += 1.0;
+		r->count_at = now;
+	}
+}
+
+static uint64_t rnd_state = 88172645463325252ULL;
+
+static double rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return (double)(rnd_state >> 11) * 0x1.0p-53;
+}
+
+/* struct lf_sched stays small: it is one per subscription. */
+START_TEST(test_compact_size)
+{
+	ck_assert_uint_le(sizeof(struct lf_sched), 200);
+}
+END_TEST
+
+/*
+ * Random settings and event streams (a start off the millisecond grid,
+ * events on it), driven by the reference's decisions: the compact
+ * schedule's due time agrees to within the documented precision (1 ms
+ * history, 1e-7 relative for the settings and the single-precision
+ * adaptive count) and is never earlier beyond float noise.
+ */
+START_TEST(test_compact_matches_reference)
+{
+	static const double rates[] = {0, 0.1, 0.5, 2, 1.0 / 3, 0.07, 10};
+	static const double quar[] = {0, 0.5, 0.3, 2.0};
+
+	for (int run = 0; run < 200; run++) {
+		struct lf_sched_cfg cfg;
+		struct lf_sched s;
+		struct ref_sched r;
+		double t = 1000 * rnd();
+
+		lf_sched_cfg_init(&cfg);
+		cfg.quarantine = quar[run % 4];
+		cfg.max_rate = rates[(run / 4) % 7];
+		cfg.min_rate = rates[(run / 28) % 7];
+		cfg.adaptive_min_rate = run % 3 ? 0 : rates[(run / 3) % 7];
+		cfg.burst_n = 1 + (unsigned)(rnd() * 12);
+		cfg.window_n = 1 + (unsigned)(rnd() * 32);
+		cfg.burst_window = 0.25 + rnd() * 2;
+		cfg.window = 5 + rnd() * 40;
+		lf_sched_init(&s, &cfg, t);
+		ref_init(&r, &cfg, t);
+		for (int step = 0; step < 400; step++) {
+			double d_ref = ref_due(&r), d = lf_sched_due(&s);
+
+			if (isinf(d_ref)) {
+				ck_assert(isinf(d));
+			} else {
+				double tol = 1e-3 + 1e-6 * fabs(d_ref - t);
+
+				ck_assert_msg(fabs(d - d_ref) <= tol,
+					      "run %d step %d: due %.6f, "
+					      "reference %.6f", run, step, d,
+					      d_ref);
+				/* Rounded towards later: earlier only by
+				 * float noise (the adaptive count, 1e-7
+				 * relative per send, a random walk). */
+				ck_assert_msg(d >= d_ref - 1e-6 -
+						   1e-6 * fabs(d_ref - t),
+					      "run %d step %d: due %.9f "
+					      "before %.9f", run, step, d,
+					      d_ref);
+			}
+			ck_assert_int_eq(lf_sched_pending(&s), r.pending);
+			/* The next event: a latch, or a send when due. */
+			t = round((t + rnd() * 0.4) * 1000) / 1000;
+			if (rnd() < 0.5) {
+				lf_sched_latch(&s, t, 1, 0);
+				if (!r.pending) {
+					r.pending = true;
+					r.first_latch = t;
+				}
+			}
+			if (t >= d_ref || rnd() < 0.02) { /* or exempt */
+				lf_sched_sent(&s, t, NULL, NULL);
+				ref_sent(&r, t);
+			}
+		}
+	}
+}
+END_TEST
+
+/*
+ * A subscription living past 2^32 ms (49.7 days) of schedule time: the
+ * millisecond base moves; due times, the burst and window limits and the
+ * periodic NOTIFYs stay right, with nothing drifting.
+ */
+START_TEST(test_rebase_long_life)
+{
+	const double day = 86400;
+	struct lf_sched_cfg cfg;
+	struct lf_sched s;
+	double t0 = 5000.25, t;
+	unsigned n;
+
+	lf_sched_cfg_init(&cfg);
+	cfg.quarantine = 0;
+	cfg.min_rate = 1.0 / (6 * 3600);    /* every 6 h without change */
+	lf_sched_init(&s, &cfg, t0);
+	lf_sched_sent(&s, t0, NULL, NULL);
+	/* 120 days of periodic NOTIFYs only, sent when due. */
+	n = 0;
+	for (t = t0; t < t0 + 120 * day; n++) {
+		double due = lf_sched_due(&s);
+
+		ck_assert(!lf_sched_pending(&s));
+		ck_assert_msg(fabs(due - (t + 6 * 3600)) < 1e-3,
+			      "send %u: due %.6f after %.6f", n, due, t);
+		t = due;
+		lf_sched_sent(&s, t, NULL, NULL);
+		ck_assert(fabs(lf_sched_last_sent(&s) - t) < 1e-6);
+	}
+	ck_assert_uint_eq(n, 480);
+	/* A burst on day 120: 10 per 1 s, then 30 per 30 s. The periodic
+	 * send at t and 9 more at t, 10 at t + 1 and t + 2, 10 at t + 30,
+	 * then the 41st and 42nd at t + 31 (burst and window both). */
+	ck_assert(fabs(t - (t0 + 120 * day)) < 1e-3);
+	t0 = t;
+	for (n = 0; n < 40; n++) {
+		lf_sched_latch(&s, t, 1, 0);
+		t = fmax(t, lf_sched_due(&s));
+		lf_sched_sent(&s, t, NULL, NULL);
+		ck_assert_msg(fabs(t - t0 - (n < 9 ? 0 : n < 19 ? 1 : n < 29 ?
+					     2 : n < 39 ? 30 : 31)) < 2e-3,
+			      "burst send %u at +%.6f", n, t - t0);
+	}
+	lf_sched_latch(&s, t, 1, 0);
+	ck_assert(fabs(lf_sched_due(&s) - (t0 + 31)) < 2e-3);
+	lf_sched_sent(&s, t0 + 31, NULL, NULL);
+	t = t0 + 31;
+	/* The clock jumps 60 days with no send: the periodic NOTIFY is
+	 * long overdue; sent then, it is exact. */
+	lf_sched_latch(&s, t + 60 * day, 1, 0);
+	ck_assert(fabs(lf_sched_due(&s) - (t + 6 * 3600)) < 1e-6);
+	ck_assert(lf_sched_ready(&s, t + 60 * day));
+	t += 60 * day;
+	lf_sched_sent(&s, t, NULL, NULL);
+	ck_assert(lf_sched_last_sent(&s) == t);
+	ck_assert(fabs(lf_sched_due(&s) - (t + 6 * 3600)) < 1e-6);
+	/* Its history now spans more than 49.7 days: recording the next
+	 * sends moves the base past the old ones, and the burst limit
+	 * still counts the new ones: 10 at t, the 11th at t + 1. */
+	for (n = 1; n < 10; n++) {
+		lf_sched_latch(&s, t, 1, 0);
+		ck_assert(fabs(lf_sched_due(&s) - t) < 1e-6);
+		lf_sched_sent(&s, t, NULL, NULL);
+	}
+	lf_sched_latch(&s, t, 1, 0);
+	ck_assert(fabs(lf_sched_due(&s) - (t + 1)) < 2e-3);
+	ck_assert(lf_sched_due(&s) >= t + 1 - 1e-6);
+	ck_assert_uint_eq(s.n_latched, 41 + 1 + 10);
+}
+END_TEST
+
+/* Times before the base (a clock that went back, a restore against
+ * another clock): the base moves back, older sends keep their times. */
+START_TEST(test_rebase_backwards)
+{
+	struct lf_sched_cfg cfg;
+	struct lf_sched s;
+
+	lf_sched_cfg_init(&cfg);
+	cfg.quarantine = 0;
+	cfg.burst_n = 2;
+	cfg.burst_window = 10;
+	lf_sched_init(&s, &cfg, 1000);
+	lf_sched_sent(&s, 1000, NULL, NULL);
+	lf_sched_sent(&s, 400.5, NULL, NULL);
+	ck_assert(fabs(lf_sched_last_sent(&s) - 400.5) < 1e-6);
+	/* burst: the 2nd most recent (1000) + 10 s */
+	lf_sched_latch(&s, 400.5, 1, 0);
+	ck_assert(fabs(lf_sched_due(&s) - 1010) < 1e-6);
+	lf_sched_sent(&s, 401, NULL, NULL);
+	lf_sched_latch(&s, 401, 1, 0);
+	ck_assert(fabs(lf_sched_due(&s) - 410.5) < 1e-6);
+	/* A non-finite time takes the slot, records nothing. */
+	lf_sched_latch(&s, 402, 1, 0);
+	lf_sched_sent(&s, NAN, NULL, NULL);
+	ck_assert(!lf_sched_pending(&s));
+	ck_assert(fabs(lf_sched_last_sent(&s) - 401) < 1e-6);
+}
+END_TEST
+
 TCase *tcase_sched(void);
 TCase *tcase_sched(void)
 {
@@ -219,5 +486,9 @@ TCase *tcase_sched(void)
 	tcase_add_test(tc, test_adjust);
 	tcase_add_test(tc, test_adaptive);
 	tcase_add_test(tc, test_shift);
+	tcase_add_test(tc, test_compact_size);
+	tcase_add_test(tc, test_compact_matches_reference);
+	tcase_add_test(tc, test_rebase_long_life);
+	tcase_add_test(tc, test_rebase_backwards);
 	return tc;
 }
