@@ -338,16 +338,19 @@ static int containment(struct geo_ctx *geo, struct lf_state *st,
 		       const struct lf_update *u, const struct lf_obs *o,
 		       double conf)
 {
-	const struct lf_filter *f = st->f;
-	size_t i;
+	/* Locals: the stores below could alias the filter's arrays. */
+	const struct lf_feature *feats = st->f->feats;
+	const enum geo_position *cont_cur = st->cont_cur;
+	struct lf_containment *out = st->out;
+	size_t i, nfeat = st->f->nfeat;
 	int e;
 
-	for (i = 0; i < f->nfeat; i++) {
-		const struct lf_feature *ft = &f->feats[i];
+	for (i = 0; i < nfeat; i++) {
+		const struct lf_feature *ft = &feats[i];
 		enum geo_position pos = GEO_POS_UNDEFINED;
 
 		if ((u->hidden >> i) & 1u) {
-			st->out[i].position = GEO_POS_UNDEFINED;
+			out[i].position = GEO_POS_UNDEFINED;
 			continue;
 		}
 		/* An estimate without a valid position is no estimate. */
@@ -363,8 +366,7 @@ static int containment(struct geo_ctx *geo, struct lf_state *st,
 				return e;
 		}
 		/* undefined keeps the previous state. */
-		st->out[i].position = pos != GEO_POS_UNDEFINED ? pos :
-				      st->cont_cur[i];
+		out[i].position = pos != GEO_POS_UNDEFINED ? pos : cont_cur[i];
 	}
 	return 0;
 }
@@ -434,11 +436,14 @@ int lf_eval(struct geo_ctx *geo, struct lf_state *st,
 	    const struct lf_update *u, struct lf_result *res)
 {
 	const struct lf_filter *f;
+	const struct lf_cond *conds;
+	const struct lf_group *groups;
+	bool *cond_true;
 	struct lf_obs o;
 	double conf;
 	uint32_t fired = 0, changed = 0;
 	unsigned multi = 0;
-	size_t i, g;
+	size_t i, g, ngroups, nconds;
 	int e;
 
 	if (!geo || !st || !u || !res)
@@ -459,34 +464,39 @@ int lf_eval(struct geo_ctx *geo, struct lf_state *st,
 		if (st->vnew[i].count > 1)
 			multi++;
 	}
-	for (i = 0; i < f->nconds; i++)
-		st->cond_true[i] = cond_eval(geo, st, &f->conds[i], &o, u);
-	for (g = 0; g < f->ngroups; g++) {
-		const struct lf_group *gr = &f->groups[g];
+	conds = f->conds;
+	groups = f->groups;
+	cond_true = st->cond_true;
+	ngroups = f->ngroups;
+	nconds = f->nconds;
+	for (i = 0; i < nconds; i++)
+		cond_true[i] = cond_eval(geo, st, &conds[i], &o, u);
+	for (g = 0; g < ngroups; g++) {
+		const struct lf_group *gr = &groups[g];
 		uint32_t bits = 0;
 		bool all = gr->n > 0;
 
 		for (i = gr->first; i < gr->first + gr->n; i++) {
-			all = all && st->cond_true[i];
-			bits |= LF_FIRED_KIND(f->conds[i].kind);
+			all = all && cond_true[i];
+			bits |= LF_FIRED_KIND(conds[i].kind);
 		}
 		if (all)
 			fired |= bits;
 	}
-	if (f->ngroups == 0)
+	if (ngroups == 0)
 		fired = LF_FIRED_ANY_UPDATE;   /* LF-26: no trigger */
 	if (st->initial)
 		fired = LF_FIRED_INITIAL;      /* LF-25 */
 	for (i = 0; i < f->nfeat; i++) {
+		struct lf_containment *c = &st->out[i];
 		bool hidden = (u->hidden >> i) & 1u;
 
-		st->out[i].feature = i;
-		st->out[i].changed = st->initial ||
-				     (!hidden && st->out[i].position !=
-						 st->cont_ref[i]);
-		if (st->out[i].changed)
+		c->feature = i;
+		c->changed = st->initial ||
+			     (!hidden && c->position != st->cont_ref[i]);
+		if (c->changed)
 			changed |= 1u << i;
-		st->cont_cur[i] = st->out[i].position;
+		st->cont_cur[i] = c->position;
 	}
 	for (i = 0; i < f->nval; i++)
 		val_swap(&st->vcur[i], &st->vnew[i]);
