@@ -309,6 +309,11 @@ int locd_alloc_hooks(struct locd **dp, struct event_base *base,
 	d->lfo.catalog = d->catalog;
 	d->lfo.remote_href = LF_HREF_UNDEFINED;
 	d->lfo.max_body = c->max_body;
+	err = lf_cache_new(d->geo, &d->lfo, &d->fcache);
+	if (err) {
+		fail(d, err, "filter cache", NULL);
+		goto out;
+	}
 	err = build_security(d);
 	if (err)
 		goto out;
@@ -438,6 +443,7 @@ void locd_free(struct locd *d)
 	locd_users_free(d->users);
 	locd_policy_free(d->policy);
 	locd_targets_reset(&d->targets);
+	lf_cache_free(d->fcache); /* after every subscription's filter */
 	geo_catalog_free(d->catalog);
 	geo_ctx_free(d->geo);
 	free(d);

@@ -140,8 +140,9 @@ _Static_assert(GEO_POS_OUTSIDE < 4, "a position fits 2 bits");
 /*
  * One subscription of the location package (either form).  Sized by use
  * (issue 6): one per live subscription, up to subscribe.max_subscriptions
- * (1,000,000 by default); fixed-size arrays stay out of it.  The Call-ID
- * is the dialog's (locd_lsub_callid).
+ * (1,000,000 by default); fixed-size arrays stay out of it.  The filter
+ * is shared with every subscription of an identical body (d->fcache);
+ * the Call-ID is the dialog's (locd_lsub_callid).
  */
 struct locd_lsub {
 	struct locd *d;
@@ -188,6 +189,8 @@ struct locd {
 	struct geo_ctx *geo;
 	struct geo_catalog *catalog;
 	struct lf_opts lfo;
+	/* filter interning: made at start, freed after every subscription */
+	struct lf_cache *fcache;
 	struct locd_users *users;
 	struct sip_auth *auth;
 	struct locd_policy *policy;
@@ -287,8 +290,9 @@ int locd_package_register(struct locd *d)
  * returns the SIP refusal (403) or 0. */
 uint16_t locd_package_authorize(struct locd_lsub *ls);
 /*
- * The filter of docs[0..ndocs-1] (the first parsed, the rest merged in
- * order), labelled ctype; every one must be of mode's form (EPROTONOSUPPORT).
+ * The filter of docs[0..ndocs-1] (each through d->fcache: identical
+ * bodies share one filter; the first parsed, the rest merged in order),
+ * labelled ctype; every one must be of mode's form (EPROTONOSUPPORT).
  * *fp gets a held reference.  0 or an errno with *le.
  */
 int locd_package_filter_build(struct locd *d, enum lf_mode mode,

@@ -45,8 +45,8 @@ int locd_package_filter_build(struct locd *d, enum lf_mode mode,
 	if (!ndocs || ndocs > LOCD_FILTER_DOCS_MAX)
 		return EINVAL;
 	for (i = 0; i < ndocs; i++) {
-		err = lf_filter_parse(d->geo, ctype, docs[i], docl[i],
-				      &d->lfo, &u, le);
+		err = lf_cache_parse(d->fcache, ctype, docs[i], docl[i], &u,
+				     le);
 		if (err)
 			goto fail;
 		if (lf_filter_mode(u) != mode) {

@@ -1,8 +1,10 @@
 /*
- * test_lsub.c: per-subscription state sized by use (issue 6): a
- * subscription whose filter is one parsed filter keeps no copy of its
- * document (the filter's source is what is persisted), a merged RFC 6447
- * set keeps the documents that rebuild it; containment is reported per feature from the packed
+ * test_lsub.c: per-subscription state sized by use (issue 6): identical
+ * filter bodies share one filter (the daemon's filter cache) at
+ * SUBSCRIBE, refresh and restore; a subscription whose filter is one
+ * parsed filter keeps no copy of its document (the filter's source is
+ * what is persisted), a merged RFC 6447 set keeps the documents that
+ * rebuild it; containment is reported per feature from the packed
  * positions; the Call-ID comes from the dialog; rows whose schedule
  * blob has another layout (an older locd) are still restored.
  */
@@ -10,6 +12,10 @@
 #include <math.h>
 
 #include "tests/unit/locd/locd_fake.h"
+
+static const char moved50[] =
+	"<location-filter xmlns=\"urn:ietf:params:xml:ns:location-filter\">"
+	"<movedHoriz uom=\"#meters\">50</movedHoriz></location-filter>";
 
 /* Two features: the building, and a yard 400 m north-west of it. */
 static const char two_fences[] =
@@ -64,6 +70,106 @@ static bool doc_is(const struct locd_lsub *ls, size_t i, const char *want)
 	return d && l == strlen(want) && memcmp(d, want, l) == 0 &&
 	       d[l] == '\0';
 }
+
+/* Stored rows: count, and how many have exactly ctype and the one
+ * document body. */
+struct rows {
+	size_t n, match;
+	const char *ctype, *body;
+};
+
+static int row_h(const struct locd_store_sub *s, void *arg)
+{
+	struct rows *r = arg;
+	char want[512];
+	int n = snprintf(want, sizeof(want), "%zu\n%s", strlen(r->body),
+			 r->body);
+
+	r->n++;
+	if (s->filter_type && strcmp(s->filter_type, r->ctype) == 0 &&
+	    n > 0 && s->filter_body.len == (size_t)n &&
+	    memcmp(s->filter_body.data, want, (size_t)n) == 0)
+		r->match++;
+	return 0;
+}
+
+static void rows_count(const struct lf_env *e, struct rows *r)
+{
+	struct locd_store_opts o = {0};
+	struct locd_store *st = NULL;
+	char path[128], msg[128];
+
+	snprintf(path, sizeof(path), "%s/locd.db", e->dir);
+	o.path = path;
+	ck_assert_int_eq(locd_store_open(&st, &o, msg, sizeof(msg)), 0);
+	r->n = r->match = 0;
+	ck_assert_int_eq(locd_store_sub_load_all(st, row_h, r), 0);
+	locd_store_close(st);
+}
+
+/* Identical bodies share one filter; the filter's own body is what is
+ * stored (no copy in the subscription); after a restart they share
+ * again; a filter leaves the cache with its last subscription. */
+START_TEST(test_filter_shared)
+{
+	struct lf_env e = {0};
+	struct locd_lsub *a, *b, *c;
+	struct rows r = {0, 0, LF_CTYPE_DRAFT, moved50};
+	char tag[64];
+
+	lf_start(&e, true);
+	ck_assert_uint_eq(lf_subscribe(&e, "s1", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	ck_assert_uint_eq(lf_subscribe(&e, "s2", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	ck_assert_uint_eq(lf_subscribe(&e, "s3", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, moved50, 600), 200);
+	a = ls_of(&e, "s1");
+	b = ls_of(&e, "s2");
+	c = ls_of(&e, "s3");
+	ck_assert(a && b && c);
+	ck_assert_ptr_eq(a->filter, b->filter);
+	ck_assert_ptr_ne(a->filter, c->filter);
+	ck_assert_uint_eq(lf_cache_count(e.d->fcache), 2);
+	ck_assert_ptr_null(a->docs);
+	ck_assert_uint_eq(locd_lsub_ndocs(a), 1);
+	ck_assert(doc_is(a, 0, lf_b10));
+	ck_assert(doc_is(c, 0, moved50));
+	ck_assert_ptr_null(locd_lsub_doc(a, 1, &(size_t){0}));
+	ck_assert_str_eq(locd_lsub_ctype(a), LF_CTYPE_DRAFT);
+	ck_assert_str_eq(locd_lsub_callid(NULL), "-");
+
+	/* a draft refresh replaces s2's filter by the shared moved one */
+	lf_totag(&e, "s2", tag, sizeof(tag));
+	ck_assert_uint_eq(lf_subscribe(&e, "s2", 2, tag, "location",
+				       LF_CTYPE_DRAFT, moved50, 600), 200);
+	ck_assert_ptr_eq(b->filter, c->filter);
+	ck_assert_ptr_null(b->docs);
+	ck_assert_uint_eq(lf_cache_count(e.d->fcache), 2);
+	/* s1 ends: the building filter leaves the cache */
+	lf_totag(&e, "s1", tag, sizeof(tag));
+	ck_assert_uint_eq(lf_subscribe(&e, "s1", 2, tag, "location", NULL,
+				       NULL, 0), 200);
+	lf_advance(&e, 100);
+	ck_assert_ptr_null(ls_of(&e, "s1"));
+	ck_assert_uint_eq(lf_cache_count(e.d->fcache), 1);
+	lf_stop(&e);
+
+	rows_count(&e, &r);
+	ck_assert_uint_eq(r.n, 2);
+	ck_assert_uint_eq(r.match, 2);
+	lf_start(&e, false);
+	ck_assert_uint_eq(locd_sub_count(e.d), 2);
+	b = ls_of(&e, "s2");
+	c = ls_of(&e, "s3");
+	ck_assert(b && c);
+	ck_assert_ptr_eq(b->filter, c->filter);
+	ck_assert_ptr_null(b->docs);
+	ck_assert(doc_is(b, 0, moved50));
+	ck_assert_uint_eq(lf_cache_count(e.d->fcache), 1);
+	lf_end(&e);
+}
+END_TEST
 
 /* RFC 6447 changes in the dialog (EV-10): the merged filter keeps every
  * document that rebuilds it, in order, up to LOCD_FILTER_DOCS_MAX; the
@@ -285,6 +391,7 @@ TCase *tcase_lsub(void)
 	TCase *tc = tcase_create("lsub");
 
 	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_filter_shared);
 	tcase_add_test(tc, test_merged_docs);
 	tcase_add_test(tc, test_fdocs_bounds);
 	tcase_add_test(tc, test_two_features);
