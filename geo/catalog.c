@@ -8,9 +8,19 @@
  * gml:featureMember / gml:featureMembers unwrapped. A feature with gml:id
  * F in file NAME is found as "NAME#F"; also by the value of an attribute
  * named uri (e.g. locd:uri) or a gml:identifier child.
+ *
+ * The files are the operator's, not a subscriber's: a feature may hold
+ * up to max_catalog_shapes geometries and max_catalog_vertices
+ * positions in files of up to max_catalog_bytes (struct geo_limits),
+ * rather than a filter's max_shapes. Over a cap the load fails with
+ * EOVERFLOW and a reason naming the file, the feature and the limit.
+ * Each feature's shapes array is registered with the context
+ * (share.c), so every filter naming the feature shares one region.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +31,6 @@
 
 #include "geo/geo_int.h"
 
-#define CATALOG_FILE_MAX (4u << 20)   /* bytes per file */
 #define CATALOG_FILES_MAX 1024
 #define CATALOG_KEY_MAX 512
 
@@ -31,6 +40,8 @@ struct entry {
 };
 
 struct geo_catalog {
+	struct geo_ctx *ctx;
+	size_t nshared;               /* feats[0 .. nshared) registered */
 	struct geo_feature **feats;
 	size_t nfeats, featcap;
 	struct entry *keys;
@@ -43,6 +54,9 @@ void geo_catalog_free(struct geo_catalog *cat)
 
 	if (!cat)
 		return;
+	for (i = 0; i < cat->nshared; i++)
+		if (cat->feats[i]->nshapes)
+			geo__region_unshare(cat->ctx, cat->feats[i]->shapes);
 	for (i = 0; i < cat->nfeats; i++)
 		geo_feature_free(cat->feats[i]);
 	for (i = 0; i < cat->nkeys; i++)
@@ -104,9 +118,24 @@ static int feature_add(struct geo_ctx *ctx, struct geo_catalog *cat,
 	size_t idx;
 	int rc;
 
-	rc = geo_feature_parse(ctx, n, &f, err);
-	if (rc)
+	rc = geo__feature_parse(ctx, n, ctx->lim.max_catalog_shapes,
+				ctx->lim.max_catalog_vertices, true, &f, err);
+	if (rc) {
+		/* name the feature; file_load adds the file */
+		v = xmlGetNsProp(n, (const xmlChar *)"id",
+				 (const xmlChar *)GEO_NS_GML);
+		if (!v)
+			v = xmlGetNsProp(n, (const xmlChar *)"id",
+					 (const xmlChar *)GEO_NS_GML32);
+		if (v && err && err->code == rc) {
+			char tmp[GEO_WARN_MAX];
+			snprintf(tmp, sizeof(tmp), "%s", err->msg);
+			geo__err(err, rc, "feature %.40s: %s",
+				 (const char *)v, tmp);
+		}
+		xmlFree(v);
 		return rc;
+	}
 	if (cat->nfeats == cat->featcap) {
 		size_t cap = cat->featcap ? cat->featcap * 2 : 16;
 		struct geo_feature **nf = realloc(cat->feats,
@@ -186,6 +215,7 @@ static int file_load(struct geo_ctx *ctx, struct geo_catalog *cat,
 	xmlDoc *doc;
 	FILE *fp;
 	char *buf;
+	size_t max;
 	int rc, n;
 
 	n = snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -193,9 +223,11 @@ static int file_load(struct geo_ctx *ctx, struct geo_catalog *cat,
 		return geo__err(err, ENAMETOOLONG, "catalog path too long");
 	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 		return 0;
-	if (st.st_size > (off_t)CATALOG_FILE_MAX)
-		return geo__err(err, EOVERFLOW, "%.80s: larger than %u bytes",
-				name, CATALOG_FILE_MAX);
+	max = ctx->lim.max_catalog_bytes < INT_MAX ?
+	      ctx->lim.max_catalog_bytes : INT_MAX;
+	if ((uintmax_t)st.st_size > (uintmax_t)max)
+		return geo__err(err, EOVERFLOW, "%.80s: larger than %zu bytes "
+				"(max_catalog_bytes)", name, max);
 	fp = fopen(path, "rb");
 	if (!fp)
 		return geo__err(err, errno ? errno : EIO, "%.80s: cannot open",
@@ -275,6 +307,7 @@ int geo_catalog_load(struct geo_ctx *ctx, const char *dir,
 		rc = ENOMEM;
 		goto out;
 	}
+	cat->ctx = ctx;
 	while ((de = readdir(d)) != NULL) {
 		if (!wanted(de->d_name))
 			continue;
@@ -297,6 +330,16 @@ int geo_catalog_load(struct geo_ctx *ctx, const char *dir,
 		goto out;
 	if (cat->nkeys)
 		qsort(cat->keys, cat->nkeys, sizeof(*cat->keys), key_cmp);
+	/* the arrays no longer move: share each feature's region */
+	for (i = 0; i < cat->nfeats; i++) {
+		const struct geo_feature *f = cat->feats[i];
+		if (f->nshapes) {
+			rc = geo__region_share(ctx, f->shapes, f->nshapes);
+			if (rc)
+				goto out;
+		}
+		cat->nshared = i + 1;
+	}
 	*catp = cat;
 	cat = NULL;
 out:

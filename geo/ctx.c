@@ -21,6 +21,9 @@ void geo_limits_init(struct geo_limits *lim)
 	lim->max_patches = 64;
 	lim->max_shapes = 32;
 	lim->max_depth = 32;
+	lim->max_catalog_shapes = 100000;
+	lim->max_catalog_vertices = 2000000;
+	lim->max_catalog_bytes = (size_t)64 << 20;
 }
 
 /* Keep a message printable and free of quotes for a Warning header. */
@@ -178,6 +181,7 @@ void geo_ctx_free(struct geo_ctx *ctx)
 {
 	if (!ctx)
 		return;
+	geo__share_free(ctx);       /* their regions hold interned parts */
 	if (ctx->intern)
 		geo__intern_free(ctx, ctx->intern);
 	if (ctx->pj)

@@ -2,8 +2,10 @@
  * feature.c: a GML feature (my:Building, gml:Feature, ...) with gml:id,
  * gml:name and its geometries: direct children that are geometries, or
  * geometries one level down inside properties (gml:extentOf,
- * gml:location, my:footprint, ...). At most max_shapes geometries. A
- * GML geometry we do not support (gml:MultiSurface, ...) is ENOTSUP.
+ * gml:location, my:footprint, ...). At most max_shapes geometries (a
+ * filter's feature); catalog features have their own caps on
+ * geometries and positions (geo__feature_parse). A GML geometry we do
+ * not support (gml:MultiSurface, ...) is ENOTSUP.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -33,26 +35,56 @@ static int dup_str(const xmlChar *v, char **out, const char *what,
 	return 0;
 }
 
-static int add_shape(struct geo_ctx *ctx, struct geo_feature *f,
+/* A feature being read, with its caps. */
+struct fparse {
+	struct geo_feature *f;
+	size_t cap;                 /* room in f->shapes */
+	size_t max_shapes;
+	size_t max_vertices;        /* 0: none (the other caps bound it) */
+	size_t nvert;
+	bool catalog;               /* for the reasons */
+};
+
+/* Positions a shape stands for: its rings, or its outline. */
+static size_t shape_positions(const struct geo_shape *s)
+{
+	size_t i, n = 0;
+
+	if (s->kind == GEO_SHAPE_POINT)
+		return 1;
+	if (s->kind != GEO_SHAPE_POLYGON && s->kind != GEO_SHAPE_PRISM)
+		return GEO_ARC_SEGMENTS + 1;
+	for (i = 0; i < s->nrings; i++)
+		n += s->rings[i].n;
+	return n;
+}
+
+static int add_shape(struct geo_ctx *ctx, struct fparse *fp,
 		     const xmlNode *g, struct geo_err *err)
 {
-	struct geo_shape *s;
+	struct geo_feature *f = fp->f;
+	struct geo_shape **ns, *s;
 	int rc;
 
-	if (f->nshapes == ctx->lim.max_shapes)
+	if (f->nshapes == fp->max_shapes)
 		return geo__err(err, EOVERFLOW, "feature has more than %zu "
-				"geometries", ctx->lim.max_shapes);
-	{
-		/* a handful of shapes: grow by one */
-		struct geo_shape **ns = realloc(f->shapes, (f->nshapes + 1) *
-						sizeof(*ns));
-		if (!ns)
-			return ENOMEM;
-		f->shapes = ns;
-	}
+				"geometries%s", fp->max_shapes, fp->catalog ?
+				" (max_catalog_shapes)" : "");
+	/* doubled: a catalog feature may hold 100,000 geometries */
+	ns = geo__grow(f->shapes, &fp->cap, f->nshapes + 1, sizeof(*ns));
+	if (!ns)
+		return ENOMEM;
+	f->shapes = ns;
 	rc = geo_gml_parse(ctx, g, &s, err);
 	if (rc)
 		return rc;
+	fp->nvert += shape_positions(s);
+	if (fp->max_vertices && fp->nvert > fp->max_vertices) {
+		geo_shape_free(s);
+		return geo__err(err, EOVERFLOW, "feature has more than %zu "
+				"positions%s", fp->max_vertices, fp->catalog ?
+				" (max_catalog_vertices)" : "");
+	}
 	f->shapes[f->nshapes++] = s;
 	return 0;
 }
@@ -93,9 +125,11 @@ static int read_name(const xmlNode *n, struct geo_feature *f,
 	return rc;
 }
 
-int geo_feature_parse(struct geo_ctx *ctx, const struct _xmlNode *node,
-		      struct geo_feature **featp, struct geo_err *err)
+int geo__feature_parse(struct geo_ctx *ctx, const struct _xmlNode *node,
+		       size_t max_shapes, size_t max_vertices, bool catalog,
+		       struct geo_feature **featp, struct geo_err *err)
 {
+	struct fparse fp;
 	struct geo_feature *f;
 	const xmlNode *c, *g;
 	xmlChar *id;
@@ -107,6 +141,11 @@ int geo_feature_parse(struct geo_ctx *ctx, const struct _xmlNode *node,
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return ENOMEM;
+	memset(&fp, 0, sizeof(fp));
+	fp.f = f;
+	fp.max_shapes = max_shapes;
+	fp.max_vertices = max_vertices;
+	fp.catalog = catalog;
 	id = xmlGetNsProp(node, (const xmlChar *)"id",
 			  (const xmlChar *)GEO_NS_GML);
 	if (!id)
@@ -119,7 +158,7 @@ int geo_feature_parse(struct geo_ctx *ctx, const struct _xmlNode *node,
 			goto out;
 	}
 	if (geo_gml_is_geometry(node)) {
-		rc = add_shape(ctx, f, node, err);
+		rc = add_shape(ctx, &fp, node, err);
 		goto out;
 	}
 	for (c = node->children; c && !rc; c = c->next) {
@@ -130,14 +169,14 @@ int geo_feature_parse(struct geo_ctx *ctx, const struct _xmlNode *node,
 			continue;
 		}
 		if (geometry_like(c)) {
-			rc = add_shape(ctx, f, c, err);
+			rc = add_shape(ctx, &fp, c, err);
 			continue;
 		}
 		if (geo__is(c, GEO_NS_GML, "boundedBy"))
 			continue;
 		for (g = c->children; g && !rc; g = g->next)
 			if (geometry_like(g))
-				rc = add_shape(ctx, f, g, err);
+				rc = add_shape(ctx, &fp, g, err);
 	}
 out:
 	if (rc) {
@@ -146,6 +185,13 @@ out:
 	}
 	*featp = f;
 	return 0;
+}
+
+int geo_feature_parse(struct geo_ctx *ctx, const struct _xmlNode *node,
+		      struct geo_feature **featp, struct geo_err *err)
+{
+	return geo__feature_parse(ctx, node, ctx ? ctx->lim.max_shapes : 0,
+				  0, false, featp, err);
 }
 
 void geo_feature_free(struct geo_feature *feat)

@@ -46,13 +46,31 @@ struct geo_err {
 	char msg[GEO_WARN_MAX];   /* no quotes or control characters */
 };
 
-/* Input limits; geo_limits_init() sets the defaults named below. */
+/*
+ * Input limits; geo_limits_init() sets the defaults named below.
+ *
+ * Features parsed with geo_feature_parse() (a subscriber's filter:
+ * untrusted) hold at most max_shapes geometries. Features of the
+ * catalog (geo_catalog_load) come from local files the operator
+ * provides, and may be large (all school zones of a city): they have
+ * their own, explicit caps, max_catalog_shapes geometries and
+ * max_catalog_vertices positions per feature (curved shapes count as
+ * their 129-point outline), in files of at most max_catalog_bytes.
+ * Memory: about 1.6 KB per catalog polygon of 7 positions (0.6 KB
+ * for the shape the catalog keeps, 1 KB for its part in the feature's
+ * one shared region); loading parses a file whole (the DOM of a 30 MB
+ * file of 100,000 polygons takes about 100 MB while it loads).
+ */
 struct geo_limits {
 	size_t max_vertices;      /* positions per ring (default 10000) */
 	size_t max_rings;         /* rings per polygon (default 64) */
 	size_t max_patches;       /* patches per Solid (default 64) */
 	size_t max_shapes;        /* geometries per feature (default 32) */
 	unsigned max_depth;       /* XML nesting below the root (default 32) */
+	size_t max_catalog_shapes;    /* per catalog feature (100000) */
+	size_t max_catalog_vertices;  /* per catalog feature (2000000) */
+	size_t max_catalog_bytes;     /* per catalog file (64 MiB; at most
+				       * INT_MAX) */
 };
 
 void geo_limits_init(struct geo_limits *lim);
@@ -214,7 +232,8 @@ bool geo_gml_is_geometry(const struct _xmlNode *node);
  * property child (gml:extentOf, gml:location, ...). A feature given only
  * by xlink:href has nshapes == 0 (look it up in a catalog). A node that
  * is itself a geometry gives a feature with that one shape. At most
- * max_shapes geometries (EOVERFLOW). Shapes are owned by the feature.
+ * max_shapes geometries (EOVERFLOW; catalog features have their own
+ * caps, see geo_catalog_load). Shapes are owned by the feature.
  */
 struct geo_feature {
 	char *id;            /* gml:id or NULL */
@@ -361,6 +380,16 @@ struct geo_catalog;
  * gml:id F in file NAME is addressable as "NAME#F" and as the URI given
  * by a locd:uri attribute or gml:identifier on the feature, if any.
  * Never touches the network.
+ *
+ * The catalog is local files the operator provides (trusted more than a
+ * filter, still bounded): a feature may be large, up to the context's
+ * max_catalog_shapes geometries and max_catalog_vertices positions, in
+ * files of up to max_catalog_bytes (struct geo_limits); over a cap the
+ * load fails with EOVERFLOW, the reason naming the file, the feature
+ * and the limit. geo_region_alloc() on a catalog feature's own shapes
+ * array (feature->shapes, feature->nshapes) makes its region once and
+ * then returns references to that one (no per-filter copy of a 100,000
+ * part region). Free the catalog before its context.
  */
 int geo_catalog_load(struct geo_ctx *ctx, const char *dir,
 		     struct geo_catalog **catp, struct geo_err *err)

@@ -20,6 +20,7 @@
 #define GEO_ANCESTOR_MAX 256
 
 struct geo_intern;
+struct geo_share;
 
 struct geo_ctx {
 	GEOSContextHandle_t gh;
@@ -30,6 +31,7 @@ struct geo_ctx {
 	void *logarg;
 	char geos_msg[GEO_WARN_MAX];  /* last GEOS error, for reasons */
 	struct geo_intern *intern;    /* interned prepared geometries */
+	struct geo_share *share;      /* regions of catalog features */
 	/* Regions with at least this many parts get a packed tree over
 	 * them (GEO_REGION_INDEX_MIN; tests and benches may change it
 	 * before making regions). */
@@ -331,6 +333,26 @@ size_t geo__region_nparts(const struct geo_region *reg);
 struct geo_part *geo__region_part(const struct geo_region *reg, size_t i);
 /* Tests: whether reg has a packed tree over its parts. */
 bool geo__region_indexed(const struct geo_region *reg);
+
+/*
+ * Shared regions (share.c). The owner of a shapes array that outlives
+ * the regions made from it (the catalog, for each feature) registers
+ * it; geo_region_alloc with exactly (shapes, nshapes) then makes the
+ * region once (kept, one reference) and returns references to it.
+ * Unregister before freeing the shapes (drops the kept reference).
+ * geo__region_share: 0, EINVAL, EEXIST (already registered), ENOMEM.
+ * geo__region_shared: the slot holding the kept region (NULL until
+ * made) for a registered (shapes, nshapes), or NULL.
+ * geo__share_free: at context free, every entry and its region.
+ */
+int geo__region_share(struct geo_ctx *ctx, struct geo_shape *const *shapes,
+		      size_t nshapes);
+void geo__region_unshare(struct geo_ctx *ctx,
+			 struct geo_shape *const *shapes);
+struct geo_region **geo__region_shared(struct geo_ctx *ctx,
+				       struct geo_shape *const *shapes,
+				       size_t nshapes);
+void geo__share_free(struct geo_ctx *ctx);
 /* Point against one part: inside, outside or undefined (3-D, no alt). */
 int geo__part_test(struct geo_ctx *ctx, const struct geo_part *part,
 		   const struct geo_point *pt, enum geo_position *pos);
@@ -358,6 +380,15 @@ int geo__read_pos(struct geo_ctx *ctx, const struct _xmlNode *pos,
 int geo__read_polygon(struct geo_ctx *ctx, const struct _xmlNode *poly,
 		      bool keep_alt, bool skip_valid, struct geo_shape *s,
 		      unsigned *dim, struct geo_err *err);
+/*
+ * geo_feature_parse with explicit caps (feature.c): at most max_shapes
+ * geometries and (unless 0) max_vertices positions over all of them
+ * (curved shapes count GEO_ARC_SEGMENTS + 1), EOVERFLOW beyond, the
+ * reason naming the catalog limit when catalog is set.
+ */
+int geo__feature_parse(struct geo_ctx *ctx, const struct _xmlNode *node,
+		       size_t max_shapes, size_t max_vertices, bool catalog,
+		       struct geo_feature **featp, struct geo_err *err);
 /* Validate rings as a polygon (unwrap + GEOS isValid). */
 int geo__rings_check(struct geo_ctx *ctx, const struct geo_ring *rings,
 		     size_t nrings, struct geo_err *err);

@@ -197,8 +197,8 @@ int geo_region_alloc(struct geo_ctx *ctx, struct geo_shape *const *shapes,
 		     size_t nshapes, struct geo_region **regp,
 		     struct geo_err *err)
 {
-	struct geo_region *reg;
-	size_t i;
+	struct geo_region *reg, **shared;
+	size_t i, max;
 	int rc;
 
 	geo__err_begin(err);
@@ -206,9 +206,18 @@ int geo_region_alloc(struct geo_ctx *ctx, struct geo_shape *const *shapes,
 		return geo__err(err, EINVAL, "bad argument");
 	if (nshapes == 0)
 		return geo__err(err, EINVAL, "region without geometry");
-	if (nshapes > ctx->lim.max_shapes)
+	/* a catalog feature's (a filter's are capped when parsed) */
+	max = ctx->lim.max_shapes > ctx->lim.max_catalog_shapes ?
+	      ctx->lim.max_shapes : ctx->lim.max_catalog_shapes;
+	if (nshapes > max)
 		return geo__err(err, EOVERFLOW, "region has more than %zu "
-				"geometries", ctx->lim.max_shapes);
+				"geometries", max);
+	/* a catalog feature's region: made once, then shared */
+	shared = geo__region_shared(ctx, shapes, nshapes);
+	if (shared && *shared) {
+		*regp = geo_region_ref(*shared);
+		return 0;
+	}
 	reg = calloc(1, sizeof(*reg));
 	if (!reg)
 		return ENOMEM;
@@ -234,6 +243,8 @@ int geo_region_alloc(struct geo_ctx *ctx, struct geo_shape *const *shapes,
 		if (rc)
 			goto out;
 	}
+	if (shared)
+		*shared = geo_region_ref(reg);
 	*regp = reg;
 	return 0;
 out:

@@ -25,11 +25,7 @@ static struct geo_ctx *ctx;
 
 static void setup(void)
 {
-	struct geo_limits lim;
-
-	geo_limits_init(&lim);
-	lim.max_shapes = NPARTS;
-	ck_assert_int_eq(geo_ctx_alloc(&ctx, &lim), 0);
+	ck_assert_int_eq(geo_ctx_alloc(&ctx, NULL), 0);
 }
 
 static void teardown(void)
