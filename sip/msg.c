@@ -9,6 +9,9 @@
 #include "sip/sip.h"
 #include "sip/sip_int.h"
 
+/* Header entries kept inside the message's allocation (hdrv_grow). */
+#define SIP_HDRS_INLINE 24u
+
 void sip_limits_init(struct sip_limits *lim)
 {
 	if (!lim)
@@ -29,6 +32,7 @@ struct parse {
 	uint16_t bad_status; /* 400 for requests, 0 for responses */
 	uint64_t seen;	     /* bit per single-value header id */
 	bool clen_slot;	     /* the reserved Content-Length slot is used */
+	size_t hdrcap;	     /* entries msg->hdrv has room for */
 };
 
 static int fail(struct parse *ps, int code, const char *reason)
@@ -138,6 +142,35 @@ static int start_line(struct parse *ps, struct sip_pl *line)
 static int hdr_fail(struct parse *ps, int code, const char *what,
 		    enum sip_hdr_id id);
 
+/*
+ * Header entries: SIP_HDRS_INLINE in the message's own allocation (a
+ * typical SUBSCRIBE or NOTIFY has 10-20), then a separate array doubled
+ * as needed up to max_hdrs + 1 (issue 6: the array used to be
+ * max_hdrs + 1 = 129 entries, 5 KB, in every message, held by server
+ * transactions).  Views point into buf, never into the array, so it may
+ * move while the headers are split.  0 or ENOMEM.
+ */
+static __attribute__((noinline, cold)) int hdrv_grow(struct parse *ps)
+{
+	struct sip_msg *msg = ps->msg;
+	size_t cap = ps->hdrcap * 2, max = ps->lim->max_hdrs + 1;
+	struct sip_hdr *v;
+
+	if (cap > max)
+		cap = max;
+	if (cap <= ps->hdrcap)
+		return ENOMEM; /* ALWAYS: the max_hdrs check comes first */
+	v = malloc(cap * sizeof(*v));
+	if (!v)
+		return ENOMEM;
+	memcpy(v, msg->hdrv, msg->hdrc * sizeof(*v));
+	if (msg->hdrv != (struct sip_hdr *)(msg + 1))
+		free(msg->hdrv);
+	msg->hdrv = v;
+	ps->hdrcap = cap;
+	return 0;
+}
+
 static int hdr_add(struct parse *ps, enum sip_hdr_id id,
 		   const struct sip_pl *name, const struct sip_pl *val)
 {
@@ -155,6 +188,8 @@ static int hdr_add(struct parse *ps, enum sip_hdr_id id,
 		ps->clen_slot = true;
 	else if (msg->hdrc - (ps->clen_slot ? 1 : 0) >= ps->lim->max_hdrs)
 		return fail(ps, EOVERFLOW, "too many headers");
+	if (msg->hdrc == ps->hdrcap && hdrv_grow(ps))
+		return fail(ps, ENOMEM, "out of memory");
 	h = &msg->hdrv[msg->hdrc++];
 	h->id = id;
 	h->name = *name;
@@ -500,6 +535,8 @@ int sip_msg_parse(struct sip_msg **msgp, const char *buf, size_t len,
 	nh = lim->max_hdrs + 1; /* + the Content-Length slot (hdr_add) */
 	if (nh > (SIZE_MAX - sizeof(*msg) - len - 1) / sizeof(struct sip_hdr))
 		return sip_err_set(err, EINVAL, 0, "bad limits");
+	if (nh > SIP_HDRS_INLINE)
+		nh = SIP_HDRS_INLINE;
 	msg = malloc(sizeof(*msg) + nh * sizeof(struct sip_hdr) + len + 1);
 	if (!msg)
 		return sip_err_set(err, ENOMEM, 500, "out of memory");
@@ -510,6 +547,7 @@ int sip_msg_parse(struct sip_msg **msgp, const char *buf, size_t len,
 	msg->buf[len] = '\0';
 	msg->len = len;
 	ps.msg = msg;
+	ps.hdrcap = nh;
 
 	p = msg->buf;
 	eol = memchr(p, '\n', len);
@@ -540,7 +578,7 @@ int sip_msg_parse(struct sip_msg **msgp, const char *buf, size_t len,
 			       len - (size_t)(body - p), flags);
 out:
 	if (e) {
-		free(msg);
+		sip_msg_free(msg);
 		return e;
 	}
 	*msgp = msg;
@@ -549,6 +587,10 @@ out:
 
 void sip_msg_free(struct sip_msg *msg)
 {
+	if (!msg)
+		return;
+	if (msg->hdrv != (struct sip_hdr *)(msg + 1))
+		free(msg->hdrv);
 	free(msg);
 }
 

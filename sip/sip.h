@@ -389,8 +389,9 @@ enum sip_parse_flags {
 
 /*
  * Parse one message from buf[0..len).  The bytes are copied once into
- * the new message (one allocation with the header array); the caller
- * keeps buf.  Datagram rules (RFC 3261 §18.3): Content-Length may be
+ * the new message (one allocation with room for 24 header entries; a
+ * message with more gets a separate array, doubled as needed up to
+ * max_hdrs + 1 entries); the caller keeps buf.  Datagram rules (RFC 3261 §18.3): Content-Length may be
  * absent (the body is the rest); larger than the rest is an error;
  * shorter truncates the body (extra bytes ignored).  Stream: buf should
  * be one framed message (sip_frame_stream); Content-Length is required.

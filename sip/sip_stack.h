@@ -355,7 +355,11 @@ int sip_reply_status(struct sip_strans *t, uint16_t scode,
 /* The standard reason phrase of scode ("OK"), "Unknown" otherwise. */
 const char *sip_reason_phrase(uint16_t scode);
 
-/* The request of t (valid until its final response). */
+/*
+ * The request of t: valid until its final response (and while the
+ * request handler runs); NULL after.  A transaction keeps only its key,
+ * last response, peer and flow after the final response (timer J).
+ */
 const struct sip_msg *sip_strans_req(const struct sip_strans *t);
 /* Where the request came from, and the flow to reach that peer again. */
 const struct sip_peer *sip_strans_peer(const struct sip_strans *t);
@@ -364,7 +368,8 @@ void sip_strans_flow(const struct sip_strans *t, struct sip_flow *fl);
  * Whether requests to this peer should go back over that flow (RFC 5626
  * flow reuse): the request came over TCP/TLS, or its Contact URI or top
  * Via carries ";ob".  The event layer then stores the flow with the
- * dialog and passes it in struct sip_req_desc.
+ * dialog and passes it in struct sip_req_desc.  Ask before the final
+ * response: after it the request is gone (false).
  */
 bool sip_strans_flow_reuse(const struct sip_strans *t);
 

@@ -733,7 +733,7 @@ static void recv_request(struct sip_stack *st, struct sip_msg *m,
 		answer_options(st, t);
 		return;
 	}
-	h->h(t, m, h->arg);
+	sip_strans_handler_run(t, h->h, h->arg);
 }
 
 int sip_stack_recv(struct sip_stack *st, const struct sip_peer *src,

@@ -157,10 +157,20 @@ void sip_resp_dst(const struct sip_peer *src, const struct sip_via *v,
 /* Handle a request: retransmission, or a new transaction (true). */
 bool sip_strans_match(struct sip_stack *st, const struct sip_msg *req,
 		      const struct sip_peer *src);
-/* Takes req on success. */
+/*
+ * Takes req on success (freed once the final response is sent).
+ * Returns 0, ENOBUFS (max_trans), EBADMSG (no Via), EOVERFLOW (key over
+ * SIP_SKEY_MAX) or ENOMEM.
+ */
 int sip_strans_alloc(struct sip_strans **tp, struct sip_stack *st,
 		     struct sip_msg *req, const struct sip_peer *src,
 		     const struct sip_flow *fl);
+/*
+ * Hand t's request to handler h: the request stays valid during the
+ * call even when h sends the final response (it is freed after).
+ */
+void sip_strans_handler_run(struct sip_strans *t, sip_request_h *h,
+			    void *arg);
 /*
  * §8.2.2.2: a request without To tag whose From tag, Call-ID and CSeq
  * are those of a live transaction it does not match (it came again by

@@ -25,27 +25,38 @@ enum strans_state {
 	STRANS_TERMINATED
 };
 
+/*
+ * A server transaction.  Until its final response it owns the request;
+ * then (issue 6: a non-INVITE one lives 32 s more over UDP, for timer J)
+ * it keeps only what matching and retransmission need: the key (and the
+ * merged-request key, §8.2.2.2), the last response's bytes, the peer and
+ * the flow.  When the final response is sent from inside the request
+ * handler, the request is freed after the handler returns.
+ */
 struct sip_strans {
 	struct sip_strans *next;  /* bucket chain */
 	struct sip_strans *mnext; /* merged-request index chain */
-	uint32_t mhash;
-	bool merge_idx; /* in st->mbuck */
 	struct sip_stack *st;
-	char *key;
+	char *key;      /* key bytes, then the merge key when merge_idx */
 	size_t keylen;
 	uint32_t hash;
-	struct sip_msg *req;
-	struct sip_resp_src rs; /* views into req */
+	uint32_t mhash;
+	/* merge key after the key: From tag, Call-ID, CSeq method */
+	uint32_t mnum;  /* CSeq number */
+	uint16_t mtag_l, mcid_l, mmeth_l;
+	bool merge_idx; /* in st->mbuck */
+	bool invite;
+	bool in_h;      /* the request handler runs */
+	enum strans_state state;
+	struct sip_msg *req; /* NULL after the final response */
 	struct sip_peer src, dst;
 	struct sip_flow flow;
-	bool invite;
-	enum strans_state state;
 	char *resp; /* last response sent */
 	size_t resplen;
 	struct sip_timer tmr; /* J, H or I: then terminate */
 	struct sip_timer tg;  /* G */
 	uint64_t g_ms;
-	char totag[17]; /* when the TU gives none */
+	char totag[17]; /* when the TU gives none; made on first need */
 };
 
 static const char cookie[] = "z9hG4bK";
@@ -468,12 +479,22 @@ static uint32_t merge_hash(const struct sip_msg *m)
 	return h * 31u + m->cseq.num;
 }
 
-static bool merge_same(const struct sip_msg *a, const struct sip_msg *b)
+/* Stored bytes k[0..l) equal view v (which may be {NULL, 0}). */
+static bool kept_eq(const char *k, size_t l, const struct sip_pl *v)
 {
-	return a->cseq.num == b->cseq.num &&
-	       sip_pl_eq(&a->from.tag, &b->from.tag) &&
-	       sip_pl_eq(&a->callid, &b->callid) &&
-	       sip_pl_eq(&a->cseq.method, &b->cseq.method);
+	return v->l == l && (!l || !memcmp(k, v->p, l));
+}
+
+/* Whether b has t's From tag, Call-ID, CSeq number and method. */
+static bool merge_same(const struct sip_strans *t, const struct sip_msg *b)
+{
+	const char *k = t->key + t->keylen;
+
+	return t->mnum == b->cseq.num &&
+	       kept_eq(k, t->mtag_l, &b->from.tag) &&
+	       kept_eq(k + t->mtag_l, t->mcid_l, &b->callid) &&
+	       kept_eq(k + t->mtag_l + t->mcid_l, t->mmeth_l,
+		       &b->cseq.method);
 }
 
 bool sip_strans_merged(struct sip_stack *st, const struct sip_msg *req)
@@ -486,7 +507,7 @@ bool sip_strans_merged(struct sip_stack *st, const struct sip_msg *req)
 	h = merge_hash(req);
 	for (t = st->mbuck[h & (SIP_MERGE_BUCKETS - 1)]; t; t = t->mnext)
 		if (t->mhash == h && t->state != STRANS_TERMINATED &&
-		    merge_same(t->req, req))
+		    merge_same(t, req))
 			return true;
 	return false;
 }
@@ -521,9 +542,32 @@ static void tmr_end(void *arg)
 	strans_destroy(arg);
 }
 
+/*
+ * After the final response: the request is not needed any more (freed
+ * now, or after the request handler returns when it runs).
+ */
+static void req_release(struct sip_strans *t)
+{
+	if (t->in_h || !t->req)
+		return;
+	sip_msg_free(t->req);
+	t->req = NULL;
+}
+
+void sip_strans_handler_run(struct sip_strans *t,
+			    sip_request_h *h, void *arg)
+{
+	t->in_h = true;
+	h(t, t->req, arg);
+	t->in_h = false;
+	if (t->state >= STRANS_COMPLETED)
+		req_release(t);
+}
+
 /* Terminate from any state; freed from the timer (never inline). */
 static void terminate(struct sip_strans *t)
 {
+	req_release(t);
 	t->state = STRANS_TERMINATED;
 	sip_timer_cancel(&t->tg);
 	if (sip_timer_start(t->st, &t->tmr, 0, tmr_end, t))
@@ -603,28 +647,48 @@ int sip_strans_alloc(struct sip_strans **tp, struct sip_stack *st,
 		     struct sip_msg *req, const struct sip_peer *src,
 		     const struct sip_flow *fl)
 {
+	struct sip_resp_src rs;
 	struct sip_strans *t;
 	struct sip_buf b;
 	struct sip_pl k;
+	bool merge = !req->to.tag.l && st->mbuck;
 	int err;
 
 	if (st->nstrans >= st->conf.max_trans)
 		return ENOBUFS;
+	/* a response can be built (a top Via), checked now */
+	err = sip_resp_src_from_msg(&rs, req, &src->sa);
+	if (err)
+		return err;
+	if (merge && (req->from.tag.l > UINT16_MAX ||
+		      req->callid.l > UINT16_MAX ||
+		      req->cseq.method.l > UINT16_MAX))
+		return EOVERFLOW; /* not with the message cap (64 KiB) */
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return ENOMEM;
-	sip_buf_init(&b, SIP_SKEY_MAX);
+	sip_buf_init(&b, SIP_SKEY_MAX + 3 * (size_t)UINT16_MAX);
 	err = key_make(&b, req, sip_pl_eq_str(&req->method, "ACK"));
+	if (!err && b.len > SIP_SKEY_MAX)
+		err = EOVERFLOW; /* lookup could never find it */
 	if (err)
 		goto out;
-	err = sip_resp_src_from_msg(&t->rs, req, &src->sa);
-	if (!err)
-		err = sip_stack_token(st, t->totag, sizeof(t->totag), 16);
-	if (err)
-		goto out;
+	t->keylen = b.len;
+	if (merge) {
+		err = sip_buf_append_pl(&b, &req->from.tag);
+		if (!err)
+			err = sip_buf_append_pl(&b, &req->callid);
+		if (!err)
+			err = sip_buf_append_pl(&b, &req->cseq.method);
+		if (err)
+			goto out;
+		t->mnum = req->cseq.num;
+		t->mtag_l = (uint16_t)req->from.tag.l;
+		t->mcid_l = (uint16_t)req->callid.l;
+		t->mmeth_l = (uint16_t)req->cseq.method.l;
+	}
 	t->st = st;
 	t->key = b.p;
-	t->keylen = b.len;
 	b.p = NULL;
 	k.p = t->key;
 	k.l = t->keylen;
@@ -640,7 +704,7 @@ int sip_strans_alloc(struct sip_strans **tp, struct sip_stack *st,
 	t->next = st->sbuck[t->hash & (st->nsbuck - 1)];
 	st->sbuck[t->hash & (st->nsbuck - 1)] = t;
 	st->nstrans++;
-	if (!req->to.tag.l && st->mbuck) {
+	if (merge) {
 		t->mhash = merge_hash(req);
 		t->mnext = st->mbuck[t->mhash & (SIP_MERGE_BUCKETS - 1)];
 		st->mbuck[t->mhash & (SIP_MERGE_BUCKETS - 1)] = t;
@@ -689,7 +753,7 @@ bool sip_strans_flow_reuse(const struct sip_strans *t)
 	struct sip_contact c;
 	struct sip_pl v;
 
-	if (!t)
+	if (!t || !t->req)
 		return false;
 	if (sip_transp_reliable(t->src.tp))
 		return true;
@@ -702,6 +766,7 @@ bool sip_strans_flow_reuse(const struct sip_strans *t)
 
 int sip_reply(struct sip_strans *t, const struct sip_reply_desc *rd)
 {
+	struct sip_resp_src rs;
 	struct sip_reply_desc my;
 	struct sip_stack *st;
 	struct sip_buf b;
@@ -712,17 +777,36 @@ int sip_reply(struct sip_strans *t, const struct sip_reply_desc *rd)
 	if (!t || !rd || rd->scode < 100 || rd->scode > 699 ||
 	    (!rd->body && rd->body_len) || (rd->hdrc && !rd->hdrv))
 		return EINVAL;
-	if (t->state >= STRANS_COMPLETED)
+	if (t->state >= STRANS_COMPLETED || !t->req)
 		return EINVAL;
 	st = t->st;
 	my = *rd;
-	if (!my.to_tag.l && rd->scode > 100)
+	if (!my.to_tag.l && rd->scode > 100 && !t->req->to.tag.l) {
+		/* one tag for every response of t */
+		if (!t->totag[0]) {
+			err = sip_stack_token(st, t->totag, sizeof(t->totag),
+					      16);
+			if (err) {
+				t->totag[0] = '\0';
+				return err;
+			}
+		}
 		sip_pl_set_str(&my.to_tag, t->totag);
+	}
+	err = sip_resp_src_from_msg(&rs, t->req, &t->src.sa);
+	if (err)
+		return err;
 	sip_buf_init(&b, st->conf.lim.max_msg);
-	err = sip_resp_print(st, &b, &t->rs, &my);
+	err = sip_resp_print(st, &b, &rs, &my);
 	if (err) {
 		sip_buf_reset(&b);
 		return err;
+	}
+	if (rd->scode >= 200 && b.len + 1 < b.size) {
+		/* kept until the transaction ends: no slack */
+		char *p = realloc(b.p, b.len + 1);
+		if (p)
+			b.p = p;
 	}
 	free(t->resp);
 	t->resp = b.p;
@@ -741,6 +825,7 @@ int sip_reply(struct sip_strans *t, const struct sip_reply_desc *rd)
 	}
 	reliable = sip_transp_reliable(t->src.tp);
 	t->state = STRANS_COMPLETED;
+	req_release(t);
 	if (t->invite && rd->scode < 300) {
 		/* 2xx ends the INVITE transaction; the TU retransmits */
 		terminate(t);

@@ -5,6 +5,8 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <malloc.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -496,6 +498,89 @@ START_TEST(test_msg_limits)
 }
 END_TEST
 
+/*
+ * Issue 6: the header array grows by need (24 entries inside the
+ * message, then a separate array doubled up to max_hdrs + 1), not
+ * max_hdrs + 1 in every message: a small message takes little memory;
+ * list items up to the cap parse (across every growth step) and one more
+ * is refused; commas in quotes or brackets, folded lines and a body full
+ * of LFs and commas do not change what is parsed.
+ */
+START_TEST(test_msg_hdr_sizing)
+{
+	static const char small[] = REQ("OPTIONS", "");
+	static const char odd[] =
+		"MESSAGE sip:alice@example.com SIP/2.0\r\n" VIA FROM TO CID
+		"CSeq: 1 MESSAGE\r\n"
+		"Subject: a, b,\r\n c\r\n"
+		"Contact: \"x, y\" <sip:a@b;p=1>, <sip:c@d>\r\n"
+		"Content-Type: text/plain\r\n"
+		"Content-Length: 9\r\n\r\n"
+		",\n,\n\r\n,\n,";
+	struct sip_msg *m = NULL;
+	struct sip_err err = {0};
+	const struct sip_hdr *h;
+	char *buf, *p, last[16];
+	size_t i, len, cap = 2048 + 128 * 8;
+	int n;
+
+	ck_assert_int_eq(sip_msg_parse(&m, small, sizeof(small) - 1,
+				       SIP_PARSE_DGRAM, NULL, &err), 0);
+	ck_assert_uint_eq(m->hdrc, 6);
+	/* room for 24 entries, not 129 */
+	ck_assert_uint_lt(malloc_usable_size(m),
+			  sizeof(*m) + 24 * sizeof(struct sip_hdr) +
+				  sizeof(small) + 32);
+	sip_msg_free(m);
+
+	ck_assert_int_eq(sip_msg_parse(&m, odd, sizeof(odd) - 1,
+				       SIP_PARSE_DGRAM, NULL, &err), 0);
+	ck_assert_uint_eq(m->hdrc, 10);
+	h = sip_msg_hdr_name(m, "Subject");
+	ck_assert_ptr_nonnull(h);
+	ck_assert(sip_pl_eq_str(&h->val, "a, b,   c"));
+	ck_assert_uint_eq(sip_msg_hdr_count(m, SIP_HDR_CONTACT), 2);
+	h = sip_msg_hdr(m, SIP_HDR_CONTACT, NULL);
+	ck_assert(sip_pl_eq_str(&h->val, "\"x, y\" <sip:a@b;p=1>"));
+	ck_assert(sip_pl_eq_str(&m->body, ",\n,\n\r\n,\n,"));
+	sip_msg_free(m);
+
+	/* 5 required values + N list items + Content-Length (own slot) */
+	buf = malloc(cap);
+	ck_assert_ptr_nonnull(buf);
+	for (len = 17; len <= 124; len++) {
+		n = snprintf(buf, cap, "OPTIONS sip:alice@example.com "
+			     "SIP/2.0\r\n" VIA FROM TO CID
+			     "CSeq: 1 OPTIONS\r\nSupported: t0");
+		ck_assert(n > 0);
+		p = buf + n;
+		for (i = 1; i < len; i++)
+			p += snprintf(p, cap - (size_t)(p - buf), ", t%zu", i);
+		p += snprintf(p, cap - (size_t)(p - buf),
+			      "\r\nContent-Length: 0\r\n\r\n");
+		ck_assert_uint_lt((size_t)(p - buf), cap);
+		m = NULL;
+		n = sip_msg_parse(&m, buf, (size_t)(p - buf), SIP_PARSE_DGRAM,
+				  NULL, &err);
+		if (len + 5 <= SIP_HDRS_MAX) {
+			ck_assert_int_eq(n, 0);
+			ck_assert_uint_eq(m->hdrc, len + 6);
+			snprintf(last, sizeof(last), "t%zu", len - 1);
+			ck_assert(sip_pl_eq_str(&m->hdrv[len + 4].val, last));
+			ck_assert(sip_pl_eq_str(&m->hdrv[5].val, "t0"));
+			ck_assert_ptr_eq(sip_msg_hdr(m, SIP_HDR_CSEQ, NULL),
+					 &m->hdrv[4]);
+			sip_msg_free(m);
+		} else {
+			ck_assert_int_eq(n, EOVERFLOW);
+			ck_assert_str_eq(err.reason, "too many headers");
+			ck_assert_ptr_null(m);
+		}
+	}
+	free(buf);
+}
+END_TEST
+
 START_TEST(test_msg_hdr_lookup)
 {
 	static const struct {
@@ -583,6 +668,7 @@ TCase *tcase_msg(void)
 	tcase_add_test(tc, test_msg_notify_publish);
 	tcase_add_test(tc, test_msg_body_rules);
 	tcase_add_test(tc, test_msg_limits);
+	tcase_add_test(tc, test_msg_hdr_sizing);
 	tcase_add_test(tc, test_msg_hdr_lookup);
 	tcase_add_test(tc, test_msg_bad_rate_response);
 	return tc;

@@ -723,6 +723,94 @@ START_TEST(merged_482)
 }
 END_TEST
 
+/* A handler that answers at once, then still reads its request. */
+struct late {
+	int n;
+	struct sip_strans *t;
+	char callid[64];
+	uint16_t scode;
+};
+
+static void late_h(struct sip_strans *t, const struct sip_msg *req,
+		   void *arg)
+{
+	struct late *l = arg;
+
+	l->n++;
+	l->t = t;
+	ck_assert_int_eq(sip_reply_status(t, l->scode, NULL), 0);
+	/* valid until the handler returns, final response or not */
+	ck_assert_ptr_eq(sip_strans_req(t), req);
+	ck_assert_int_eq(sip_pl_strcpy(&req->callid, l->callid,
+				       sizeof(l->callid)), 0);
+}
+
+/*
+ * Issue 6: after the final response a transaction keeps only its key,
+ * response, peer and flow: the request is gone (at once, or after the
+ * handler that answered returns), retransmissions still get the same
+ * bytes, the merged-request check still works, the stack's To tag is
+ * the same in the provisional and the final response.
+ */
+START_TEST(strans_req_released)
+{
+	struct fake f;
+	struct srec r;
+	struct late l;
+	char buf[2048], tag1[128], tag2[128];
+
+	setup(&f, &r);
+	r.reply = 0;
+	feed(&f, "SUBSCRIBE", "z9hG4bKr1", ";rport", "Event: presence\r\n");
+	ck_assert_ptr_nonnull(sip_strans_req(r.last));
+	ck_assert_int_eq(sip_reply_status(r.last, 180, NULL), 0);
+	ck_assert_ptr_nonnull(sip_strans_req(r.last));
+	ck_assert_int_eq(sip_reply_status(r.last, 200, NULL), 0);
+	ck_assert_ptr_null(sip_strans_req(r.last));
+	ck_assert(!sip_strans_flow_reuse(r.last));
+	ck_assert_int_eq(sip_reply_status(r.last, 200, NULL), EINVAL);
+	fake_hdr(&f, 0, "To", tag1, sizeof(tag1));
+	fake_hdr(&f, 1, "To", tag2, sizeof(tag2));
+	ck_assert_str_eq(tag1, tag2);
+	ck_assert(strstr(tag1, ";tag=") != NULL);
+	/* a retransmission: the very same bytes */
+	fake_advance(&f, 500);
+	feed(&f, "SUBSCRIBE", "z9hG4bKr1", ";rport", "Event: presence\r\n");
+	ck_assert_uint_eq(f.n, 3);
+	ck_assert_uint_eq(f.v[2].len, f.v[1].len);
+	ck_assert(!memcmp(f.v[2].buf, f.v[1].buf, f.v[1].len));
+	ck_assert_int_eq(r.n, 1);
+	/* the same request by another path: 482 from the kept merge key */
+	req_txt(buf, sizeof(buf), "SUBSCRIBE", "z9hG4bKr1", ";rport",
+		"Event: presence\r\n");
+	memcpy(strstr(buf, "branch=z9hG4bKr1"), "branch=z9hG4bKr2", 16);
+	ck_assert_int_eq(fake_recv(&f, SIP_TRANSP_UDP, "10.0.0.9", 5060, buf),
+			 0);
+	ck_assert_uint_eq(fake_scode(&f, 3), 482);
+	ck_assert_int_eq(r.n, 1);
+	ck_assert_uint_eq(strans_count(&f), 2);
+	fake_advance(&f, 32000);
+	ck_assert_uint_eq(strans_count(&f), 0);
+	fake_reset(&f);
+
+	/* answered inside the handler, which reads the request after */
+	fake_init(&f);
+	memset(&l, 0, sizeof(l));
+	l.scode = 404;
+	ck_assert_int_eq(sip_stack_handler_add(f.st, "SUBSCRIBE", late_h, &l),
+			 0);
+	feed(&f, "SUBSCRIBE", "z9hG4bKr3", "", "Event: presence\r\n");
+	ck_assert_int_eq(l.n, 1);
+	ck_assert_str_eq(l.callid, "c-z9hG4bKr3@10.0.0.1");
+	ck_assert_ptr_null(sip_strans_req(l.t));
+	ck_assert_uint_eq(fake_scode(&f, 0), 404);
+	feed(&f, "SUBSCRIBE", "z9hG4bKr3", "", "Event: presence\r\n");
+	ck_assert_uint_eq(fake_scode(&f, 1), 404);
+	ck_assert_int_eq(l.n, 1);
+	fake_reset(&f);
+}
+END_TEST
+
 START_TEST(uri_scheme_416)
 {
 	static const char tel[] =
@@ -939,6 +1027,7 @@ TCase *tcase_tsx_server(void)
 	tcase_add_test(tc, options_nothing_registered);
 	tcase_add_test(tc, uri_scheme_416);
 	tcase_add_test(tc, merged_482);
+	tcase_add_test(tc, strans_req_released);
 	tcase_add_test(tc, stun_keepalive);
 	tcase_add_test(tc, record_route_copied);
 	tcase_add_test(tc, mutated_requests);
