@@ -18,14 +18,22 @@
 /* Entity (Request-URI) bytes kept. */
 #define ENTITY_MAX 1024
 
+/*
+ * A publication: in two chained hash tables of the ESC, by entity-tag
+ * (PUBLISH with SIP-If-Match, the restore duplicate check) and by entity
+ * (the per-entity cap), so no lookup walks every publication (issue 6).
+ */
 struct pub {
-	struct pub *prev, *next;
-	size_t pkg;
-	char *entity;
-	char etag[ETAG_MAX];
+	struct pub *tnext;         /* chain in e->tv (by etag) */
+	struct pub *enext;         /* chain in e->ev (by entity) */
 	uint64_t expires_at;
 	size_t hidx;               /* in e->heap */
+	uint8_t pkg;
+	char etag[ETAG_MAX];
+	char entity[];             /* the Request-URI, NUL-ended */
 };
+
+_Static_assert(SIP_EVT_PKGS_MAX <= 256, "package index fits uint8_t");
 
 /* Accept value kept for 415 answers. */
 #define ACCEPT_MAX 255
@@ -41,9 +49,12 @@ struct sip_esc {
 	char *warn_host;
 	struct esc_pkg pkgv[SIP_EVT_PKGS_MAX];
 	size_t pkgc;
-	struct pub *head;
 	size_t count;
 	struct evt_heap heap;      /* publications by expires_at */
+	/* every publication by etag and by entity; hcap buckets each (a
+	 * power of two, grown with count) */
+	struct pub **tv, **ev;
+	size_t hcap;
 	char salt[SIP_DIALOG_TAG_LEN + 1];
 	uint64_t seq;
 };
@@ -95,27 +106,143 @@ int sip_esc_alloc(struct sip_esc **ep, const struct sip_esc_conf *conf)
 	return 0;
 }
 
+/* --- Tables: by entity-tag and by entity. */
+
+static size_t str_hash(const char *p, size_t l)
+{
+	return evt_hash_mem(EVT_HASH_INIT, p, l);
+}
+
+static struct pub **tag_bucket(const struct sip_esc *e, const char *tag,
+			       size_t l)
+{
+	return &e->tv[str_hash(tag, l) & (e->hcap - 1)];
+}
+
+static struct pub **ent_bucket(const struct sip_esc *e, const char *ent)
+{
+	return &e->ev[str_hash(ent, strlen(ent)) & (e->hcap - 1)];
+}
+
+/* Room for one more publication (load 1): 0 or ENOMEM. */
+static int hash_reserve(struct sip_esc *e)
+{
+	struct pub **tv, **ev, *p;
+	size_t cap, i;
+
+	if (e->count < e->hcap)
+		return 0;
+	cap = e->hcap ? e->hcap * 2 : 64;
+	if (cap > SIZE_MAX / sizeof(*tv))
+		return e->hcap ? 0 : ENOMEM;
+	tv = calloc(cap, sizeof(*tv));
+	ev = tv ? calloc(cap, sizeof(*ev)) : NULL;
+	if (!ev) {
+		free(tv);
+		return e->hcap ? 0 : ENOMEM; /* chains just get longer */
+	}
+	for (i = 0; i < e->hcap; i++) {
+		while ((p = e->tv[i]) != NULL) {
+			size_t b = str_hash(p->etag, strlen(p->etag)) &
+				   (cap - 1);
+			e->tv[i] = p->tnext;
+			p->tnext = tv[b];
+			tv[b] = p;
+		}
+		while ((p = e->ev[i]) != NULL) {
+			size_t b = str_hash(p->entity, strlen(p->entity)) &
+				   (cap - 1);
+			e->ev[i] = p->enext;
+			p->enext = ev[b];
+			ev[b] = p;
+		}
+	}
+	free(e->tv);
+	free(e->ev);
+	e->tv = tv;
+	e->ev = ev;
+	e->hcap = cap;
+	return 0;
+}
+
+static void tag_add(struct sip_esc *e, struct pub *p)
+{
+	struct pub **b = tag_bucket(e, p->etag, strlen(p->etag));
+
+	p->tnext = *b;
+	*b = p;
+}
+
+static void tag_del(struct sip_esc *e, struct pub *p)
+{
+	struct pub **pp = tag_bucket(e, p->etag, strlen(p->etag));
+
+	for (; *pp; pp = &(*pp)->tnext) {
+		if (*pp == p) {
+			*pp = p->tnext;
+			p->tnext = NULL;
+			return;
+		}
+	}
+}
+
+/* Link a new publication (hash_reserve and the heap slot are done). */
+static void pub_link(struct sip_esc *e, struct pub *p)
+{
+	struct pub **b = ent_bucket(e, p->entity);
+
+	tag_add(e, p);
+	p->enext = *b;
+	*b = p;
+	e->count++;
+	(void)evt_heap_push(&e->heap, p->expires_at, p, &p->hidx);
+}
+
 static void pub_unlink_free(struct sip_esc *e, struct pub *p)
 {
-	if (p->prev)
-		p->prev->next = p->next;
-	else
-		e->head = p->next;
-	if (p->next)
-		p->next->prev = p->prev;
+	struct pub **pp = ent_bucket(e, p->entity);
+
+	tag_del(e, p);
+	for (; *pp; pp = &(*pp)->enext) {
+		if (*pp == p) {
+			*pp = p->enext;
+			break;
+		}
+	}
 	e->count--;
 	evt_heap_remove(&e->heap, p->hidx);
-	free(p->entity);
 	free(p);
+}
+
+/* A new, unlinked publication of entity (at most ENTITY_MAX bytes). */
+static struct pub *pub_new(const char *entity)
+{
+	size_t l = strlen(entity);
+	struct pub *p = calloc(1, sizeof(*p) + l + 1);
+
+	if (p) {
+		p->hidx = EVT_HEAP_NONE;
+		memcpy(p->entity, entity, l + 1);
+	}
+	return p;
 }
 
 void sip_esc_free(struct sip_esc *e)
 {
+	size_t i;
+
 	if (!e)
 		return;
-	while (e->head)
-		pub_unlink_free(e, e->head);
 	evt_heap_reset(&e->heap);
+	for (i = 0; i < e->hcap; i++) {
+		while (e->tv[i]) {
+			struct pub *p = e->tv[i];
+			e->tv[i] = p->tnext;
+			free(p);
+		}
+	}
+	free(e->tv);
+	free(e->ev);
 	free(e->warn_host);
 	free(e);
 }
@@ -213,22 +340,40 @@ static struct pub *pub_find(struct sip_esc *e, size_t pkg,
 {
 	struct pub *p;
 
-	for (p = e->head; p; p = p->next)
+	if (!e->hcap)
+		return NULL;
+	for (p = *tag_bucket(e, etag->p, etag->l); p; p = p->tnext)
 		if (p->pkg == pkg && sip_pl_eq_str(etag, p->etag) &&
 		    strcmp(p->entity, entity) == 0)
 			return p;
 	return NULL;
 }
 
+/* Publications of entity: its chain holds them and few others. */
 static size_t pub_count_entity(const struct sip_esc *e, const char *entity)
 {
 	const struct pub *p;
 	size_t n = 0;
 
-	for (p = e->head; p; p = p->next)
+	if (!e->hcap)
+		return 0;
+	for (p = *ent_bucket(e, entity); p; p = p->enext)
 		if (strcmp(p->entity, entity) == 0)
 			n++;
 	return n;
+}
+
+/* Whether entity-tag tag is live (any entity or package). */
+static bool tag_live(const struct sip_esc *e, const char *tag, size_t l)
+{
+	const struct pub *p;
+
+	if (!e->hcap)
+		return false;
+	for (p = *tag_bucket(e, tag, l); p; p = p->tnext)
+		if (strlen(p->etag) == l && memcmp(p->etag, tag, l) == 0)
+			return true;
+	return false;
 }
 
 static void ev_fill(struct sip_pub_event *ev, enum sip_pub_op op,
@@ -297,29 +442,21 @@ static uint16_t publish_new(struct sip_esc *e, void *txn, size_t pkg,
 	if (e->count >= e->conf.max_pubs ||
 	    pub_count_entity(e, entity) >= e->conf.max_per_entity)
 		return reply_simple(e, txn, 503, "too many publications");
-	p = evt_heap_reserve(&e->heap, e->heap.n + 1) ? NULL :
-	    calloc(1, sizeof(*p));
-	if (!p || evt_strdup(&p->entity, entity, ENTITY_MAX)) {
-		free(p);
+	p = evt_heap_reserve(&e->heap, e->heap.n + 1) || hash_reserve(e) ?
+	    NULL : pub_new(entity);
+	if (!p)
 		return reply_simple(e, txn, 500, "out of memory");
-	}
 	etag_make(e, p->etag);
 	ev_fill(&ev, SIP_PUB_NEW, entity, pk, req, expires);
 	ev.etag = p->etag;
 	sc = pkg_judge(e, txn, pk, &ev);
 	if (sc) {
-		free(p->entity);
 		free(p);
 		return sc;
 	}
-	p->pkg = pkg;
+	p->pkg = (uint8_t)pkg;
 	p->expires_at = now + (uint64_t)expires * 1000;
-	p->next = e->head;
-	if (e->head)
-		e->head->prev = p;
-	e->head = p;
-	e->count++;
-	(void)evt_heap_push(&e->heap, p->expires_at, p, &p->hidx);
+	pub_link(e, p);
 	return reply_ok(e, txn, expires, p->etag);
 }
 
@@ -357,7 +494,9 @@ static uint16_t publish_tagged(struct sip_esc *e, void *txn, size_t pkg,
 	} else {
 		(void)pk->p.pubh(&ev, NULL, pk->p.arg);
 	}
+	tag_del(e, p);
 	memcpy(p->etag, etag, sizeof(etag));
+	tag_add(e, p);
 	p->expires_at = now + (uint64_t)expires * 1000;
 	evt_heap_update(&e->heap, p->hidx, p->expires_at);
 	return reply_ok(e, txn, expires, p->etag);
@@ -420,35 +559,27 @@ int sip_esc_restore(struct sip_esc *e, const char *entity,
 		return EINVAL;
 	if (tag.l >= ETAG_MAX || strlen(entity) > ENTITY_MAX)
 		return EOVERFLOW;
+	if (strpbrk(entity, "\r\n"))
+		return EINVAL;
 	for (pkg = 0; pkg < e->pkgc; pkg++)
 		if (strcmp(e->pkgv[pkg].name, event) == 0)
 			break;
 	if (pkg == e->pkgc || !remaining)
 		return ENOENT;
-	for (p = e->head; p; p = p->next)
-		if (strcmp(p->etag, etag) == 0)
-			return EEXIST;
+	if (tag_live(e, etag, tag.l))
+		return EEXIST;
 	if (e->count >= e->conf.max_pubs ||
 	    pub_count_entity(e, entity) >= e->conf.max_per_entity)
 		return EOVERFLOW;
-	if (evt_heap_reserve(&e->heap, e->heap.n + 1))
+	if (evt_heap_reserve(&e->heap, e->heap.n + 1) || hash_reserve(e))
 		return ENOMEM;
-	p = calloc(1, sizeof(*p));
+	p = pub_new(entity);
 	if (!p)
 		return ENOMEM;
-	if (evt_strdup(&p->entity, entity, ENTITY_MAX)) {
-		free(p);
-		return ENOMEM;
-	}
 	memcpy(p->etag, etag, tag.l + 1);
-	p->pkg = pkg;
+	p->pkg = (uint8_t)pkg;
 	p->expires_at = now + (uint64_t)remaining * 1000;
-	p->next = e->head;
-	if (e->head)
-		e->head->prev = p;
-	e->head = p;
-	e->count++;
-	(void)evt_heap_push(&e->heap, p->expires_at, p, &p->hidx);
+	pub_link(e, p);
 	return 0;
 }
 

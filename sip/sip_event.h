@@ -23,8 +23,10 @@
  * one the package refuses, only during the accept callback.
  * Threads: single-threaded, like the stack; no global state.
  * Limits: subscriptions and publications (conf, 503 beyond), Event id and
- * ETag lengths, NOTIFY body SIP_EVT_BODY_MAX.  Lookups and the next
- * deadline are linear scans: fine for the default caps (10,000).
+ * ETag lengths, NOTIFY body SIP_EVT_BODY_MAX.  No request, restore or
+ * expiry walks every subscription or publication: hash tables (dialog
+ * Call-ID and local tag; entity-tag; entity) grown with the count, and
+ * min-heaps of expiry times (issue 6: 1,000,000 subscriptions).
  * Errors: 0 or a positive errno (EINVAL, ENOMEM, ENOENT, EEXIST,
  * EOVERFLOW, EALREADY); SIP answers carry a one-line Warning where
  * helpful.
@@ -380,9 +382,9 @@ uint16_t sip_esc_publish(struct sip_esc *e, void *txn,
  * Persistence: the package sees every change (entity, event, etag,
  * expires) through its callback and may store them; after a restart it
  * gives each live one back here: the tag stays valid for `remaining`
- * seconds after now (no callback).  Returns 0, EINVAL (not a token),
- * ENOENT (package not registered, remaining 0), EEXIST (tag live),
- * EOVERFLOW (caps, lengths), ENOMEM.
+ * seconds after now (no callback).  Returns 0, EINVAL (tag not a token,
+ * CR or LF in entity), ENOENT (package not registered, remaining 0),
+ * EEXIST (tag live), EOVERFLOW (caps, lengths), ENOMEM.
  */
 int sip_esc_restore(struct sip_esc *e, const char *entity,
 		    const char *event, const char *etag, uint32_t remaining,

@@ -102,8 +102,21 @@ static struct sip_esc *mk(struct fake *f, size_t per_entity)
  * A PUBLISH for sip:alice@example.com: tag NULL for no SIP-If-Match;
  * expires < 0 for none; body NULL for none; event NULL for no Event.
  */
+static uint16_t pub_to(struct sip_esc *e, const char *uri,
+		       const char *event, const char *tag, long expires,
+		       const char *body, uint64_t now);
+
 static uint16_t pub(struct sip_esc *e, const char *event, const char *tag,
 		    long expires, const char *body, uint64_t now)
+{
+	return pub_to(e, "sip:alice@example.com", event, tag, expires, body,
+		      now);
+}
+
+/* The same for Request-URI uri. */
+static uint16_t pub_to(struct sip_esc *e, const char *uri,
+		       const char *event, const char *tag, long expires,
+		       const char *body, uint64_t now)
 {
 	char buf[2048], exp[64] = "", ev[96] = "", tg[96] = "",
 	     ct[96] = "";
@@ -121,7 +134,7 @@ static uint16_t pub(struct sip_esc *e, const char *event, const char *tag,
 		snprintf(ct, sizeof(ct),
 			 "Content-Type: application/pidf+xml\r\n");
 	snprintf(buf, sizeof(buf),
-		 "PUBLISH sip:alice@example.com SIP/2.0\r\n"
+		 "PUBLISH %s SIP/2.0\r\n"
 		 "Via: SIP/2.0/UDP 192.0.2.9;branch=z9hG4bKpub\r\n"
 		 "From: <sip:alice@example.com>;tag=p1\r\n"
 		 "To: <sip:alice@example.com>\r\n"
@@ -130,7 +143,7 @@ static uint16_t pub(struct sip_esc *e, const char *event, const char *tag,
 		 "Record-Route: <sip:ignored.example.com;lr>\r\n"
 		 "%s%s%s%s"
 		 "Content-Length: %zu\r\n\r\n%s",
-		 ev, tg, exp, ct, body ? strlen(body) : 0,
+		 uri, ev, tg, exp, ct, body ? strlen(body) : 0,
 		 body ? body : "");
 	/* what the parser refuses the stack answers (stateless 400) */
 	if (sip_msg_parse(&m, buf, strlen(buf), SIP_PARSE_DGRAM, NULL,
@@ -381,6 +394,116 @@ START_TEST(test_pub_restore)
 }
 END_TEST
 
+/*
+ * Issue 6: 50,000 restored publications (two per entity) are found
+ * through the entity-tag and entity tables, past their growth: refresh,
+ * modify and remove by tag (412 for a replaced tag or another entity),
+ * the per-entity cap on restore and PUBLISH, duplicate tags, expiry in
+ * order.
+ */
+START_TEST(test_pub_many)
+{
+	struct sip_esc_conf c = {
+		.max_pubs = 50001, .max_per_entity = 2,
+		.replyh = fake_reply};
+	struct sip_esc_pkg pk = {
+		.name = "presence", .expires_default = 3600,
+		.expires_min = 60, .pubh = pkg_pub};
+	enum { N = 50000, ENT = N / 2 };
+	char uri[64], tag[32], old[64];
+	struct sip_esc *e = NULL;
+	struct fake f;
+	unsigned i;
+
+	memset(&f, 0, sizeof(f));
+	f.answer = 200;
+	c.arg = &f;
+	pk.arg = &f;
+	ck_assert_int_eq(sip_esc_alloc(&e, &c), 0);
+	ck_assert_int_eq(sip_esc_pkg_add(e, &pk), 0);
+	/* publication i: entity i % ENT, tag "r<i>", i + 100 s left */
+	for (i = 0; i < N; i++) {
+		snprintf(uri, sizeof(uri), "sip:u%u@example.com", i % ENT);
+		snprintf(tag, sizeof(tag), "r%u", i);
+		ck_assert_int_eq(sip_esc_restore(e, uri, "presence", tag,
+						 i + 100, 0), 0);
+	}
+	ck_assert_uint_eq(sip_esc_count(e), N);
+	ck_assert_uint_eq(sip_esc_next_due(e), 100000);
+	ck_assert_int_eq(f.calls, 0);
+	/* duplicate tags (any entity), the per-entity cap, the total cap */
+	for (i = 0; i < N; i += 997) {
+		snprintf(tag, sizeof(tag), "r%u", i);
+		ck_assert_int_eq(sip_esc_restore(e, "sip:new@example.com",
+						 "presence", tag, 100, 0),
+				 EEXIST);
+		snprintf(uri, sizeof(uri), "sip:u%u@example.com", i % ENT);
+		ck_assert_int_eq(sip_esc_restore(e, uri, "presence", "fresh",
+						 100, 0), EOVERFLOW);
+		ck_assert_uint_eq(pub_to(e, uri, "presence", NULL, 600,
+					 "<a/>", 0), 503);
+	}
+	ck_assert_int_eq(sip_esc_restore(e, "sip:new@example.com",
+					 "presence", "fresh", 100, 0), 0);
+	ck_assert_int_eq(sip_esc_restore(e, "sip:new2@example.com",
+					 "presence", "fresh2", 100, 0),
+			 EOVERFLOW);
+	ck_assert_uint_eq(sip_esc_count(e), N + 1);
+
+	/* tagged PUBLISH finds each one; the old tag is gone after */
+	for (i = 1; i < N; i += 499) {
+		snprintf(uri, sizeof(uri), "sip:u%u@example.com", i % ENT);
+		snprintf(tag, sizeof(tag), "r%u", i);
+		snprintf(uri + 4, sizeof(uri) - 4, "u%u@example.com",
+			 (i + 1) % ENT);
+		ck_assert_uint_eq(pub_to(e, uri, "presence", tag, 600, NULL,
+					 1000), 412); /* another entity */
+		snprintf(uri, sizeof(uri), "sip:u%u@example.com", i % ENT);
+		ck_assert_uint_eq(pub_to(e, uri, "presence", tag, 600,
+					 i % 2 ? NULL : "<m/>", 1000), 200);
+		ck_assert_int_eq(f.op, i % 2 ? SIP_PUB_REFRESH :
+				 SIP_PUB_MODIFY);
+		ck_assert_str_eq(f.ev_old, tag);
+		ck_assert_str_eq(f.entity, uri);
+		snprintf(old, sizeof(old), "%s", f.etag);
+		ck_assert_uint_eq(pub_to(e, uri, "presence", tag, 600, NULL,
+					 1000), 412);
+		ck_assert_uint_eq(pub_to(e, uri, "presence", old, 600, NULL,
+					 1000), 200);
+	}
+	/* remove one of an entity: room for a new one there */
+	snprintf(uri, sizeof(uri), "sip:u%u@example.com", 7u);
+	ck_assert_uint_eq(pub_to(e, uri, "presence", "r7", 0, NULL, 2000),
+			  200);
+	ck_assert_int_eq(f.op, SIP_PUB_REMOVE);
+	ck_assert_uint_eq(sip_esc_count(e), N);
+	ck_assert_uint_eq(pub_to(e, uri, "presence", NULL, 600, "<n/>", 2000),
+			  200);
+	ck_assert_uint_eq(pub_to(e, uri, "presence", NULL, 600, "<n/>", 2000),
+			  503);
+	ck_assert_uint_eq(sip_esc_count(e), N + 1);
+	ck_assert_uint_eq(pub_to(e, uri, "presence", "r7", 600, NULL, 2000),
+			  412);
+
+	/*
+	 * expiry in order, at 1,099.999 s: r0..r999 but the removed r7
+	 * (999), the 98 refreshed ones from r1000 on (now 601 s), "fresh"
+	 * and u7's new one: 1,099; r1000 (1,100 s) is next
+	 */
+	f.calls = 0;
+	sip_esc_tick(e, 1099999);
+	ck_assert_int_eq(f.op, SIP_PUB_EXPIRE);
+	ck_assert_int_eq(f.calls, 1099);
+	ck_assert_uint_eq(sip_esc_count(e), N + 1 - 1099);
+	ck_assert_uint_eq(sip_esc_next_due(e), 1100000);
+	ck_assert_int_eq(sip_esc_restore(e, "sip:x@example.com", "presence",
+					 "r5", 1, 0), 0);
+	ck_assert_int_eq(sip_esc_restore(e, "sip:x@example.com", "presence",
+					 "r1000", 1, 0), EEXIST);
+	sip_esc_free(e);
+}
+END_TEST
+
 TCase *tcase_pub(void);
 TCase *tcase_pub(void)
 {
@@ -393,5 +516,6 @@ TCase *tcase_pub(void)
 	tcase_add_test(tc, test_pub_expiry);
 	tcase_add_test(tc, test_pub_unique);
 	tcase_add_test(tc, test_pub_restore);
+	tcase_add_test(tc, test_pub_many);
 	return tc;
 }
