@@ -143,6 +143,8 @@ struct geo_part {
 	size_t *cnt;                /* points per ring */
 	size_t npts;
 	double *xy;                 /* all rings, consecutive */
+	/* GEOS polygon and its prepared form, kept for parts with a band
+	 * index only (NULL for small parts: made when needed). */
 	GEOSGeometry *geom;
 	const GEOSPreparedGeometry *prep;
 	/* Edge index for large rings (NULL when small): horizontal bands

@@ -9,8 +9,10 @@
  * crossing test over the point's band of edges whose orientation signs
  * are filtered with a forward error bound (Shewchuk's orient2d "A"
  * bound, widened); when a
- * point lies within rounding of an edge, GEOSPreparedCovers_r decides, so
- * the answer is always GEOS's (boundary counts as inside).
+ * point lies within rounding of an edge, GEOS decides (GEOSPreparedCovers_r
+ * on parts with a band index; small parts keep no GEOS geometry, about
+ * half their memory, and make one for that rare question), so the answer
+ * is always GEOS's (boundary counts as inside).
  */
 #include <errno.h>
 #include <math.h>
@@ -345,18 +347,25 @@ int geo__intern_get(struct geo_ctx *ctx, const double *xy, const size_t *cnt,
 	rc = geo__geos_check_valid(ctx, p->geom, err);
 	if (rc)
 		goto fail;
-	p->prep = GEOSPrepare_r(ctx->gh, p->geom);
-	if (!p->prep) {
-		rc = geo__err(err, ENOMEM, "cannot prepare polygon: %s",
-			      ctx->geos_msg);
-		goto fail;
-	}
 	rc = bands_build(p);
 	if (!rc)
 		rc = geo__grid_build(ctx, p);
 	if (rc) {
 		rc = geo__err(err, rc, "cannot index polygon");
 		goto fail;
+	}
+	if (!p->band_off) {
+		/* small: GEOS only for points within rounding of an edge,
+		 * from a geometry made then (geos_covers); ~0.5 KB saved */
+		GEOSGeom_destroy_r(ctx->gh, p->geom);
+		p->geom = NULL;
+	} else {
+		p->prep = GEOSPrepare_r(ctx->gh, p->geom);
+		if (!p->prep) {
+			rc = geo__err(err, ENOMEM, "cannot prepare polygon: %s",
+				      ctx->geos_msg);
+			goto fail;
+		}
 	}
 	p->refs = 1;
 	p->next = in->tab[b];
@@ -389,10 +398,37 @@ void geo__intern_put(struct geo_ctx *ctx, struct geo_part *part)
 	part_destroy(ctx, part);
 }
 
+/* Small parts keep no GEOS geometry: make it for this one question. */
+static int geos_covers_once(struct geo_ctx *ctx, const struct geo_part *part,
+			    double x, double y, bool *in)
+{
+	GEOSGeometry *g = geo__geos_polygon(ctx, part->xy, part->cnt,
+					    part->nrings);
+	GEOSGeometry *pt = g ? GEOSGeom_createPointFromXY_r(ctx->gh, x, y) :
+			   NULL;
+	char r = 2;
+
+	if (pt)
+		r = GEOSCovers_r(ctx->gh, g, pt);
+	if (pt)
+		GEOSGeom_destroy_r(ctx->gh, pt);
+	if (g)
+		GEOSGeom_destroy_r(ctx->gh, g);
+	if (!pt)
+		return ENOMEM;
+	if (r != 0 && r != 1)
+		return EPROTO;
+	*in = r == 1;
+	return 0;
+}
+
 static int geos_covers(struct geo_ctx *ctx, const struct geo_part *part,
 		       double x, double y, bool *in)
 {
 	char r;
+
+	if (!part->prep)
+		return geos_covers_once(ctx, part, x, y, in);
 #if GEOS_VERSION_MAJOR > 3 || \
 	(GEOS_VERSION_MAJOR == 3 && GEOS_VERSION_MINOR >= 12)
 	r = GEOSPreparedIntersectsXY_r(ctx->gh, part->prep, x, y);

@@ -5,8 +5,9 @@
  *
  * gt_rnd: xorshift64 step; a uniform double in [0, 1) (seeded, so every
  *   run tests the same points).
- * gt_geos_says: whether GEOS (the prepared geometry of part p) covers
- *   (x, y): the reference the fast paths are compared with.
+ * gt_geos_says: whether GEOS (the prepared geometry of part p, or for a
+ *   small part without one a GEOS polygon of its rings) covers (x, y):
+ *   the reference the fast paths are compared with.
  */
 #ifndef GEO_COVER_H
 #define GEO_COVER_H
@@ -29,8 +30,18 @@ static inline bool gt_geos_says(struct geo_ctx *ctx,
 				const struct geo_part *p, double x, double y)
 {
 	GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(ctx->gh, x, y);
-	char r = GEOSPreparedCovers_r(ctx->gh, p->prep, pt);
+	GEOSGeometry *g = NULL;
+	char r;
 
+	ck_assert_ptr_nonnull(pt);
+	if (p->prep) {
+		r = GEOSPreparedCovers_r(ctx->gh, p->prep, pt);
+	} else {        /* small parts keep no GEOS geometry */
+		g = geo__geos_polygon(ctx, p->xy, p->cnt, p->nrings);
+		ck_assert_ptr_nonnull(g);
+		r = GEOSCovers_r(ctx->gh, g, pt);
+		GEOSGeom_destroy_r(ctx->gh, g);
+	}
 	GEOSGeom_destroy_r(ctx->gh, pt);
 	ck_assert(r == 0 || r == 1);
 	return r == 1;

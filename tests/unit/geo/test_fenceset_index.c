@@ -126,19 +126,13 @@ static bool got_h(size_t index, void *userdata, void *arg)
 
 static bool geos_covers(const struct geo_part *p, double lon, double lat)
 {
-	GEOSGeometry *pt;
 	double x = lon;
-	char r;
 
 	if (x < p->minx)             /* as geo__part_test shifts */
 		x += 360.0;
 	else if (x > p->maxx)
 		x -= 360.0;
-	pt = GEOSGeom_createPointFromXY_r(ctx->gh, x, lat);
-	r = GEOSPreparedCovers_r(ctx->gh, p->prep, pt);
-	GEOSGeom_destroy_r(ctx->gh, pt);
-	ck_assert(r == 0 || r == 1);
-	return r == 1;
+	return gt_geos_says(ctx, p, x, lat);
 }
 
 struct fx {
