@@ -17,10 +17,12 @@
  * Ownership: a filter is reference counted. lf_filter_parse(),
  * lf_cache_parse() and lf_filter_merge() return one reference, as does
  * lf_filter_hold(); lf_filter_free() drops one and the last frees it.
- * A filter owns its XML tree (feature nodes are echoed in containment,
- * LF-45) and the body it was parsed from, and holds references to geo
- * regions, so free it before the geo context. An lf_cache (interning)
- * hands out one shared filter per identical (type, body). A struct
+ * A filter owns the body it was parsed from and holds references to geo
+ * regions, so free it before the geo context. Of the parsed XML it keeps
+ * only a copy of each enterOrExit feature element (echoed in
+ * containment, LF-45); a filter without features keeps no XML at all.
+ * An lf_cache (interning) hands out one shared filter per identical
+ * (type, body). A struct
  * lf_state belongs to one subscription and one filter (make a new one
  * when the filter changes, LF-42).
  * Threads: no global state; a filter is read-only after parsing (only
@@ -146,7 +148,12 @@ struct lf_rfc_filter {
 
 /* A region feature named in an enterOrExit (LF-7, LF-17, LF-45). */
 struct lf_feature {
-	const struct _xmlNode *node;  /* subscriber's element (echo it) */
+	/* A copy of the subscriber's element to echo (LF-45), owned by the
+	 * filter: QName, attributes, gml:name and geometry as sent (CRS
+	 * attributes inherited from its ancestors set on it), without
+	 * comments or whitespace between elements; its parent is the
+	 * element holding the filter's copies, not the original tree. */
+	const struct _xmlNode *node;
 	const char *id;               /* gml:id or NULL */
 	const char *name;             /* gml:name text or NULL */
 	const char *href;             /* xlink:href or NULL */

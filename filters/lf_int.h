@@ -156,6 +156,9 @@ struct lf_filter {
 	/* Sharing: references held (1 at creation; lf_filter_hold,
 	 * lf_cache_parse hits and merged filters add one each). */
 	unsigned refs;
+	/* While parsing, the parsed document; sealed, NULL without
+	 * features, else a small document of feature copies (parse.c
+	 * doc_compact): nothing else points into XML. */
 	struct _xmlDoc *doc;
 	size_t ngroups;
 	size_t nconds;

@@ -680,6 +680,141 @@ int lf_filter_seal(struct lf_filter *s, const char *body, size_t len,
 	return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* The kept XML (LF-45)                                                */
+
+/* Text that is only XML whitespace (or empty). */
+static bool blank(const xmlChar *t)
+{
+	for (; t && *t; t++)
+		if (!is_space((char)*t))
+			return false;
+	return true;
+}
+
+/*
+ * Drop what nobody reads from a copied feature: comments, processing
+ * instructions, and whitespace-only text beside element children
+ * (element content; the text of text-only elements stays as it was).
+ * Depth is bounded by the parse (LF_DEPTH_MAX).
+ */
+static void squeeze(xmlNode *n)
+{
+	xmlNode *c, *next;
+	bool elements = false;
+
+	for (c = n->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			elements = true;
+	for (c = n->children; c; c = next) {
+		next = c->next;
+		if (c->type == XML_COMMENT_NODE || c->type == XML_PI_NODE ||
+		    (elements && c->type == XML_TEXT_NODE &&
+		     blank(c->content))) {
+			xmlUnlinkNode(c);
+			xmlFreeNode(c);
+		} else if (c->type == XML_ELEMENT_NODE) {
+			squeeze(c);
+		}
+	}
+}
+
+/*
+ * The CRS attributes geo/ inherits from ancestors (srsName and
+ * srsDimension on the nearest ancestor-or-self): a copy detached from
+ * its ancestors gets their inherited values on itself, so parsing its
+ * geometry again reads the same CRS. 0 or ENOMEM.
+ */
+static int inherit_crs(xmlNode *copy, const xmlNode *orig)
+{
+	static const char *const attrs[] = {"srsName", "srsDimension"};
+	const xmlNode *a;
+	size_t i;
+
+	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+		const xmlChar *name = (const xmlChar *)attrs[i];
+		xmlChar *v = NULL;
+
+		if (xmlHasNsProp(copy, name, NULL))
+			continue;
+		for (a = orig->parent; !v && a && a->type == XML_ELEMENT_NODE;
+		     a = a->parent)
+			v = xmlGetNoNsProp(a, name);
+		if (!v)
+			continue;
+		if (!xmlSetProp(copy, name, v)) {
+			xmlFree(v);
+			return ENOMEM;
+		}
+		xmlFree(v);
+	}
+	return 0;
+}
+
+/*
+ * After parsing, nothing points into the document but the feature nodes
+ * echoed in containment (LF-45; strings, values, XPaths, RFC filters,
+ * geo features and shapes are copies). A filter without features frees
+ * it; one with features keeps a deep copy of each feature element (its
+ * QName, gml:id, xlink:href, gml:name and geometry: pidf/ echoes it,
+ * tools may parse its geometry again), without comments or ignorable
+ * whitespace, under one element of a new dictionary-less document, and
+ * frees the parsed tree (body text, dictionary, the rest of the tree).
+ * ENOMEM: f is left as it was.
+ */
+static int doc_compact(struct lf_filter *f)
+{
+	xmlNode *copies[LF_FEATURES_MAX];
+	xmlNode *root;
+	xmlDoc *nd;
+	size_t i, n = 0;
+
+	if (!f->doc)
+		return 0;
+	for (i = 0; i < f->nfeat; i++)
+		n += f->feats[i].node != NULL;
+	if (n == 0) {
+		pidf_xml_free(f->doc);
+		f->doc = NULL;
+		return 0;
+	}
+	nd = xmlNewDoc(NULL);
+	if (!nd)
+		return ENOMEM;
+	root = xmlNewDocNode(nd, NULL, (const xmlChar *)"features", NULL);
+	if (!root)
+		goto nomem;
+	xmlDocSetRootElement(nd, root);
+	for (i = 0; i < f->nfeat; i++) {
+		const xmlNode *el = f->feats[i].node;
+		xmlNode *c;
+
+		copies[i] = NULL;
+		if (!el)
+			continue;
+		c = xmlDocCopyNode((xmlNode *)el, nd, 1);
+		if (!c)
+			goto nomem;
+		if (!xmlAddChild(root, c)) {
+			xmlFreeNode(c);
+			goto nomem;
+		}
+		squeeze(c);
+		if (inherit_crs(c, el))
+			goto nomem;
+		copies[i] = c;
+	}
+	for (i = 0; i < f->nfeat; i++)
+		if (copies[i])
+			f->feats[i].node = copies[i];
+	pidf_xml_free(f->doc);
+	f->doc = nd;
+	return 0;
+nomem:
+	xmlFreeDoc(nd);
+	return ENOMEM;
+}
+
 int lf_filter_parse(struct geo_ctx *geo, const char *ctype,
 		    const char *body, size_t len, const struct lf_opts *opts,
 		    struct lf_filter **fp, struct lf_err *err)
@@ -746,7 +881,9 @@ int lf_filter_parse(struct geo_ctx *geo, const char *ctype,
 	}
 	if (e)
 		goto out;
-	e = lf_filter_seal(f, body, len, fp);
+	e = doc_compact(f);
+	if (!e)
+		e = lf_filter_seal(f, body, len, fp);
 	if (e) {
 		lf_err_set(err, e, "out of memory");
 		goto out;
