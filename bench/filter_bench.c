@@ -1,17 +1,30 @@
 /*
- * filter_bench.c: lf_eval throughput (LOCATION.md 2.7 hot path).
+ * filter_bench.c: lf_eval throughput (LOCATION.md 2.7 hot path) and the
+ * heap a parsed filter holds (issue 6).
  *
- *   filter_bench [seconds-per-case [case]]   (default 2 s, both cases)
+ *   filter_bench [seconds-per-case [case]]   (default 2 s, every case)
+ *   filter_bench mem [count [file...]]       (default 1000)
  *
  * Case 1: a movedHoriz-only draft filter (20 m), point fixes on a random
  * walk around the reference; every decision is checked afterwards
  * against geo_distance() (exact: no mismatch allowed). Case 2: ten
  * polygon fences (enterOrExit, 2-D, 6-vertex rings), point fixes spread
  * over the fenced area; case 3: the same fences with 30 m uncertainty
- * circles along a slow path (area overlap, LF-38). A NOTIFY is "sent" (lf_state_commit) whenever a
- * trigger fires, as the notifier would without rate limiting. One
- * thread; prints evaluations per second.
+ * circles along a slow path (area overlap, LF-38). A NOTIFY is "sent"
+ * (lf_state_commit) whenever a trigger fires, as the notifier would
+ * without rate limiting. One thread; prints evaluations per second. A
+ * case number (1-3) runs and prints that case only.
+ *
+ * mem: heap bytes held (glibc mallinfo2, in-use bytes including malloc's
+ * per-chunk overhead) per parsed filter and per lf_state, averaged over
+ * count filters held at once: movedHoriz with a distinct threshold per
+ * filter (distinct bodies, as subscriptions that each pick their own),
+ * the ten fences of case 2, then each file given (parsed by its root
+ * element). Identical fences are interned in the geo context, so their
+ * prepared geometry is counted once, not per filter.
  */
+#include <errno.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,47 +186,201 @@ static char *fences_body(void)
 	return b;
 }
 
+/* --- mem: heap held per parsed filter and per state. */
+
+static size_t heap_used(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return mi.uordblks + mi.hblkhd;
+}
+
+/* body_of(i, buf, cap, arg): the i-th body, NUL-terminated (in buf, of
+ * cap bytes, or elsewhere). */
+typedef const char *(body_h)(long i, char *buf, size_t cap, void *arg);
+
+static const char *moved_body(long i, char *buf, size_t cap, void *arg)
+{
+	(void)arg;
+	snprintf(buf, cap, "<location-filter xmlns=\"urn:ietf:params:xml:"
+		 "ns:location-filter\"><movedHoriz uom=\"#meters\">%ld"
+		 "</movedHoriz></location-filter>", 20 + i);
+	return buf;
+}
+
+static const char *same_body(long i, char *buf, size_t cap, void *arg)
+{
+	(void)i;
+	(void)buf;
+	(void)cap;
+	return arg;
+}
+
+/* Parse n filters of body_h's bodies, held at once; print the heap each
+ * filter and each lf_state holds. 0 or an errno value. */
+static int mem_case(struct geo_ctx *geo, const char *name, long n,
+		    body_h *body_of, void *arg)
+{
+	struct lf_filter **fs = calloc((size_t)n, sizeof(*fs));
+	struct lf_state **sts = calloc((size_t)n, sizeof(*sts));
+	char *buf = malloc(LF_BODY_MAX + 1);
+	struct lf_filter *w = NULL;
+	struct lf_err err = {0};
+	const char *b;
+	size_t h0, h1, h2, len = 0;
+	long i;
+	int e = ENOMEM;
+
+	if (!fs || !sts || !buf)
+		goto out;
+	/* warm-up: lazily initialised library state is not the filter's */
+	b = body_of(0, buf, LF_BODY_MAX + 1, arg);
+	e = lf_filter_parse(geo, NULL, b, strlen(b), NULL, &w, &err);
+	lf_filter_free(w);
+	h0 = heap_used();
+	for (i = 0; i < n && !e; i++) {
+		b = body_of(i, buf, LF_BODY_MAX + 1, arg);
+		len = strlen(b);
+		e = lf_filter_parse(geo, NULL, b, len, NULL, &fs[i], &err);
+	}
+	h1 = heap_used();
+	for (i = 0; i < n && !e; i++)
+		e = lf_state_alloc(fs[i], &sts[i]);
+	h2 = heap_used();
+	if (e)
+		fprintf(stderr, "filter_bench: %s: %s\n", name,
+			err.msg[0] ? err.msg : strerror(e));
+	else
+		printf("mem %-40s body %5zu B: filter %6.0f B, lf_state "
+		       "%4.0f B heap each\n", name, len,
+		       ((double)h1 - (double)h0) / (double)n,
+		       ((double)h2 - (double)h1) / (double)n);
+out:
+	for (i = 0; sts && i < n; i++)
+		lf_state_free(sts[i]);
+	for (i = 0; fs && i < n; i++)
+		lf_filter_free(fs[i]);
+	free(sts);
+	free(fs);
+	free(buf);
+	return e;
+}
+
+/* A file's bytes, NUL-terminated, at most LF_BODY_MAX; NULL on error. */
+static char *slurp(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	char *b = malloc(LF_BODY_MAX + 1);
+	size_t n = 0;
+
+	if (fp && b)
+		n = fread(b, 1, LF_BODY_MAX, fp);
+	if (!fp || !b || ferror(fp)) {
+		fprintf(stderr, "filter_bench: cannot read %s\n", path);
+		free(b);
+		b = NULL;
+	} else {
+		b[n] = '\0';
+	}
+	if (fp)
+		fclose(fp);
+	return b;
+}
+
+static int mem_main(struct geo_ctx *geo, int argc, char **argv)
+{
+	long n = argc > 2 ? strtol(argv[2], NULL, 10) : 1000;
+	char *fences = fences_body();
+	int i, e;
+
+	if (n <= 0 || n > 1000000) {
+		fprintf(stderr, "filter_bench: count 1..1000000\n");
+		free(fences);
+		return 2;
+	}
+	e = mem_case(geo, "movedHoriz (distinct thresholds)", n, moved_body,
+		     NULL);
+	if (!e && fences)
+		e = mem_case(geo, "10 polygon fences (case 2)", n, same_body,
+			     fences);
+	free(fences);
+	for (i = 3; i < argc && !e; i++) {
+		char *b = slurp(argv[i]);
+
+		e = b ? mem_case(geo, argv[i], n, same_body, b) : EIO;
+		free(b);
+	}
+	return e ? 1 : 0;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: filter_bench [seconds-per-case [case 1-3, 0: all]]\n"
+		"       filter_bench mem [count [file...]]\n");
+}
+
 int main(int argc, char **argv)
 {
 	double secs = argc > 1 ? strtod(argv[1], NULL) : 2.0;
-	int only = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 0;
-	struct geo_shape *pts = calloc(NPTS, sizeof(*pts));
+	char *end = NULL;
+	long only = argc > 2 ? strtol(argv[2], &end, 10) : 0;
+	struct geo_shape *pts;
 	struct geo_ctx *geo = NULL;
 	struct lf_filter *f = NULL;
 	struct lf_state *st = NULL;
-	uint64_t seed = 0x9e3779b97f4a7c15ULL, fired;
+	uint64_t seed = 0x9e3779b97f4a7c15ULL, fired = 0;
 	double lat = 48.1, lon = 11.5, rate;
 	char *body;
-	int failed = 0;
-	long bad;
+	int failed = 0, rc;
+	long bad = 0;
 	size_t i;
 
+	if (argc > 1 && strcmp(argv[1], "mem") == 0) {
+		if (geo_ctx_alloc(&geo, NULL))
+			return 1;
+		rc = mem_main(geo, argc, argv);
+		geo_ctx_free(geo);
+		return rc;
+	}
+	if (argc > 2 && (!*argv[2] || *end || only < 0 || only > 3))
+		only = -1;
+	if (argc > 3 || only < 0) {
+		usage();
+		return 2;
+	}
+	pts = calloc(NPTS, sizeof(*pts));
 	if (!pts || geo_ctx_alloc(&geo, NULL))
 		return 1;
 	if (secs <= 0)
 		secs = 2.0;
 
-	/* Case 1: movedHoriz 20 m, random walk with 0..10 m steps. */
+	/* Case 1: movedHoriz 20 m, random walk with 0..10 m steps; made
+	 * even when case 1 is skipped, so each case gets the same fixes
+	 * whichever cases run (one seed sequence). */
 	for (i = 0; i < NPTS; i++) {
 		lat += (rnd(&seed) - 0.5) * 1.8e-4;
 		lon += (rnd(&seed) - 0.5) * 2.7e-4;
 		pts[i] = mkpoint(lat, lon);
 	}
-	if (parse(geo, "<location-filter xmlns=\"urn:ietf:params:xml:ns:"
-		  "location-filter\"><movedHoriz uom=\"#meters\">20"
-		  "</movedHoriz></location-filter>", &f) ||
-	    lf_state_alloc(f, &st))
-		return 1;
-	bad = check_moved(geo, f, pts, 20.0);
-	rate = only && only != 1 ? 0 :
-	       run(geo, st, pts, secs, &fired, &failed);
-	printf("movedHoriz 20 m: %.0f evaluations/s (%.2f M/s), fired "
-	       "%llu, decisions checked %d, mismatches %ld\n", rate,
-	       rate / 1e6, (unsigned long long)fired, NPTS, bad);
-	lf_state_free(st);
-	lf_filter_free(f);
-	st = NULL;
-	f = NULL;
+	if (!only || only == 1) {
+		if (parse(geo, "<location-filter xmlns=\"urn:ietf:params:"
+			  "xml:ns:location-filter\"><movedHoriz uom=\""
+			  "#meters\">20</movedHoriz></location-filter>", &f) ||
+		    lf_state_alloc(f, &st))
+			return 1;
+		bad = check_moved(geo, f, pts, 20.0);
+		rate = run(geo, st, pts, secs, &fired, &failed);
+		printf("movedHoriz 20 m: %.0f evaluations/s (%.2f M/s), "
+		       "fired %llu, decisions checked %d, mismatches %ld\n",
+		       rate, rate / 1e6, (unsigned long long)fired, NPTS,
+		       bad);
+		lf_state_free(st);
+		lf_filter_free(f);
+		st = NULL;
+		f = NULL;
+	}
+	if (only == 1)
+		goto done;
 
 	/* Case 2: ten polygon fences, points over a 2 x 5 km box. */
 	body = fences_body();
@@ -223,27 +390,30 @@ int main(int argc, char **argv)
 	for (i = 0; i < NPTS; i++)
 		pts[i] = mkpoint(48.096 + rnd(&seed) * 0.014,
 				 11.495 + rnd(&seed) * 0.042);
-	rate = only && only != 2 ? 0 :
-	       run(geo, st, pts, secs, &fired, &failed);
-	printf("10 polygon fences: %.0f evaluations/s, fired %llu\n", rate,
-	       (unsigned long long)fired);
+	if (!only || only == 2) {
+		rate = run(geo, st, pts, secs, &fired, &failed);
+		printf("10 polygon fences: %.0f evaluations/s, fired %llu\n",
+		       rate, (unsigned long long)fired);
+	}
 
 	/* Case 3: the same fences, 30 m uncertainty circles (the 50 % area
 	 * rule of LF-37/LF-38 through GEOS), a random walk of 0-30 m. */
-	for (i = 0; i < NPTS; i++) {
-		lat = 48.096 + 0.007 + 0.006 * sin((double)i / 300.0);
-		lon = 11.495 + 0.021 + 0.020 * cos((double)i / 700.0);
-		pts[i] = mkpoint(lat + (rnd(&seed) - 0.5) * 2e-4,
-				 lon + (rnd(&seed) - 0.5) * 3e-4);
-		pts[i].kind = GEO_SHAPE_CIRCLE;
-		pts[i].radius = 30;
+	if (!only || only == 3) {
+		for (i = 0; i < NPTS; i++) {
+			lat = 48.096 + 0.007 + 0.006 * sin((double)i / 300.0);
+			lon = 11.495 + 0.021 + 0.020 * cos((double)i / 700.0);
+			pts[i] = mkpoint(lat + (rnd(&seed) - 0.5) * 2e-4,
+					 lon + (rnd(&seed) - 0.5) * 3e-4);
+			pts[i].kind = GEO_SHAPE_CIRCLE;
+			pts[i].radius = 30;
+		}
+		rate = run(geo, st, pts, secs / 2, &fired, &failed);
+		printf("10 polygon fences, 30 m circles: %.0f evaluations/s, "
+		       "fired %llu\n", rate, (unsigned long long)fired);
 	}
-	rate = only && only != 3 ? 0 :
-	       run(geo, st, pts, secs / 2, &fired, &failed);
-	printf("10 polygon fences, 30 m circles: %.0f evaluations/s, fired "
-	       "%llu\n", rate, (unsigned long long)fired);
 	lf_state_free(st);
 	lf_filter_free(f);
+done:
 	geo_ctx_free(geo);
 	free(pts);
 	return failed || bad != 0;
