@@ -56,13 +56,20 @@ static void work_h(void *arg)
 	struct locd_target *t;
 	struct locd_lsub *ls, *next;
 	double now = locd_now_s(d);
+	size_t n = 0;
 
 	while ((t = d->queue) != NULL) {
+		/* the rest in a later loop turn (1 ms: after the sockets);
+		 * without a timer, all now */
+		if (n >= LOCD_EVAL_BATCH &&
+		    !sip_timer_start(d->st, &d->work, 1, work_h, d))
+			break;
 		d->queue = t->qnext;
 		t->queued = false;
 		for (ls = t->subs; ls; ls = next) {
 			next = ls->next;
 			locd_notifier_update(ls, now);
+			n++;
 		}
 	}
 	locd_persist_flush(d);

@@ -231,6 +231,14 @@ struct locd {
 };
 
 /* --- daemon.c */
+/*
+ * Subscriptions evaluated per run of the work timer, whole targets at a
+ * time (issue 6): a restart queues every restored target at once (up to
+ * 1,000,000 subscriptions); in batches the loop polls its sockets (SIP,
+ * /healthz) between them, and the NOTIFYs they trigger fall due batch
+ * by batch instead of all at one instant.  The rest runs 1 ms later.
+ */
+#define LOCD_EVAL_BATCH 4096
 double locd_wall(void);
 double locd_now_s(const struct locd *d);    /* monotonic seconds */
 uint64_t locd_now_ms(const struct locd *d);

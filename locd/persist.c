@@ -600,6 +600,7 @@ int locd_persist_restore(struct locd *d)
 {
 	struct restore_ctx c = { .d = d, .wall = locd_wall() };
 	size_t i;
+	bool tx;
 	int err;
 
 	err = locd_store_pub_load_all(d->store, pub_row, d);
@@ -607,11 +608,19 @@ int locd_persist_restore(struct locd *d)
 		err = locd_store_fix_load_all(d->store, fix_row, d);
 	if (!err)
 		err = locd_store_sub_load_all(d->store, restore_row, &c);
+	/* one transaction for every dropped row (not one commit each) */
+	tx = c.ndrop && !locd_store_begin(d->store);
 	for (i = 0; i < c.ndrop; i++)
 		if (locd_store_sub_delete(d->store, c.drop[i]) &&
 		    locd_log_on(d->log, LOCD_LOG_DEBUG))
 			locd_log(d->log, LOCD_LOG_DEBUG, PER_LOG, NULL,
 				 "delete: %s", locd_store_errmsg(d->store));
+	if (tx && locd_store_commit(d->store)) {
+		locd_log(d->log, LOCD_LOG_WARNING, PER_LOG, NULL,
+			 "deleting dropped rows: %s",
+			 locd_store_errmsg(d->store));
+		(void)locd_store_rollback(d->store);
+	}
 	free(c.drop);
 	if (err)
 		locd_log(d->log, LOCD_LOG_ERR, PER_LOG, NULL,

@@ -385,6 +385,66 @@ START_TEST(test_restore_other_sched)
 }
 END_TEST
 
+/* After a restart the queued targets are evaluated LOCD_EVAL_BATCH
+ * subscriptions per loop turn, the rest 1 ms later (issue 6), and the
+ * dropped rows of a restore go in one transaction. */
+START_TEST(test_restore_batches)
+{
+	struct lf_env e = {0};
+	struct locd_store_opts o = {0};
+	struct locd_store *st = NULL;
+	struct resched *r = calloc(1, sizeof(*r));
+	struct locd_target *t;
+	char path[128], msg[128], cid[32], ltag[32], tgt[64];
+	size_t n = LOCD_EVAL_BATCH + 904, i, queued = 0;
+	uint64_t count = 0;
+
+	ck_assert_ptr_nonnull(r);
+	lf_start(&e, true);
+	ck_assert_uint_eq(lf_subscribe(&e, "bt", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	lf_advance(&e, 100);
+	lf_stop(&e);
+
+	snprintf(path, sizeof(path), "%s/locd.db", e.dir);
+	o.path = path;
+	ck_assert_int_eq(locd_store_open(&st, &o, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(locd_store_sub_load_all(st, first_row, r), 1);
+	ck_assert_int_eq(locd_store_begin(st), 0);
+	for (i = 1; i < n + 10; i++) {
+		struct locd_store_sub s = r->s;
+		snprintf(cid, sizeof(cid), "bt%zu", i);
+		snprintf(ltag, sizeof(ltag), "l%zu", i);
+		snprintf(tgt, sizeof(tgt), "sip:u%zu@localhost", i);
+		s.id = 0;
+		s.call_id = cid;
+		s.local_tag = ltag;
+		s.target = tgt;
+		if (i >= n)
+			s.package = "nosuch"; /* 10 rows dropped */
+		ck_assert_int_eq(locd_store_sub_upsert(st, &s), 0);
+	}
+	ck_assert_int_eq(locd_store_commit(st), 0);
+	locd_store_close(st);
+
+	lf_start(&e, false); /* runs the timers due now, not 1 ms later */
+	ck_assert_uint_eq(locd_sub_count(e.d), n);
+	for (t = e.d->queue; t; t = t->qnext)
+		queued++;
+	ck_assert_uint_eq(queued, n - LOCD_EVAL_BATCH);
+	lf_advance(&e, 10);
+	ck_assert_ptr_null(e.d->queue);
+	lf_stop(&e);
+
+	ck_assert_int_eq(locd_store_open(&st, &o, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(locd_store_sub_count(st, &count), 0);
+	ck_assert_uint_eq(count, n);
+	locd_store_close(st);
+	lf_end(&e);
+	free(r);
+}
+END_TEST
+
 TCase *tcase_lsub(void);
 TCase *tcase_lsub(void)
 {
@@ -396,5 +456,6 @@ TCase *tcase_lsub(void)
 	tcase_add_test(tc, test_fdocs_bounds);
 	tcase_add_test(tc, test_two_features);
 	tcase_add_test(tc, test_restore_other_sched);
+	tcase_add_test(tc, test_restore_batches);
 	return tc;
 }
