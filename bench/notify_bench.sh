@@ -26,11 +26,16 @@
 # scaling: subscriptions per target 1 .. 10,000 on one target (CPU per
 #   update from /proc), and notify_fences (fences per filter, fences in
 #   the geo index).
-# memory: RSS per live subscription (over SIP; quick 2,000, full 10,000
-#   = SIP_EVT_SUBS_MAX), then restart time (until /healthz answers; a
-#   start not up within 60 s (quick) or 150 s (full) is reported and
-#   stopped) and RSS with N persisted subscriptions written by
-#   notify_store (quick: 5,000; full: 10,000, 100,000 and 1,000,000).
+# memory: RSS per live subscription (over SIP; quick 1,000, full
+#   10,000), then restart time (until /healthz answers; a start not up
+#   within 60 s (quick) or 150 s (full) is reported and stopped) and RSS
+#   with N persisted subscriptions written by notify_store (quick: 5,000;
+#   full: 10,000, 100,000 and 1,000,000; live subscriptions are capped
+#   only by subscribe.max_subscriptions, 1,000,000 by default), each
+#   with identical filter documents (filters=shared: locd interns one
+#   filter) and with a distinct document per row (filters=distinct:
+#   notify_store -d). Per subscription: (RSS after the restore - RSS of
+#   a locd started on an empty store) / N.
 set -u
 MODE=${1:-quick}
 [ $# -gt 0 ] && shift
@@ -297,29 +302,41 @@ memory() {
 		lim=150
 	fi
 	start_locd "$v" || { fail=1; return; }
-	base=$(rss_kb "$LPID")
+	base=$(rss_kb "$LPID") # a locd on an empty store
 	load locd "$live live subscriptions" -t 1000 -n $live -r 100 -d 1
 	full=$(rss_kb "$LPID")
 	echo "   rss_base_kb=$base rss_live_kb=$full live=$live" \
 		"bytes_per_sub=$(((full - base) * 1024 / live))"
 	stop_locd
+	# the template for notify_store: the store as locd left it
+	cp "$v/locd.db" "$tmp/template.db" || { fail=1; return; }
 	for n in $list; do
-		"$BIN/notify_store" "$v/locd.db" "$n" | sed 's/^/   /'
-		if start_locd "$v" "$lim"; then
-			rss=$(rss_kb "$LPID")
-			got=$(sed -n 's/.*ready: .*, \([0-9]*\) subscriptions.*/\1/p' \
-				"$tmp/locd.log")
-			refused=$(grep -c "not restored" "$tmp/locd.log")
-			echo "   persisted=$n restart_s=$UPTIME restored=$got" \
-				"not_restored=$refused rss_kb=$rss"
-		else
-			echo "   persisted=$n restart_s=$UPTIME (not up; stopped)" \
-				"rss_kb=$(rss_kb "$LPID")" \
-				"not_restored_so_far=$(grep -c "not restored" \
-					"$tmp/locd.log")"
-		fi
-		stop_locd
-		# the run above may have rewritten rows: keep the count
+		for kind in shared distinct; do
+			rm -f "$v/locd.db" "$v/locd.db-wal" "$v/locd.db-shm"
+			cp "$tmp/template.db" "$v/locd.db"
+			opt=
+			[ $kind = distinct ] && opt=-d
+			"$BIN/notify_store" $opt "$v/locd.db" "$n" |
+				sed 's/^/   /'
+			if start_locd "$v" "$lim"; then
+				rss=$(rss_kb "$LPID")
+				got=$(sed -n 's/.*ready: .*, \([0-9]*\) subscriptions.*/\1/p' \
+					"$tmp/locd.log")
+				refused=$(grep -c "not restored" "$tmp/locd.log")
+				echo "   persisted=$n filters=$kind" \
+					"restart_s=$UPTIME restored=$got" \
+					"not_restored=$refused rss_kb=$rss" \
+					"rss_base_kb=$base" \
+					"bytes_per_sub=$(((rss - base) * 1024 / n))"
+			else
+				echo "   persisted=$n filters=$kind" \
+					"restart_s=$UPTIME (not up; stopped)" \
+					"rss_kb=$(rss_kb "$LPID")" \
+					"not_restored_so_far=$(grep -c \
+						"not restored" "$tmp/locd.log")"
+			fi
+			stop_locd
+		done
 	done
 }
 
