@@ -142,14 +142,14 @@ struct lf_group {
 	size_t rfc;             /* RFC filter index (draft: 0) */
 };
 
-struct geo_feature;
-
 /*
  * A filter is parsed (or merged) into a scratch filter whose arrays have
  * the fixed capacities of the limits (struct lf_scratch, below), then
  * sealed (lf_filter_seal) into one allocation holding the struct, each
  * array with its real count, and the body: a filter costs what it uses.
  * Both forms are freed by lf_filter_free (free(f) releases either).
+ * Features hold regions only: geo_region_alloc copies the shapes, so
+ * the geo features and shapes parsed from the XML are freed at once.
  */
 struct lf_filter {
 	enum lf_mode mode;
@@ -170,9 +170,6 @@ struct lf_filter {
 	struct lf_group *groups;                    /* ngroups */
 	struct lf_cond *conds;                      /* nconds */
 	struct lf_feature *feats;                   /* nfeat */
-	/* Owned parse results per feature (nfeat, or NULL when none). */
-	struct geo_feature **gfeat;
-	struct geo_shape **gshape;                  /* RFC or bare shape */
 	char **strs;                                /* owned id/name/href */
 	struct lf_value *vals;                      /* nval */
 	struct lf_rfc_filter *rfc;                  /* nrfc */
@@ -200,8 +197,6 @@ struct lf_scratch {
 	struct lf_group groups[LF_GROUPS_MAX];
 	struct lf_cond conds[LF_CONDS_MAX];
 	struct lf_feature feats[LF_FEATURES_MAX];
-	struct geo_feature *gfeat[LF_FEATURES_MAX];
-	struct geo_shape *gshape[LF_FEATURES_MAX];
 	char *strs[LF_STRS_MAX];
 	struct lf_value vals[LF_VALUES_MAX];
 	struct lf_rfc_filter rfc[LF_RFC_FILTERS_MAX];

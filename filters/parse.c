@@ -334,10 +334,10 @@ static bool scheme_is(const char *uri, const char *scheme)
 	return strncasecmp(uri, scheme, n) == 0 && uri[n] == ':';
 }
 
-/* Parse an inline feature element into slot fi. */
+/* Parse an inline feature element into slot fi (the region copies the
+ * shapes: the parsed feature is not kept). */
 static int feature_inline(struct lf_pctx *pc, size_t fi, const xmlNode *el)
 {
-	struct lf_filter *f = pc->f;
 	struct geo_err ge = {0};
 	struct geo_feature *gf = NULL;
 	int e;
@@ -345,8 +345,9 @@ static int feature_inline(struct lf_pctx *pc, size_t fi, const xmlNode *el)
 	e = geo_feature_parse(pc->geo, el, &gf, &ge);
 	if (e)
 		return geo_fail(pc, e, &ge, "enterOrExit");
-	f->gfeat[fi] = gf;
-	return region_make(pc, fi, gf->shapes, gf->nshapes);
+	e = region_make(pc, fi, gf->shapes, gf->nshapes);
+	geo_feature_free(gf);
+	return e;
 }
 
 /* An xlink:href reference: same document, catalog, or none. */
@@ -433,8 +434,9 @@ int lf_feature_add_draft(struct lf_pctx *pc, const struct _xmlNode *eoe,
 		e = geo_gml_parse(pc->geo, el, &sh, &ge);
 		if (e)
 			return geo_fail(pc, e, &ge, "enterOrExit");
-		pc->f->gshape[*fi] = sh;
-		return region_make(pc, *fi, &pc->f->gshape[*fi], 1);
+		e = region_make(pc, *fi, &sh, 1);
+		geo_shape_free(sh);
+		return e;
 	}
 	if (has_geometry(el))
 		return feature_inline(pc, *fi, el);
@@ -469,11 +471,13 @@ int lf_feature_add_rfc(struct lf_pctx *pc, const struct _xmlNode *eoe,
 	e = geo_gml_parse(pc->geo, el, &sh, &ge);
 	if (e)
 		return geo_fail(pc, e, &ge, "lf:enterOrExit");
-	pc->f->gshape[*fi] = sh;
 	if (sh->kind != GEO_SHAPE_POLYGON && sh->kind != GEO_SHAPE_CIRCLE)
-		return lf_err_set(pc->err, ENOTSUP,
-				  "lf:enterOrExit shape must be 2-D");
-	return region_make(pc, *fi, &pc->f->gshape[*fi], 1);
+		e = lf_err_set(pc->err, ENOTSUP,
+			       "lf:enterOrExit shape must be 2-D");
+	else
+		e = region_make(pc, *fi, &sh, 1);
+	geo_shape_free(sh);
+	return e;
 }
 
 /* ------------------------------------------------------------------ */
@@ -539,13 +543,8 @@ void lf_filter_free(struct lf_filter *f)
 	}
 	if (f->cache)
 		lf_cache_unlink(f->cache, f);
-	for (i = 0; i < f->nfeat; i++) {
+	for (i = 0; i < f->nfeat; i++)
 		geo_region_free(f->feats[i].region);
-		if (f->gfeat)
-			geo_feature_free(f->gfeat[i]);
-		if (f->gshape)
-			geo_shape_free(f->gshape[i]);
-	}
 	for (i = 0; i < f->nstrs; i++)
 		free(f->strs[i]);
 	for (i = 0; i < f->nval; i++) {
@@ -575,8 +574,6 @@ struct lf_filter *lf_scratch_new(void)
 	s->f.groups = s->groups;
 	s->f.conds = s->conds;
 	s->f.feats = s->feats;
-	s->f.gfeat = s->gfeat;
-	s->f.gshape = s->gshape;
 	s->f.strs = s->strs;
 	s->f.vals = s->vals;
 	s->f.rfc = s->rfc;
@@ -625,10 +622,8 @@ int lf_filter_seal(struct lf_filter *s, const char *body, size_t len,
 		   struct lf_filter **fp)
 {
 	struct seal_plan p = {0, sizeof(*s)};
-	bool gf = any_set((void *const *)s->gfeat, s->nfeat);
-	bool gs = any_set((void *const *)s->gshape, s->nfeat);
 	bool orig = any_set((void *const *)s->origin, s->nrfc);
-	size_t o_gr, o_co, o_fe, o_gf, o_gs, o_st, o_va, o_rf, o_or, o_os;
+	size_t o_gr, o_co, o_fe, o_st, o_va, o_rf, o_or, o_os;
 	size_t o_src = 0;
 	struct lf_filter *f;
 	char *b;
@@ -636,8 +631,6 @@ int lf_filter_seal(struct lf_filter *s, const char *body, size_t len,
 	o_gr = seal_take(&p, s->ngroups, sizeof(*s->groups));
 	o_co = seal_take(&p, s->nconds, sizeof(*s->conds));
 	o_fe = seal_take(&p, s->nfeat, sizeof(*s->feats));
-	o_gf = seal_take(&p, gf ? s->nfeat : 0, sizeof(*s->gfeat));
-	o_gs = seal_take(&p, gs ? s->nfeat : 0, sizeof(*s->gshape));
 	o_st = seal_take(&p, s->nstrs, sizeof(*s->strs));
 	o_va = seal_take(&p, s->nval, sizeof(*s->vals));
 	o_rf = seal_take(&p, s->nrfc, sizeof(*s->rfc));
@@ -656,10 +649,6 @@ int lf_filter_seal(struct lf_filter *s, const char *body, size_t len,
 			      sizeof(*s->groups));
 	f->conds = seal_copy(b, o_co, s->conds, s->nconds, sizeof(*s->conds));
 	f->feats = seal_copy(b, o_fe, s->feats, s->nfeat, sizeof(*s->feats));
-	f->gfeat = gf ? seal_copy(b, o_gf, s->gfeat, s->nfeat,
-				  sizeof(*s->gfeat)) : NULL;
-	f->gshape = gs ? seal_copy(b, o_gs, s->gshape, s->nfeat,
-				   sizeof(*s->gshape)) : NULL;
 	f->strs = seal_copy(b, o_st, s->strs, s->nstrs, sizeof(*s->strs));
 	f->vals = seal_copy(b, o_va, s->vals, s->nval, sizeof(*s->vals));
 	f->rfc = seal_copy(b, o_rf, s->rfc, s->nrfc, sizeof(*s->rfc));

@@ -5,8 +5,9 @@
  * features keeps a copy of each feature element only, which echoes in a
  * NOTIFY exactly as the subscriber's element did (pidf_build, byte for
  * byte), parses to the same geometry (also when its CRS was declared on
- * an ancestor), and has no comments or ignorable whitespace. Run under
- * ASan, any pointer left into the freed tree faults.
+ * an ancestor), and has no comments or ignorable whitespace; regions
+ * answer without the parsed shapes. Run under ASan, any pointer left
+ * into the freed tree or shapes faults.
  */
 #include <check.h>
 #include <errno.h>
@@ -491,6 +492,51 @@ START_TEST(test_squeezed)
 }
 END_TEST
 
+/* Regions stand alone: the parsed geo features and shapes are not kept,
+ * and containment still answers for every kind of feature. */
+START_TEST(test_regions_alone)
+{
+	static const enum geo_position want_d[] = {
+		GEO_POS_OUTSIDE, GEO_POS_INSIDE, GEO_POS_UNDEFINED,
+		GEO_POS_OUTSIDE, GEO_POS_INSIDE, GEO_POS_INSIDE,
+	};
+	static const enum geo_position want_r[] = {
+		GEO_POS_INSIDE, GEO_POS_OUTSIDE,
+	};
+	const enum geo_position *want[] = {want_d, want_r};
+	const char *bodies[] = {draft_body, rfc_body};
+	size_t b, i;
+
+	for (b = 0; b < 2; b++) {
+		struct lf_filter *f = parse(NULL, bodies[b]);
+		struct lf_state *st = NULL;
+		struct lf_update u;
+		struct lf_result res;
+		struct geo_shape pt;
+
+		memset(&pt, 0, sizeof(pt));
+		pt.kind = GEO_SHAPE_POINT;
+		pt.dim = 2;
+		pt.center.lat = 48.005;
+		pt.center.lon = 11.005;
+		memset(&u, 0, sizeof(u));
+		u.time = 1;
+		u.est = &pt;
+		ck_assert_int_eq(lf_state_alloc(f, &st), 0);
+		ck_assert_int_eq(lf_eval(geo, st, &u, &res), 0);
+		ck_assert_uint_eq(res.ncont, lf_filter_nfeatures(f));
+		for (i = 0; i < res.ncont; i++) {
+			ck_assert_uint_eq(res.cont[i].feature, i);
+			ck_assert_msg(res.cont[i].position == want[b][i],
+				      "body %zu feature %zu: %d", b, i,
+				      (int)res.cont[i].position);
+		}
+		lf_state_free(st);
+		lf_filter_free(f);
+	}
+}
+END_TEST
+
 TCase *tcase_filters_keep(void);
 TCase *tcase_filters_keep(void)
 {
@@ -502,5 +548,6 @@ TCase *tcase_filters_keep(void)
 	tcase_add_test(tc, test_geometry_same);
 	tcase_add_test(tc, test_crs_inherited);
 	tcase_add_test(tc, test_squeezed);
+	tcase_add_test(tc, test_regions_alone);
 	return tc;
 }
