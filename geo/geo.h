@@ -277,7 +277,7 @@ const char *geo_position_name(enum geo_position pos);
  * before its context.
  *
  * Cost: a region of 8 parts or more (a catalog feature of many
- * polygons) also gets a packed bounding-box tree over its parts (42
+ * polygons) also gets a packed bounding-box tree over its parts (50
  * bytes a part), so a test visits only the parts whose box holds the
  * point or meets the estimate's box: O(log n) plus the candidates, not
  * O(n). The answers are exactly those of testing every part.

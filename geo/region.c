@@ -25,9 +25,10 @@
 
 #include "geo/geo_int.h"
 
-/* A leaf of a region's tree: a part's box and its index. */
+/* A leaf of a region's tree: a part's box, the part and its index. */
 struct ritem {
 	struct geo_box b;
+	const struct geo_part *part;
 	size_t i;
 };
 
@@ -182,6 +183,7 @@ static int index_build(struct geo_region *reg)
 		reg->items[i].b.miny = p->miny;
 		reg->items[i].b.maxx = p->maxx;
 		reg->items[i].b.maxy = p->maxy;
+		reg->items[i].part = p;
 		reg->items[i].i = i;
 		reg->minx = fmin(reg->minx, p->minx);
 		reg->maxx = fmax(reg->maxx, p->maxx);
@@ -328,8 +330,7 @@ static bool pt_visit(size_t i, void *arg)
 	struct pt_walk *w = arg;
 	enum geo_position p;
 
-	w->rc = geo__part_test(w->ctx, w->reg->parts[w->reg->items[i].i],
-			       w->pt, &p);
+	w->rc = geo__part_test(w->ctx, w->reg->items[i].part, w->pt, &p);
 	if (w->rc)
 		return false;
 	if (p == GEO_POS_INSIDE) {
