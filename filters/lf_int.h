@@ -173,9 +173,9 @@ struct lf_filter {
 	char **strs;                                /* owned id/name/href */
 	struct lf_value *vals;                      /* nval */
 	struct lf_rfc_filter *rfc;                  /* nrfc */
-	/* A merged filter: per RFC filter, the parsed filter its pieces
-	 * live in (NULL in a parsed filter: itself), and the distinct
-	 * parsed filters it holds a reference to. */
+	/* A merged filter: per RFC filter, the parsed filter its features
+	 * live in (NULL: none; in a parsed filter: itself), and the
+	 * distinct parsed filters it holds a reference to. */
 	struct lf_filter **origin;                  /* nrfc or NULL */
 	struct lf_filter **origins;                 /* norigins */
 	struct lf_what what;

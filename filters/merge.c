@@ -6,11 +6,13 @@
  * domain are an error (488).
  *
  * A merged filter copies the small parts (groups, conditions, compiled
- * XPaths, ids) and shares the rest (XML tree, feature strings and
- * shapes) with the parsed filters they come from, which it keeps alive
- * by reference: each piece remembers its origin, so a long chain of
- * refreshes keeps only the documents still in use. Not thread-safe (the
- * counts are plain integers): a filter belongs to one thread.
+ * XPaths, ids, values) and shares features (their kept XML copy,
+ * strings, region) with the parsed filters they come from, which it
+ * keeps alive by reference: each RFC filter with features remembers its
+ * origin, so a long chain of refreshes keeps only the parsed filters
+ * whose features are still in use, and none for featureless ones. Not
+ * thread-safe (the counts are plain integers): a filter belongs to one
+ * thread.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -71,6 +73,23 @@ static int value_copy(struct lf_value *d, const struct lf_value *s)
 	return fail ? ENOMEM : 0;
 }
 
+/* Does RFC filter k of f have an enterOrExit condition? */
+static bool has_features(const struct lf_filter *f, size_t k)
+{
+	size_t g, c;
+
+	for (g = 0; g < f->ngroups; g++) {
+		const struct lf_group *sg = &f->groups[g];
+
+		if (sg->rfc != k)
+			continue;
+		for (c = sg->first; c < sg->first + sg->n; c++)
+			if (f->conds[c].kind == LF_KIND_REGION)
+				return true;
+	}
+	return false;
+}
+
 /* Copy RFC filter k of src, with its groups, into out. */
 static int rfc_copy(struct lf_pctx *pc, const struct lf_filter *src,
 		    size_t k)
@@ -78,7 +97,7 @@ static int rfc_copy(struct lf_pctx *pc, const struct lf_filter *src,
 	struct lf_filter *out = pc->f;
 	struct lf_rfc_filter *rf = &out->rfc[out->nrfc];
 	const struct lf_rfc_filter *sf = &src->rfc[k];
-	bool fail = false;
+	bool fail = false, feats;
 	size_t g, c, idx, ri = out->nrfc;
 	int e;
 
@@ -86,11 +105,15 @@ static int rfc_copy(struct lf_pctx *pc, const struct lf_filter *src,
 	rf->id = dup_or_null(sf->id, &fail);
 	rf->uri = dup_or_null(sf->uri, &fail);
 	rf->domain = dup_or_null(sf->domain, &fail);
-	out->origin[ri] = origin_of(src, k);
+	/* Only features are shared (their XML copy, strings, region);
+	 * without any, the parsed filter is not kept alive for it. */
+	feats = has_features(src, k);
+	out->origin[ri] = feats ? origin_of(src, k) : NULL;
 	out->nrfc++;
 	if (fail)
 		return lf_err_set(pc->err, ENOMEM, "out of memory");
-	origin_use(out, out->origin[ri]);
+	if (feats)
+		origin_use(out, out->origin[ri]);
 	for (g = 0; g < src->ngroups; g++) {
 		const struct lf_group *sg = &src->groups[g];
 

@@ -1,7 +1,8 @@
 /*
  * test_merge.c: filter changes within a dialog (EV-10, T14, RFC 4660
  * 4.2/5.2.2, draft 5.6): replace by id, remove, add, same-resource
- * errors, and shared pieces outliving the filters they came from.
+ * errors, and shared pieces outliving the filters they came from; a
+ * merged filter holds only the parsed filters whose features it uses.
  */
 #include <check.h>
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <libxml/tree.h>
 
 #include "filters/lf.h"
+#include "filters/lf_int.h"
 
 #define SF_OPEN                                                               \
 	"<filter-set xmlns=\"urn:ietf:params:xml:ns:simple-filter\""          \
@@ -197,6 +199,62 @@ START_TEST(test_shared_pieces)
 }
 END_TEST
 
+/* A merged filter keeps a parsed filter alive only for its features:
+ * featureless filters are copied whole and released (issue 6). */
+START_TEST(test_origins_features_only)
+{
+	struct lf_filter *old = parse(LF_CTYPE_RFC, SF_OPEN
+				      CIRCLE("geo", "sip:a@x")
+				      MOVED("mv", "sip:b@x", "20") SF_CLOSE);
+	struct lf_filter *upd = parse(LF_CTYPE_RFC, SF_OPEN
+				      MOVED("new", "sip:n@x", "9") SF_CLOSE);
+	struct lf_filter *drop = parse(LF_CTYPE_RFC, SF_OPEN
+				       "<filter id=\"geo\" remove=\"true\"/>"
+				       SF_CLOSE);
+	struct lf_filter *add = parse(LF_CTYPE_RFC, SF_OPEN
+				      CIRCLE("g2", "sip:g@x") SF_CLOSE);
+	struct lf_filter *m1 = NULL, *m2 = NULL, *m3 = NULL;
+	struct lf_err err = {0};
+
+	ck_assert_int_eq(lf_filter_merge(old, upd, &m1, &err), 0);
+	ck_assert_uint_eq(lf_filter_nrfc(m1), 3);
+	ck_assert_uint_eq(m1->norigins, 1);
+	ck_assert_ptr_eq(m1->origins[0], old);
+	ck_assert_ptr_eq(m1->origin[0], old);        /* geo */
+	ck_assert_ptr_null(m1->origin[1]);           /* mv: copied */
+	ck_assert_ptr_null(m1->origin[2]);           /* new: copied */
+	ck_assert_uint_eq(old->refs, 2);
+	ck_assert_uint_eq(upd->refs, 1);             /* not held */
+	lf_filter_free(upd);
+	ck_assert_double_eq(threshold(m1, 2), 9);
+
+	/* geo removed: nothing left that needs old */
+	ck_assert_int_eq(lf_filter_merge(m1, drop, &m2, &err), 0);
+	ck_assert_uint_eq(lf_filter_nrfc(m2), 2);
+	ck_assert_uint_eq(lf_filter_nfeatures(m2), 0);
+	ck_assert_uint_eq(m2->norigins, 0);
+	ck_assert_ptr_null(m2->origin);
+	lf_filter_free(m1);
+	ck_assert_uint_eq(old->refs, 1);
+	lf_filter_free(old);
+	lf_filter_free(drop);
+	ck_assert_str_eq(lf_filter_rfc(m2, 0)->id, "mv");
+	ck_assert_double_eq(threshold(m2, 0), 20);
+
+	/* a feature added to a merged filter: held through its origin */
+	ck_assert_int_eq(lf_filter_merge(m2, add, &m3, &err), 0);
+	ck_assert_uint_eq(m3->norigins, 1);
+	ck_assert_ptr_eq(m3->origins[0], add);
+	lf_filter_free(add);
+	lf_filter_free(m2);
+	ck_assert_uint_eq(lf_filter_nfeatures(m3), 1);
+	ck_assert_str_eq((const char *)lf_filter_feature(m3, 0)->node->name,
+			 "Circle");
+	ck_assert_ptr_nonnull(lf_filter_feature(m3, 0)->region);
+	lf_filter_free(m3);
+}
+END_TEST
+
 TCase *tcase_filters_merge(void);
 TCase *tcase_filters_merge(void)
 {
@@ -207,5 +265,6 @@ TCase *tcase_filters_merge(void)
 	tcase_add_test(tc, test_same_resource);
 	tcase_add_test(tc, test_draft_replaces);
 	tcase_add_test(tc, test_shared_pieces);
+	tcase_add_test(tc, test_origins_features_only);
 	return tc;
 }
