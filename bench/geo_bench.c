@@ -8,8 +8,10 @@
  * bounded test geo_distance_at_least/s (typical thresholds and thresholds
  * within 1 % of the distance), point-in-polygon tests/s for one simple
  * fence (Building 10), and positions/s through a fence set of 1,000 and
- * 100,000 fences (STRtree + exact test). Not a test: figures go to
- * docs/PERFORMANCE.md.
+ * 100,000 fences (packed tree + exact test) and through one region of
+ * 100,000 parts (a catalog feature: the region's packed tree, same
+ * squares and points as the 100,000-fence set). Not a test: figures go
+ * to docs/PERFORMANCE.md.
  */
 #include <math.h>
 #include <stdint.h>
@@ -123,6 +125,75 @@ static void bench_fenceset(struct geo_ctx *ctx, size_t nf, double secs)
 	sinkz = hits;
 	geo_fenceset_free(set);
 	free(pts);
+}
+
+/* One region of nf square parts (as bench_fenceset's fences). */
+static void bench_region(struct geo_ctx *ctx, size_t nf, double secs)
+{
+	struct geo_shape *sh = calloc(nf, sizeof(*sh));
+	struct geo_shape **shp = calloc(nf, sizeof(*shp));
+	struct geo_ring *rings = calloc(nf, sizeof(*rings));
+	struct geo_point *pts = malloc(NPTS * sizeof(*pts));
+	struct geo_point *v = calloc(nf * 5, sizeof(*v));
+	struct geo_region *r = NULL;
+	struct geo_err e;
+	size_t side = 1, i, k, n = 0, hits = 0;
+	uint64_t s = 99;
+	double t0, build, cell;
+
+	if (!sh || !shp || !rings || !pts || !v)
+		exit(1);
+	while (side * side < nf)
+		side++;
+	cell = 1.0 / (double)side;
+	for (i = 0; i < nf; i++) {
+		double lat = 45 + (double)(i / side) * cell;
+		double lon = 7 + (double)(i % side) * cell, d = cell * 0.8;
+		struct geo_point *q = v + 5 * i;
+
+		q[0].lat = q[1].lat = q[4].lat = lat;
+		q[2].lat = q[3].lat = lat + d;
+		q[0].lon = q[3].lon = q[4].lon = lon;
+		q[1].lon = q[2].lon = lon + d;
+		rings[i].n = 5;
+		rings[i].pts = q;
+		sh[i].kind = GEO_SHAPE_POLYGON;
+		sh[i].dim = 2;
+		sh[i].nrings = 1;
+		sh[i].rings = &rings[i];
+		shp[i] = &sh[i];
+	}
+	t0 = now();
+	if (geo_region_alloc(ctx, shp, nf, &r, &e) != 0) {
+		fprintf(stderr, "region: %s\n", e.msg);
+		exit(1);
+	}
+	build = now() - t0;
+	for (i = 0; i < NPTS; i++) {
+		pts[i].lat = 45 + rnd(&s);
+		pts[i].lon = 7 + rnd(&s);
+		pts[i].has_alt = false;
+	}
+	t0 = now();
+	do {
+		for (k = 0; k < NPTS; k++) {
+			enum geo_position pos;
+			if (geo_region_test_point(ctx, r, &pts[k], &pos))
+				exit(1);
+			hits += pos == GEO_POS_INSIDE;
+		}
+		n += NPTS;
+	} while (now() - t0 < secs);
+	printf("region %6zu parts:                 %10.0f positions/s "
+	       "(%zu hits; build %.2f s)\n", nf, (double)n / (now() - t0),
+	       hits, build);
+	sinkz = hits;
+	geo_region_free(r);
+	free(v);
+	free(pts);
+	free(rings);
+	free(shp);
+	free(sh);
 }
 
 int main(int argc, char **argv)
@@ -271,6 +342,7 @@ int main(int argc, char **argv)
 
 	bench_fenceset(ctx, 1000, secs);
 	bench_fenceset(ctx, 100000, secs);
+	bench_region(ctx, 100000, secs);
 	sink = acc;
 	geo_ctx_free(ctx);
 	free(a);
