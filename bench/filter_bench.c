@@ -16,8 +16,9 @@
  * case number (1-3) runs and prints that case only.
  *
  * mem: heap bytes held (glibc mallinfo2, in-use bytes including malloc's
- * per-chunk overhead) per parsed filter and per lf_state, averaged over
- * count filters held at once: movedHoriz with a distinct threshold per
+ * per-chunk overhead) per parsed filter (default options, and with
+ * lf_opts.echo_only) and per lf_state, averaged over count filters held
+ * at once: movedHoriz with a distinct threshold per
  * filter (distinct bodies, as subscriptions that each pick their own),
  * the ten fences of case 2, then each file given (parsed by its root
  * element). Identical fences are interned in the geo context, so their
@@ -216,10 +217,12 @@ static const char *same_body(long i, char *buf, size_t cap, void *arg)
 	return arg;
 }
 
-/* Parse n filters of body_h's bodies, held at once; print the heap each
- * filter and each lf_state holds. 0 or an errno value. */
-static int mem_case(struct geo_ctx *geo, const char *name, long n,
-		    body_h *body_of, void *arg)
+/* Parse n filters of body_h's bodies with opts, held at once; the heap
+ * each filter (*fb) and each lf_state (*sb) holds; *len the last body's
+ * length. 0 or an errno value. */
+static int mem_run(struct geo_ctx *geo, const struct lf_opts *opts,
+		   const char *name, long n, body_h *body_of, void *arg,
+		   double *fb, double *sb, size_t *lenp)
 {
 	struct lf_filter **fs = calloc((size_t)n, sizeof(*fs));
 	struct lf_state **sts = calloc((size_t)n, sizeof(*sts));
@@ -235,13 +238,13 @@ static int mem_case(struct geo_ctx *geo, const char *name, long n,
 		goto out;
 	/* warm-up: lazily initialised library state is not the filter's */
 	b = body_of(0, buf, LF_BODY_MAX + 1, arg);
-	e = lf_filter_parse(geo, NULL, b, strlen(b), NULL, &w, &err);
+	e = lf_filter_parse(geo, NULL, b, strlen(b), opts, &w, &err);
 	lf_filter_free(w);
 	h0 = heap_used();
 	for (i = 0; i < n && !e; i++) {
 		b = body_of(i, buf, LF_BODY_MAX + 1, arg);
 		len = strlen(b);
-		e = lf_filter_parse(geo, NULL, b, len, NULL, &fs[i], &err);
+		e = lf_filter_parse(geo, NULL, b, len, opts, &fs[i], &err);
 	}
 	h1 = heap_used();
 	for (i = 0; i < n && !e; i++)
@@ -250,11 +253,9 @@ static int mem_case(struct geo_ctx *geo, const char *name, long n,
 	if (e)
 		fprintf(stderr, "filter_bench: %s: %s\n", name,
 			err.msg[0] ? err.msg : strerror(e));
-	else
-		printf("mem %-40s body %5zu B: filter %6.0f B, lf_state "
-		       "%4.0f B heap each\n", name, len,
-		       ((double)h1 - (double)h0) / (double)n,
-		       ((double)h2 - (double)h1) / (double)n);
+	*fb = ((double)h1 - (double)h0) / (double)n;
+	*sb = ((double)h2 - (double)h1) / (double)n;
+	*lenp = len;
 out:
 	for (i = 0; sts && i < n; i++)
 		lf_state_free(sts[i]);
@@ -263,6 +264,27 @@ out:
 	free(sts);
 	free(fs);
 	free(buf);
+	return e;
+}
+
+/* One line: heap per filter with default options and with echo_only
+ * (features keep no geometry), and per lf_state. */
+static int mem_case(struct geo_ctx *geo, const char *name, long n,
+		    body_h *body_of, void *arg)
+{
+	static const struct lf_opts echo = {.echo_only = true};
+	double fb, fe, sb, se;
+	size_t len;
+	int e;
+
+	e = mem_run(geo, NULL, name, n, body_of, arg, &fb, &sb, &len);
+	if (!e)
+		e = mem_run(geo, &echo, name, n, body_of, arg, &fe, &se,
+			    &len);
+	if (!e)
+		printf("mem %-36s body %5zu B: filter %6.0f B (echo_only "
+		       "%6.0f B), lf_state %4.0f B heap each\n", name, len,
+		       fb, fe, sb);
 	return e;
 }
 
@@ -315,7 +337,8 @@ static int mem_main(struct geo_ctx *geo, int argc, char **argv)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: filter_bench [seconds-per-case [case 1-3, 0: all]]\n"
+	fprintf(stderr, "usage: filter_bench [seconds-per-case [case]]"
+		"   (case 1-3; 0: all)\n"
 		"       filter_bench mem [count [file...]]\n");
 }
 

@@ -117,6 +117,11 @@ struct lf_opts {
 	const struct geo_catalog *catalog; /* may be NULL; must outlive */
 	enum lf_href_policy remote_href;   /* http:, https:, others */
 	size_t max_body;                   /* 0: LF_BODY_MAX */
+	/* Keep of each feature element only what containment echoes
+	 * (element, attributes, text-only gml:name), not its geometry:
+	 * for servers; tools that draw fences from lf_feature.node (the
+	 * geometry) leave it false. */
+	bool echo_only;
 };
 
 struct lf_filter;
@@ -151,8 +156,10 @@ struct lf_feature {
 	/* A copy of the subscriber's element to echo (LF-45), owned by the
 	 * filter: QName, attributes, gml:name and geometry as sent (CRS
 	 * attributes inherited from its ancestors set on it), without
-	 * comments or whitespace between elements; its parent is the
-	 * element holding the filter's copies, not the original tree. */
+	 * comments or whitespace between elements; with echo_only, only
+	 * the element, its attributes and text-only gml:name children.
+	 * Its parent is the element holding the filter's copies, not the
+	 * original tree. */
 	const struct _xmlNode *node;
 	const char *id;               /* gml:id or NULL */
 	const char *name;             /* gml:name text or NULL */

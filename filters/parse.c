@@ -741,17 +741,92 @@ static int inherit_crs(xmlNode *copy, const xmlNode *orig)
 }
 
 /*
+ * What containment echoes of a feature (pidf/ build.c add_feature): the
+ * element with its attributes and namespaces, and each gml:name child
+ * holding text only (one text node, the concatenated text and CDATA, as
+ * pidf reads it; a gml:name with element children is not echoed). No
+ * geometry. NULL on ENOMEM.
+ */
+/* The text and CDATA of n concatenated (malloc'd), "" without any;
+ * NULL when n has element children or on ENOMEM (*nomem set). */
+static char *text_of(const xmlNode *n, bool *nomem)
+{
+	const xmlNode *t;
+	size_t len = 0, k;
+	char *s;
+
+	for (t = n->children; t; t = t->next) {
+		if (t->type == XML_ELEMENT_NODE)
+			return NULL;
+		if ((t->type == XML_TEXT_NODE ||
+		     t->type == XML_CDATA_SECTION_NODE) && t->content)
+			len += strlen((const char *)t->content);
+	}
+	s = malloc(len + 1);
+	if (!s) {
+		*nomem = true;
+		return NULL;
+	}
+	len = 0;
+	for (t = n->children; t; t = t->next) {
+		if ((t->type != XML_TEXT_NODE &&
+		     t->type != XML_CDATA_SECTION_NODE) || !t->content)
+			continue;
+		k = strlen((const char *)t->content);
+		memcpy(s + len, t->content, k);
+		len += k;
+	}
+	s[len] = '\0';
+	return s;
+}
+
+static xmlNode *copy_echo(xmlDoc *nd, const xmlNode *el)
+{
+	const xmlNode *k;
+	xmlNode *c = xmlDocCopyNode((xmlNode *)el, nd, 2);
+
+	for (k = el->children; c && k; k = k->next) {
+		bool nomem = false;
+		xmlNode *name;
+		xmlNs *ns;
+		char *text;
+
+		if (!lf_xml_is(k, LF_NS_GML, "name"))
+			continue;
+		text = text_of(k, &nomem);
+		if (!text && !nomem)
+			continue;       /* element content: not echoed */
+		/* gml in scope on the copy, else declared on the name */
+		ns = xmlSearchNsByHref(nd, c, k->ns->href);
+		name = text ? xmlNewDocRawNode(nd, ns, k->name,
+					       (const xmlChar *)text) : NULL;
+		free(text);
+		if (name && !ns) {
+			ns = xmlNewNs(name, k->ns->href, k->ns->prefix);
+			xmlSetNs(name, ns);
+		}
+		if (!name || !ns || !xmlAddChild(c, name)) {
+			xmlFreeNode(name);
+			xmlFreeNode(c);
+			c = NULL;
+		}
+	}
+	return c;
+}
+
+/*
  * After parsing, nothing points into the document but the feature nodes
  * echoed in containment (LF-45; strings, values, XPaths, RFC filters,
  * geo features and shapes are copies). A filter without features frees
  * it; one with features keeps a deep copy of each feature element (its
  * QName, gml:id, xlink:href, gml:name and geometry: pidf/ echoes it,
  * tools may parse its geometry again), without comments or ignorable
- * whitespace, under one element of a new dictionary-less document, and
- * frees the parsed tree (body text, dictionary, the rest of the tree).
+ * whitespace, or with echo_only just what the echo reads (copy_echo),
+ * under one element of a new dictionary-less document, and frees the
+ * parsed tree (body text, dictionary, the rest of the tree).
  * ENOMEM: f is left as it was.
  */
-static int doc_compact(struct lf_filter *f)
+static int doc_compact(struct lf_filter *f, bool echo_only)
 {
 	xmlNode *copies[LF_FEATURES_MAX];
 	xmlNode *root;
@@ -781,16 +856,19 @@ static int doc_compact(struct lf_filter *f)
 		copies[i] = NULL;
 		if (!el)
 			continue;
-		c = xmlDocCopyNode((xmlNode *)el, nd, 1);
+		c = echo_only ? copy_echo(nd, el) :
+				xmlDocCopyNode((xmlNode *)el, nd, 1);
 		if (!c)
 			goto nomem;
 		if (!xmlAddChild(root, c)) {
 			xmlFreeNode(c);
 			goto nomem;
 		}
-		squeeze(c);
-		if (inherit_crs(c, el))
-			goto nomem;
+		if (!echo_only) {
+			squeeze(c);
+			if (inherit_crs(c, el))
+				goto nomem;
+		}
 		copies[i] = c;
 	}
 	for (i = 0; i < f->nfeat; i++)
@@ -870,7 +948,7 @@ int lf_filter_parse(struct geo_ctx *geo, const char *ctype,
 	}
 	if (e)
 		goto out;
-	e = doc_compact(f);
+	e = doc_compact(f, opts->echo_only);
 	if (!e)
 		e = lf_filter_seal(f, body, len, fp);
 	if (e) {

@@ -6,8 +6,9 @@
  * NOTIFY exactly as the subscriber's element did (pidf_build, byte for
  * byte), parses to the same geometry (also when its CRS was declared on
  * an ancestor), and has no comments or ignorable whitespace; regions
- * answer without the parsed shapes. Run under ASan, any pointer left
- * into the freed tree or shapes faults.
+ * answer without the parsed shapes. With lf_opts.echo_only the copies
+ * keep only what the echo reads, and echo the same. Run under ASan, any
+ * pointer left into the freed tree or shapes faults.
  */
 #include <check.h>
 #include <errno.h>
@@ -127,14 +128,20 @@ static void teardown(void)
 	geo = NULL;
 }
 
-static struct lf_filter *parse(const char *ctype, const char *body)
+static struct lf_filter *parse_opts(const char *ctype, const char *body,
+				     const struct lf_opts *opts)
 {
 	struct lf_filter *f = NULL;
 	struct lf_err err = {0};
 
-	ck_assert_msg(lf_filter_parse(geo, ctype, body, strlen(body), NULL,
+	ck_assert_msg(lf_filter_parse(geo, ctype, body, strlen(body), opts,
 				      &f, &err) == 0, "%s", err.msg);
 	return f;
+}
+
+static struct lf_filter *parse(const char *ctype, const char *body)
+{
+	return parse_opts(ctype, body, NULL);
 }
 
 /* The subscriber's feature elements in document order, as the parser
@@ -537,6 +544,81 @@ START_TEST(test_regions_alone)
 }
 END_TEST
 
+/* echo_only: the copies hold what the echo reads and no geometry, and
+ * still echo byte for byte as the subscriber's elements. */
+START_TEST(test_echo_only)
+{
+	static const struct lf_opts eo = {.echo_only = true};
+	static const char names[] =
+		"<location-filter xmlns=\"" NS_LF "\"" XMLNS_ALL ">"
+		"<enterOrExit><my:B gml:id=\"b\" my:floor=\"3\">"
+		"<name xmlns=\"http://www.opengis.net/gml\">Def<!-- c -->ault"
+		"</name>"
+		"<g:name xmlns:g=\"http://www.opengis.net/gml\"> G  two "
+		"</g:name>"
+		"<gml:name>with <gml:x/> element</gml:name>"
+		"<gml:name><![CDATA[a<b]]> &amp; c</gml:name>"
+		"<my:name>not gml</my:name>"
+		"<gml:extentOf><gml:Polygon srsName=\"urn:ogc:def:crs:EPSG::"
+		"4326\"><gml:exterior><gml:LinearRing><gml:posList>" SQUARE
+		"</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon>"
+		"</gml:extentOf></my:B></enterOrExit>"
+		"<enterOrExit><X xmlns=\"urn:example:x\">"
+		"<gml:name>x</gml:name><gml:Polygon srsName=\"urn:ogc:def:crs:"
+		"EPSG::4326\"><gml:exterior><gml:LinearRing><gml:posList>"
+		SQUARE "</gml:posList></gml:LinearRing></gml:exterior>"
+		"</gml:Polygon></X></enterOrExit>"
+		"</location-filter>";
+	const char *bodies[] = {draft_body, rfc_body, names};
+	size_t b, i;
+
+	for (b = 0; b < 3; b++) {
+		struct lf_filter *f = parse_opts(NULL, bodies[b], &eo);
+
+		check_echo(f, bodies[b]);
+		for (i = 0; i < lf_filter_nfeatures(f); i++) {
+			const xmlNode *n = lf_filter_feature(f, i)->node, *c;
+
+			for (c = n->children; c; c = c->next) {
+				ck_assert_int_eq(c->type, XML_ELEMENT_NODE);
+				ck_assert(lf_xml_is(c, LF_NS_GML, "name"));
+			}
+		}
+		lf_filter_free(f);
+	}
+	/* the names as pidf reads them; the one with an element is not
+	 * echoed; foreign attributes stay */
+	{
+		struct lf_filter *f = parse_opts(NULL, names, &eo);
+		const xmlNode *n = lf_filter_feature(f, 0)->node, *c;
+		xmlChar *v;
+		char *e;
+
+		c = n->children;
+		ck_assert_str_eq((const char *)c->children->content,
+				 "Default");
+		c = c->next;
+		ck_assert_str_eq((const char *)c->children->content,
+				 " G  two ");
+		c = c->next;
+		ck_assert_str_eq((const char *)c->children->content,
+				 "a<b & c");
+		ck_assert_ptr_null(c->next);
+		v = xmlGetProp(n, (const xmlChar *)"floor");
+		ck_assert_str_eq((const char *)v, "3");
+		xmlFree(v);
+		e = echo(&n, 1);
+		ck_assert_ptr_nonnull(strstr(e, ">Default</"));
+		ck_assert_ptr_nonnull(strstr(e, ">G two</"));
+		ck_assert_ptr_nonnull(strstr(e, ">a&lt;b &amp; c</"));
+		ck_assert_ptr_null(strstr(e, "element"));
+		ck_assert_ptr_nonnull(strstr(e, "id=\"b\""));
+		free(e);
+		lf_filter_free(f);
+	}
+}
+END_TEST
+
 TCase *tcase_filters_keep(void);
 TCase *tcase_filters_keep(void)
 {
@@ -549,5 +631,6 @@ TCase *tcase_filters_keep(void)
 	tcase_add_test(tc, test_crs_inherited);
 	tcase_add_test(tc, test_squeezed);
 	tcase_add_test(tc, test_regions_alone);
+	tcase_add_test(tc, test_echo_only);
 	return tc;
 }
