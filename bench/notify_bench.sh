@@ -308,8 +308,11 @@ memory() {
 	echo "   rss_base_kb=$base rss_live_kb=$full live=$live" \
 		"bytes_per_sub=$(((full - base) * 1024 / live))"
 	stop_locd
-	# the template for notify_store: the store as locd left it
-	cp "$v/locd.db" "$tmp/template.db" || { fail=1; return; }
+	# the template for notify_store: the store as locd left it, with its
+	# first subscription only (every other row a clone of it)
+	cp "$v/locd.db" "$tmp/template.db" &&
+		"$BIN/notify_store" -1 "$tmp/template.db" 1 >/dev/null ||
+		{ fail=1; return; }
 	for n in $list; do
 		for kind in shared distinct; do
 			rm -f "$v/locd.db" "$v/locd.db-wal" "$v/locd.db-shm"

@@ -3,7 +3,7 @@
  * for the restart benchmark (issue 6, bench/notify_bench.sh), through
  * locd/store.h rather than N SUBSCRIBEs.
  *
- *   notify_store [-d] [-F] DB N [TARGETS]
+ *   notify_store [-1] [-d] [-F] DB N [TARGETS]
  *
  * DB must hold at least one subscription written by locd itself (the
  * script subscribes through SIP and stops locd with SIGTERM, which keeps
@@ -20,7 +20,9 @@
  * shutdown, and the restart is quiet; -F leaves the fixes alone (clones
  * on targets without a fix then tell "location unknown" at restart,
  * Q-31: a NOTIFY to every such subscriber). Clones are written 20,000
- * per transaction; the total stored count is N. Prints the insert rate.
+ * per transaction; the total stored count is N (-1: every stored
+ * subscription but the template is deleted first, so all N - 1 others
+ * are clones). Prints the insert rate.
  * Exit: 0, 1 (store error, no template, -d without movedHoriz), 2 usage.
  */
 #include <errno.h>
@@ -156,6 +158,51 @@ static size_t body_distinct(const struct locd_store_blob *b, uint64_t i,
 	return (size_t)n + l;
 }
 
+/* Ids of stored subscriptions other than the template's. */
+struct ns_ids {
+	int64_t tmpl;
+	int64_t *v;
+	size_t n, cap;
+};
+
+static int id_h(const struct locd_store_sub *sub, void *arg)
+{
+	struct ns_ids *ids = arg;
+
+	if (sub->id == ids->tmpl)
+		return 0;
+	if (ids->n == ids->cap) {
+		size_t cap = ids->cap ? ids->cap * 2 : 1024;
+		int64_t *v = realloc(ids->v, cap * sizeof(*v));
+		if (!v)
+			return ENOMEM;
+		ids->v = v;
+		ids->cap = cap;
+	}
+	ids->v[ids->n++] = sub->id;
+	return 0;
+}
+
+/* -1: delete every subscription but the template, in one transaction. */
+static int only_template(struct locd_store *st, int64_t tmpl)
+{
+	struct ns_ids ids = {tmpl, NULL, 0, 0};
+	size_t i;
+	int err = locd_store_sub_load_all(st, id_h, &ids);
+
+	if (!err && ids.n) {
+		err = locd_store_begin(st);
+		for (i = 0; !err && i < ids.n; i++)
+			err = locd_store_sub_delete(st, ids.v[i]);
+		if (!err)
+			err = locd_store_commit(st);
+		else
+			(void)locd_store_rollback(st);
+	}
+	free(ids.v);
+	return err;
+}
+
 /* Every target t0..t{ntg-1} gets the template target's fix (if any). */
 static int fixes_copy(struct locd_store *st, const char *tmpl_target,
 		      uint64_t ntg, uint64_t *copied)
@@ -193,14 +240,16 @@ int main(int argc, char **argv)
 	uint64_t n, have = 0, ntg = 1000, i, fixes = 0;
 	char emsg[256], cid[NS_STR_MAX], ltag[64], rtag[64], tgt[128];
 	char *body = NULL;
-	bool distinct = false, keep_fixes = false;
+	bool distinct = false, keep_fixes = false, only = false;
 	unsigned long run;
 	double t0;
 	int err = 0, rc = 1, opt;
 
 	memset(&t, 0, sizeof(t));
-	while ((opt = getopt(argc, argv, "dF")) != -1) {
-		if (opt == 'd')
+	while ((opt = getopt(argc, argv, "1dF")) != -1) {
+		if (opt == '1')
+			only = true;
+		else if (opt == 'd')
 			distinct = true;
 		else if (opt == 'F')
 			keep_fixes = true;
@@ -219,10 +268,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	err = locd_store_sub_load_all(st, first_h, &t);
-	if ((err && err != 1) || !t.have ||
-	    locd_store_sub_count(st, &have)) {
+	if ((err && err != 1) || !t.have) {
 		fprintf(stderr, "notify_store: no template subscription in "
 			"%s\n", argv[0]);
+		goto out;
+	}
+	if ((only && only_template(st, t.s.id)) ||
+	    locd_store_sub_count(st, &have)) {
+		fprintf(stderr, "notify_store: %s\n", locd_store_errmsg(st));
 		goto out;
 	}
 	body = malloc(NS_BODY_MAX);
@@ -279,11 +332,12 @@ int main(int argc, char **argv)
 	}
 	{
 		double el = now_s() - t0;
+		uint64_t added = n > have ? n - have : 0;
 		printf("stored subscriptions=%llu (added %llu in %.2f s, "
 		       "%.0f/s), filters %s, fixes copied to %llu targets\n",
-		       (unsigned long long)n,
-		       (unsigned long long)(n > have ? n - have : 0), el,
-		       el > 0 ? (double)(n - have) / el : 0.0,
+		       (unsigned long long)(n > have ? n : have),
+		       (unsigned long long)added, el,
+		       el > 0 ? (double)added / el : 0.0,
 		       distinct ? "distinct" : "identical",
 		       (unsigned long long)fixes);
 	}
@@ -295,6 +349,6 @@ out:
 	locd_store_close(st);
 	return rc;
 usage:
-	fprintf(stderr, "usage: notify_store [-d] [-F] DB N [TARGETS]\n");
+	fprintf(stderr, "usage: notify_store [-1] [-d] [-F] DB N [TARGETS]\n");
 	return 2;
 }
