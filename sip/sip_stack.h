@@ -202,6 +202,20 @@ typedef void (sip_log_h)(int level, const char *msg, void *arg);
 #define SIP_IDLE_MS 300000u          /* TCP/TLS idle close, 5 min */
 #define SIP_MAX_TRANS 65536u         /* live transactions */
 #define SIP_TLS_TIMEOUT_MS 10000u    /* TLS handshake */
+/*
+ * Work per event-loop turn (issue 6, NOTIFY storms): at most this many
+ * due timers fire before the loop polls the sockets again, and at most
+ * this many datagrams are read per readable UDP socket.  10,000 NOTIFY
+ * timers due at once used to fire in one go, the subscribers' 200s
+ * overflowed the receive buffer meanwhile and timer E retransmitted
+ * ~20,000 NOTIFYs; reading more per turn than firing keeps up.
+ */
+#define SIP_TIMER_BATCH 32u
+#define SIP_UDP_BATCH 64u
+/* UDP socket buffers asked for (SO_RCVBUF, SO_SNDBUF); the kernel caps
+ * them at net.core.rmem_max / wmem_max (often 208 KiB) */
+#define SIP_UDP_RCVBUF (1u << 20)
+#define SIP_UDP_SNDBUF (1u << 20)
 
 /* Client certificates asked by our TLS listeners. */
 enum sip_tls_client {
@@ -217,6 +231,10 @@ struct sip_stack_conf {
 	size_t conn_outq_max;
 	uint32_t idle_ms;        /* 0: never close idle connections */
 	size_t max_trans;
+	size_t timer_batch;      /* timers per loop turn (0: default) */
+	size_t udp_batch;        /* datagrams per read event (0: default) */
+	size_t udp_rcvbuf;       /* SO_RCVBUF bytes asked, 0: kernel's */
+	size_t udp_sndbuf;       /* SO_SNDBUF bytes asked, 0: kernel's */
 	const char *user_agent;  /* User-Agent/Server value, NULL: none */
 	const char *domain;      /* our domain (informative), may be NULL */
 	/* TLS (PEM files); needed only for "tls:" listeners and targets */
@@ -272,8 +290,8 @@ int sip_stack_laddr(const struct sip_stack *st, enum sip_transp tp, int af,
 		    struct sip_sa *sa) __attribute__((warn_unused_result));
 
 /*
- * Run due timers now (manual_timers; harmless otherwise).  Returns how
- * many fired.
+ * Run every due timer now (manual_timers; harmless otherwise; the loop
+ * itself fires at most timer_batch per turn).  Returns how many fired.
  */
 size_t sip_stack_timers_run(struct sip_stack *st);
 
@@ -433,11 +451,16 @@ int sip_request_send(struct sip_stack *st, const struct sip_req_desc *rd,
  */
 void sip_ctrans_cancel(struct sip_ctrans *ct);
 
-/* Counters (tests and metrics). */
+/*
+ * Counters (tests and metrics).  udp_rcvbuf/udp_sndbuf: what the kernel
+ * reports for the last UDP socket opened (getsockopt: twice what it
+ * grants, its bookkeeping; 0 when none).
+ */
 struct sip_stack_stats {
 	uint64_t rx_msgs, tx_msgs, rx_bad, rx_dropped;
 	uint64_t retrans_tx, retrans_absorbed;
 	size_t strans, ctrans, conns;
+	size_t udp_rcvbuf, udp_sndbuf;
 };
 
 void sip_stack_stats_get(const struct sip_stack *st,

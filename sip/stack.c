@@ -43,6 +43,10 @@ void sip_stack_conf_init(struct sip_stack_conf *conf)
 	conf->conn_outq_max = SIP_CONN_OUTQ_MAX;
 	conf->idle_ms = SIP_IDLE_MS;
 	conf->max_trans = SIP_MAX_TRANS;
+	conf->timer_batch = SIP_TIMER_BATCH;
+	conf->udp_batch = SIP_UDP_BATCH;
+	conf->udp_rcvbuf = SIP_UDP_RCVBUF;
+	conf->udp_sndbuf = SIP_UDP_SNDBUF;
 }
 
 void sip_stack_log(const struct sip_stack *st, int level, const char *fmt, ...)
@@ -286,6 +290,10 @@ int sip_stack_alloc(struct sip_stack **stp, struct event_base *base,
 		return ENOMEM;
 	st->base = base;
 	st->conf = *conf;
+	if (!st->conf.timer_batch)
+		st->conf.timer_batch = SIP_TIMER_BATCH;
+	if (!st->conf.udp_batch)
+		st->conf.udp_batch = SIP_UDP_BATCH;
 	st->next_conn_id = 1;
 	st->sbuck = calloc(SIP_TRANS_BUCKETS, sizeof(*st->sbuck));
 	st->cbuck = calloc(SIP_TRANS_BUCKETS, sizeof(*st->cbuck));

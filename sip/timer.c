@@ -154,15 +154,17 @@ int sip_timer_start(struct sip_stack *st, struct sip_timer *t, uint64_t ms,
 	return 0;
 }
 
-size_t sip_stack_timers_run(struct sip_stack *st)
+/*
+ * Fire timers due at the start, earliest first, at most max (0: no
+ * limit), then re-arm: when some are still due the libevent timer is
+ * armed at 0, so the loop polls the sockets before the next batch.
+ */
+static size_t timers_run(struct sip_stack *st, size_t max)
 {
 	size_t n = 0;
-	uint64_t now;
+	uint64_t now = sip_stack_now(st);
 
-	if (!st)
-		return 0;
-	now = sip_stack_now(st);
-	while (st->heapc && st->heap[0]->due <= now) {
+	while (st->heapc && st->heap[0]->due <= now && (!max || n < max)) {
 		struct sip_timer *t = st->heap[0];
 		heap_remove(st, t);
 		n++;
@@ -172,11 +174,18 @@ size_t sip_stack_timers_run(struct sip_stack *st)
 	return n;
 }
 
+size_t sip_stack_timers_run(struct sip_stack *st)
+{
+	return st ? timers_run(st, 0) : 0;
+}
+
 static void tmr_cb(evutil_socket_t fd, short what, void *arg)
 {
+	struct sip_stack *st = arg;
+
 	(void)fd;
 	(void)what;
-	sip_stack_timers_run(arg);
+	timers_run(st, st->conf.timer_batch);
 }
 
 int sip_timers_init(struct sip_stack *st)

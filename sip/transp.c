@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +21,6 @@
 #include "sip/sip_stack.h"
 #include "sip/stack_int.h"
 
-/* Datagrams read per readiness callback (fairness with other events). */
-#define UDP_BATCH 64
 
 const char *sip_transp_name(enum sip_transp tp)
 {
@@ -269,10 +268,10 @@ static void udp_cb(evutil_socket_t fd, short what, void *arg)
 	struct sip_stack *st = l->st;
 	struct sip_peer src;
 	struct sip_flow fl;
-	int i;
+	size_t i;
 
 	(void)what;
-	for (i = 0; i < UDP_BATCH; i++) {
+	for (i = 0; i < st->conf.udp_batch; i++) {
 		union {
 			char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 			struct cmsghdr align;
@@ -323,6 +322,35 @@ static void udp_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/*
+ * Ask for the configured socket buffer (0: keep the kernel's) and note
+ * what the kernel reports: it caps the request at net.core.rmem_max /
+ * wmem_max (SO_*BUFFORCE would pass them; we respect the admin's cap)
+ * and reports twice what it grants.  A capped request is logged once
+ * per socket.
+ */
+static size_t udp_buf(struct sip_stack *st, int fd, int opt, size_t want,
+		      const char *name)
+{
+	int v = want > INT_MAX / 2 ? INT_MAX / 2 : (int)want;
+	socklen_t l = sizeof(v);
+
+	if (want && setsockopt(fd, SOL_SOCKET, opt, &v, sizeof(v)))
+		sip_stack_log(st, LOG_NOTICE, "udp: %s %zu: error %d", name,
+			      want, errno);
+	if (getsockopt(fd, SOL_SOCKET, opt, &v, &l) || v < 0)
+		return 0;
+	if (want && (size_t)v / 2 < want)
+		sip_stack_log(st, LOG_NOTICE,
+			      "udp: %s %zu asked, %d granted (capped by "
+			      "net.core.%s)", name, want, v / 2,
+			      opt == SO_RCVBUF ? "rmem_max" : "wmem_max");
+	else
+		sip_stack_log(st, LOG_INFO, "udp: %s %d granted", name,
+			      v / 2);
+	return (size_t)v;
+}
+
 static int udp_listen(struct sip_stack *st, const struct sip_sa *sa)
 {
 	struct sip_listener *l;
@@ -340,6 +368,10 @@ static int udp_listen(struct sip_stack *st, const struct sip_sa *sa)
 	if (sa->u.sa.sa_family == AF_INET6)
 		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on,
 				 sizeof(on));
+	st->stats.udp_rcvbuf = udp_buf(st, fd, SO_RCVBUF, st->conf.udp_rcvbuf,
+				       "SO_RCVBUF");
+	st->stats.udp_sndbuf = udp_buf(st, fd, SO_SNDBUF, st->conf.udp_sndbuf,
+				       "SO_SNDBUF");
 	l = calloc(1, sizeof(*l));
 	if (!l) {
 		close(fd);
