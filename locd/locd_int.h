@@ -224,6 +224,10 @@ struct locd {
 	struct locd_http_addr haddrs[LOCD_HTTP_ADDRS_MAX];
 	char ebuf[LOCD_AOR_MAX + 160]; /* the document without location */
 	bool draining;
+	/* NOTIFY failures logged in second nlog_sec, and not (notifier.c) */
+	uint64_t nlog_sec;
+	unsigned nlog_n;
+	uint64_t nlog_dropped;
 	/* Q-24 global token bucket (notify.global_rate; issue 5 item 9) */
 	double bucket_tokens;
 	double bucket_at;          /* monotonic s of the last refill */

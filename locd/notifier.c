@@ -25,6 +25,17 @@
 
 #define NOTI_LOG "notifier"
 #define PIDF_CTYPE "application/pidf+xml"
+/*
+ * A NOTIFY that could not leave for a transient local reason (ENOBUFS:
+ * the stack's transaction cap or a full socket buffer; ENOMEM) is tried
+ * again this long later, plus up to as much again (spread per
+ * subscription, so the failures of a storm do not retry in step), with
+ * full state: what fired is not lost until the next trigger.
+ */
+#define NOTI_RETRY_MS 1000u
+/* NOTIFY failures logged per second at most (a storm would flood the
+ * log); the rest are counted (notify_failures) and summed up later. */
+#define NOTI_LOG_PER_S 10u
 /* ls's Call-ID for log lines */
 #define LS_CID(ls)                                                     \
 	(&(struct sip_pl){locd_lsub_callid(ls),                        \
@@ -302,6 +313,42 @@ int locd_notifier_body(struct locd_lsub *ls, bool all, double now,
 
 static void timer_h(void *arg);
 
+/* May a NOTIFY failure be logged now?  Sums up the ones that were not. */
+static bool fail_log_ok(struct locd *d)
+{
+	uint64_t sec = locd_now_ms(d) / 1000;
+
+	if (sec != d->nlog_sec) {
+		if (d->nlog_dropped)
+			locd_log(d->log, LOCD_LOG_WARNING, NOTI_LOG, NULL,
+				 "%llu more NOTIFY failures not logged",
+				 (unsigned long long)d->nlog_dropped);
+		d->nlog_sec = sec;
+		d->nlog_n = 0;
+		d->nlog_dropped = 0;
+	}
+	if (d->nlog_n < NOTI_LOG_PER_S) {
+		d->nlog_n++;
+		return true;
+	}
+	d->nlog_dropped++;
+	return false;
+}
+
+/* The NOTIFY just built for ls did not leave (transient): latch it again
+ * (every feature, full state) and try after NOTI_RETRY_MS and a spread. */
+static void retry_arm(struct locd_lsub *ls, double now)
+{
+	size_t nf = lf_filter_nfeatures(ls->filter);
+	uint64_t ms = NOTI_RETRY_MS +
+		      (uint64_t)(((uintptr_t)ls >> 6) % NOTI_RETRY_MS);
+
+	lf_sched_latch(&ls->sched, now, LF_FIRED_ANY_UPDATE,
+		       nf >= 32 ? UINT32_MAX : (uint32_t)((1u << nf) - 1));
+	if (sip_timer_start(ls->d->st, &ls->timer, ms, timer_h, ls))
+		sip_timer_cancel(&ls->timer);
+}
+
 void locd_notifier_arm(struct locd_lsub *ls)
 {
 	double due = lf_sched_due(&ls->sched), now, ms;
@@ -412,15 +459,20 @@ static void timer_h(void *arg)
 		e = sip_sub_notify(ls->sub, b, l, PIDF_CTYPE,
 				   locd_now_ms(d));
 	if (e) {
-		locd_log(d->log, LOCD_LOG_WARNING, NOTI_LOG, LS_CID(ls),
-			 "NOTIFY not sent: %s", strerror(e));
+		if (fail_log_ok(d))
+			locd_log(d->log, LOCD_LOG_WARNING, NOTI_LOG,
+				 LS_CID(ls), "NOTIFY not sent: %s",
+				 strerror(e));
 		ls->resync = true;
 		locd_metric_inc(d->std.notify_failures);
 	} else {
 		locd_metric_inc(d->std.notify_sent);
 	}
 	locd_persist_mark(ls, false);
-	locd_notifier_arm(ls);
+	if (e == ENOBUFS || e == ENOMEM)
+		retry_arm(ls, now);
+	else
+		locd_notifier_arm(ls);
 	locd_sipio_rearm(d);
 }
 
@@ -431,6 +483,7 @@ void locd_notifier_result(struct locd_lsub *ls, int err, uint16_t scode)
 	/* 2.7 step 7: other failures keep it, next NOTIFY full state */
 	ls->resync = true;
 	locd_metric_inc(ls->d->std.notify_failures);
-	locd_log(ls->d->log, LOCD_LOG_NOTICE, NOTI_LOG, LS_CID(ls),
-		 "NOTIFY answered %u", (unsigned)scode);
+	if (fail_log_ok(ls->d))
+		locd_log(ls->d->log, LOCD_LOG_NOTICE, NOTI_LOG, LS_CID(ls),
+			 "NOTIFY answered %u", (unsigned)scode);
 }

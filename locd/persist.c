@@ -509,11 +509,6 @@ static bool restore_one(struct locd *d, const struct locd_store_sub *s,
 		locd_lsub_free(ls);
 		return false; /* the policy changed: no longer allowed */
 	}
-	if (s->eval_state.len &&
-	    locd_evalstate_parse(s->eval_state.data, s->eval_state.len,
-				 &have, &sent))
-		have = false;
-	locd_notifier_restore_ref(ls, have, &sent);
 	if (s->sched_state.len == sizeof(ws)) {
 		memcpy(&ws, s->sched_state.data, sizeof(ws));
 		locd_sched_to_wall(&ws, -d->mono_to_wall, &ls->sched);
@@ -553,6 +548,12 @@ static bool restore_one(struct locd *d, const struct locd_store_sub *s,
 		locd_lsub_free(ls);
 		return err == ENOMEM;
 	}
+	/* the trigger reference (after the dialog: its logs name it) */
+	if (s->eval_state.len &&
+	    locd_evalstate_parse(s->eval_state.data, s->eval_state.len,
+				 &have, &sent))
+		have = false;
+	locd_notifier_restore_ref(ls, have, &sent);
 	locd_target_link(ls->tgt, ls);
 	locd_target_queue(d, ls->tgt);
 	locd_log(d->log, LOCD_LOG_INFO, PER_LOG, NULL,

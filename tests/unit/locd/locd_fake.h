@@ -59,6 +59,7 @@ struct lf_env {
 	struct lf_msg m[LF_MSGS_MAX];
 	size_t n;
 	unsigned notify_answer;   /* 200 unless set */
+	int send_fail;            /* NOTIFYs fail to leave with it (0: no) */
 	unsigned branch;
 	size_t answered;          /* messages looked at by lf_run */
 	const char *from;         /* SUBSCRIBE From URI (alice) */
@@ -102,6 +103,8 @@ static inline int lf_send(const struct sip_peer *dst,
 
 	(void)dst;
 	(void)fl;
+	if (e->send_fail && len >= 7 && memcmp(buf, "NOTIFY ", 7) == 0)
+		return e->send_fail;
 	ck_assert_uint_lt(e->n, LF_MSGS_MAX);
 	m = &e->m[e->n++];
 	memset(m, 0, sizeof(*m));

@@ -445,6 +445,89 @@ START_TEST(test_restore_batches)
 }
 END_TEST
 
+/* A NOTIFY that cannot leave (ENOBUFS: the stack's transaction cap or
+ * a full socket buffer) is sent again 1 to 2 s later with the newest
+ * state, without a new fix. */
+START_TEST(test_notify_retry)
+{
+	struct lf_env e = {0};
+	size_t from, last = 0;
+	double t = t0();
+
+	lf_start(&e, true);
+	ck_assert_int_eq(lf_fix(&e, LF_OUTSIDE_LAT, LF_OUTSIDE_LON, t), 0);
+	ck_assert_uint_eq(lf_subscribe(&e, "rt", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	ck_assert_uint_eq(lf_notifies(&e, 0, "rt", NULL), 1);
+	e.send_fail = ENOBUFS;
+	from = e.n;
+	ck_assert_int_eq(lf_fix(&e, LF_INSIDE_LAT, LF_INSIDE_LON, t + 1), 0);
+	lf_advance(&e, 600); /* quarantine 500 ms */
+	ck_assert_double_eq(locd_metric_value(e.d->std.notify_failures), 1);
+	ck_assert_uint_eq(lf_notifies(&e, from, "rt", NULL), 0);
+	e.send_fail = 0;
+	lf_advance(&e, 900);
+	ck_assert_uint_eq(lf_notifies(&e, from, "rt", NULL), 0);
+	lf_advance(&e, 1200);
+	ck_assert_uint_eq(lf_notifies(&e, from, "rt", &last), 1);
+	ck_assert(lf_has(&e.m[last], "position=\"inside\""));
+	lf_advance(&e, 3000);
+	ck_assert_uint_eq(lf_notifies(&e, from, "rt", NULL), 1);
+	lf_end(&e);
+}
+END_TEST
+
+static size_t count_of(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	while ((s = strstr(s, what)) != NULL) {
+		n++;
+		s += strlen(what);
+	}
+	return n;
+}
+
+/* At most 10 NOTIFY failures are logged per second; the next line tells
+ * how many were not. */
+START_TEST(test_failure_log_limit)
+{
+	struct lf_env e = {0};
+	char cid[16], *text = NULL;
+	size_t len = 0, i;
+	double t = t0();
+	FILE *f;
+
+	lf_start(&e, true);
+	ck_assert_int_eq(lf_fix(&e, LF_OUTSIDE_LAT, LF_OUTSIDE_LON, t), 0);
+	for (i = 0; i < 12; i++) {
+		snprintf(cid, sizeof(cid), "ll%zu", i);
+		ck_assert_uint_eq(lf_subscribe(&e, cid, 1, NULL, "location",
+					       LF_CTYPE_DRAFT, lf_b10, 600),
+				  200);
+	}
+	lf_advance(&e, 1000);
+	f = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(f);
+	e.lg.f = f;
+	e.lg.level = LOCD_LOG_NOTICE;
+	e.notify_answer = 500;
+	ck_assert_int_eq(lf_fix(&e, LF_INSIDE_LAT, LF_INSIDE_LON, t + 1), 0);
+	lf_advance(&e, 1500);
+	ck_assert_int_eq(lf_fix(&e, LF_OUTSIDE_LAT, LF_OUTSIDE_LON, t + 3),
+			 0);
+	lf_advance(&e, 1500);
+	ck_assert_double_eq(locd_metric_value(e.d->std.notify_failures), 24);
+	e.lg.f = NULL;
+	fclose(f);
+	ck_assert_uint_eq(count_of(text, "NOTIFY answered 500"), 20);
+	ck_assert_uint_eq(count_of(text, "2 more NOTIFY failures not logged"),
+			  1);
+	free(text);
+	lf_end(&e);
+}
+END_TEST
+
 TCase *tcase_lsub(void);
 TCase *tcase_lsub(void)
 {
@@ -457,5 +540,7 @@ TCase *tcase_lsub(void)
 	tcase_add_test(tc, test_two_features);
 	tcase_add_test(tc, test_restore_other_sched);
 	tcase_add_test(tc, test_restore_batches);
+	tcase_add_test(tc, test_notify_retry);
+	tcase_add_test(tc, test_failure_log_limit);
 	return tc;
 }
