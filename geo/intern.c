@@ -362,8 +362,8 @@ int geo__intern_get(struct geo_ctx *ctx, const double *xy, const size_t *cnt,
 	} else {
 		p->prep = GEOSPrepare_r(ctx->gh, p->geom);
 		if (!p->prep) {
-			rc = geo__err(err, ENOMEM, "cannot prepare polygon: %s",
-				      ctx->geos_msg);
+			rc = geo__err(err, ENOMEM, "cannot prepare "
+				      "polygon: %s", ctx->geos_msg);
 			goto fail;
 		}
 	}

@@ -99,9 +99,13 @@ int geo__ptree_sort(void *items, size_t n, size_t stride)
 		y1 = b->maxy > y1 ? b->maxy : y1;
 	}
 	for (i = 0; i < n; i++) {
+		double cx, cy;
+
 		b = item_box(items, stride, i);
-		key[i].h = hilbert(grid16((b->minx + b->maxx) / 2, x0, x1 - x0),
-				   grid16((b->miny + b->maxy) / 2, y0, y1 - y0));
+		cx = (b->minx + b->maxx) / 2;
+		cy = (b->miny + b->maxy) / 2;
+		key[i].h = hilbert(grid16(cx, x0, x1 - x0),
+				   grid16(cy, y0, y1 - y0));
 		key[i].i = i;
 	}
 	qsort(key, n, sizeof(*key), hkey_cmp);
@@ -150,7 +154,8 @@ int geo__ptree_build(struct geo_ptree *t, const void *items, size_t n,
 				    c0 + GEO_PTREE_NODE : cnt;
 			nb[j] = *geo__ptree_box(t, l, c0);
 			for (c = c0 + 1; c < c1; c++) {
-				const struct geo_box *ch = geo__ptree_box(t, l, c);
+				const struct geo_box *ch =
+					geo__ptree_box(t, l, c);
 				if (ch->minx < nb[j].minx)
 					nb[j].minx = ch->minx;
 				if (ch->miny < nb[j].miny)
