@@ -390,9 +390,15 @@ uint32_t locd_persist_cseq_bump(uint32_t stored);
 /* Serialise / restore a schedule with its times moved to wall clock. */
 void locd_sched_to_wall(const struct lf_sched *in, double shift,
 			struct lf_sched *out);
-/* Eval-state text (the last sent view) and back. */
-int locd_evalstate_print(const struct locd_lsub *ls, char *buf,
-			 size_t sz) __attribute__((warn_unused_result));
+/*
+ * The eval state (the last sent view) as a blob of *len bytes in buf (sz
+ * >= 52 always fits; EOVERFLOW otherwise): version 2, binary ("v2b", a
+ * flags byte, six little-endian doubles); parse also reads the version 1
+ * text rows of older stores ("v1 0", "v1 1 lat lon ...").  Parse: 0 or
+ * EBADMSG (malformed, or a point or time out of range).
+ */
+int locd_evalstate_print(const struct locd_lsub *ls, char *buf, size_t sz,
+			 size_t *len) __attribute__((warn_unused_result));
 int locd_evalstate_parse(const char *s, size_t len, bool *have,
 			 struct locd_pos *p)
 	__attribute__((warn_unused_result));

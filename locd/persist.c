@@ -61,23 +61,91 @@ void locd_sched_to_wall(const struct lf_sched *in, double shift,
 	lf_sched_shift(out, shift);
 }
 
-int locd_evalstate_print(const struct locd_lsub *ls, char *buf, size_t sz)
+/* Eval-state blob, version 2 (issue 6: no decimal text per NOTIFY and per
+ * restored row): "v2b", a flags byte, then six little-endian IEEE-754
+ * doubles: lat, lon, alt, time, speed, heading. */
+#define EVAL_V2_MAGIC "v2b"
+#define EVAL_V2_HAVE 1u
+#define EVAL_V2_ALT 2u
+#define EVAL_V2_SPEED 4u
+#define EVAL_V2_HEADING 8u
+#define EVAL_V2_LEN (4 + 6 * 8)
+
+static void le_put(char *b, double v)
+{
+	uint64_t u;
+	int i;
+
+	memcpy(&u, &v, sizeof(u));
+	for (i = 0; i < 8; i++)
+		b[i] = (char)(unsigned char)(u >> (8 * i));
+}
+
+static double le_get(const char *b)
+{
+	uint64_t u = 0;
+	double v;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		u |= (uint64_t)(unsigned char)b[i] << (8 * i);
+	memcpy(&v, &u, sizeof(v));
+	return v;
+}
+
+int locd_evalstate_print(const struct locd_lsub *ls, char *buf, size_t sz,
+			 size_t *len)
 {
 	const struct locd_pos *p = &ls->sent;
-	int n;
+	bool have = ls->have_sent && !p->civic_only;
+	size_t n = have ? EVAL_V2_LEN : 4;
+	unsigned f = 0;
 
-	if (!ls->have_sent || p->civic_only)
-		n = snprintf(buf, sz, "v1 0");
-	else
-		n = snprintf(buf, sz, "v1 1 %.17g %.17g %d %.17g %.17g %d "
-			     "%.17g %d %.17g", p->pt.lat, p->pt.lon,
-			     p->pt.has_alt ? 1 : 0,
-			     p->pt.has_alt ? p->pt.alt : 0.0, p->time,
-			     p->has_speed ? 1 : 0,
-			     p->has_speed ? p->speed : 0.0,
-			     p->has_heading ? 1 : 0,
-			     p->has_heading ? p->heading : 0.0);
-	return n < 0 || (size_t)n >= sz ? EOVERFLOW : 0;
+	if (sz < n)
+		return EOVERFLOW;
+	memcpy(buf, EVAL_V2_MAGIC, 3);
+	if (have) {
+		f = EVAL_V2_HAVE | (p->pt.has_alt ? EVAL_V2_ALT : 0) |
+		    (p->has_speed ? EVAL_V2_SPEED : 0) |
+		    (p->has_heading ? EVAL_V2_HEADING : 0);
+		le_put(buf + 4, p->pt.lat);
+		le_put(buf + 12, p->pt.lon);
+		le_put(buf + 20, p->pt.has_alt ? p->pt.alt : 0.0);
+		le_put(buf + 28, p->time);
+		le_put(buf + 36, p->has_speed ? p->speed : 0.0);
+		le_put(buf + 44, p->has_heading ? p->heading : 0.0);
+	}
+	buf[3] = (char)f;
+	*len = n;
+	return 0;
+}
+
+/* A version 2 blob (length checked by the caller's magic test). */
+static int eval_v2_parse(const char *s, size_t len, bool *have,
+			 struct locd_pos *p)
+{
+	unsigned f = (unsigned char)s[3];
+
+	if (f & ~(EVAL_V2_HAVE | EVAL_V2_ALT | EVAL_V2_SPEED |
+		  EVAL_V2_HEADING))
+		return EBADMSG;
+	*have = f & EVAL_V2_HAVE;
+	if (!*have)
+		return len == 4 && !f ? 0 : EBADMSG;
+	if (len != EVAL_V2_LEN)
+		return EBADMSG;
+	p->pt.lat = le_get(s + 4);
+	p->pt.lon = le_get(s + 12);
+	p->pt.has_alt = f & EVAL_V2_ALT;
+	p->pt.alt = p->pt.has_alt ? le_get(s + 20) : 0;
+	p->time = le_get(s + 28);
+	p->has_speed = f & EVAL_V2_SPEED;
+	p->speed = p->has_speed ? le_get(s + 36) : 0;
+	p->has_heading = f & EVAL_V2_HEADING;
+	p->heading = p->has_heading ? le_get(s + 44) : 0;
+	if (!geo_point_valid(&p->pt) || !isfinite(p->time))
+		return EBADMSG;
+	return 0;
 }
 
 /* strtod over a bounded copy: next number of s, advancing *pos. */
@@ -107,9 +175,14 @@ int locd_evalstate_parse(const char *s, size_t len, bool *have,
 	double v[10];
 	size_t pos = 2, i;
 
-	if (len < 4 || memcmp(s, "v1 ", 3) != 0)
+	if (len < 4)
 		return EBADMSG;
 	memset(p, 0, sizeof(*p));
+	if (memcmp(s, EVAL_V2_MAGIC, 3) == 0)
+		return eval_v2_parse(s, len, have, p);
+	/* version 1, text (rows written before issue 6) */
+	if (memcmp(s, "v1 ", 3) != 0)
+		return EBADMSG;
 	if (num_next(s, len, &pos, &v[0]))
 		return EBADMSG;
 	*have = v[0] != 0;
@@ -185,13 +258,13 @@ static int write_one(struct locd *d, struct locd_lsub *ls, double wall,
 	struct lf_sched ws;
 	char eval[EVAL_MAX], routes[ROUTES_MAX];
 	struct sip_buf docs;
-	size_t i, off = 0;
+	size_t i, off = 0, evlen = 0;
 	int err;
 
 	err = sip_sub_save(ls->sub, now_ms, &rec);
 	if (err)
 		return err;
-	err = locd_evalstate_print(ls, eval, sizeof(eval));
+	err = locd_evalstate_print(ls, eval, sizeof(eval), &evlen);
 	if (err)
 		return err;
 	locd_sched_to_wall(&ls->sched, d->mono_to_wall, &ws);
@@ -202,7 +275,7 @@ static int write_one(struct locd *d, struct locd_lsub *ls, double wall,
 		u.local_cseq = rec.dlg.lseq;
 		u.remote_cseq = rec.dlg.rseq;
 		u.eval_state.data = eval;
-		u.eval_state.len = strlen(eval);
+		u.eval_state.len = evlen;
 		u.sched_state.data = &ws;
 		u.sched_state.len = sizeof(ws);
 		u.expires_at = (int64_t)wall + rec.remaining;
@@ -248,7 +321,7 @@ static int write_one(struct locd *d, struct locd_lsub *ls, double wall,
 		s.filter_body.data = docs.p;
 		s.filter_body.len = docs.len;
 		s.eval_state.data = eval;
-		s.eval_state.len = strlen(eval);
+		s.eval_state.len = evlen;
 		s.sched_state.data = &ws;
 		s.sched_state.len = sizeof(ws);
 		s.max_rate = rec.rates.max_rate;

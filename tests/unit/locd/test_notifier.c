@@ -176,18 +176,21 @@ START_TEST(test_restart_continues)
 }
 END_TEST
 
-/* The persisted evaluation state round-trips; garbage is refused. */
+/* The persisted evaluation state round-trips (version 2, binary); the
+ * text rows of older stores are still read; garbage is refused. */
 START_TEST(test_evalstate_text)
 {
 	struct locd_lsub ls;
 	struct locd_pos p;
 	char buf[256];
+	size_t len = 0;
 	bool have = true;
 
 	memset(&ls, 0, sizeof(ls));
-	ck_assert_int_eq(locd_evalstate_print(&ls, buf, sizeof(buf)), 0);
-	ck_assert_int_eq(locd_evalstate_parse(buf, strlen(buf), &have, &p),
+	ck_assert_int_eq(locd_evalstate_print(&ls, buf, sizeof(buf), &len),
 			 0);
+	ck_assert_uint_eq(len, 4);
+	ck_assert_int_eq(locd_evalstate_parse(buf, len, &have, &p), 0);
 	ck_assert(!have);
 	ls.have_sent = true;
 	ls.sent.pt.lat = 37.41165;
@@ -199,22 +202,65 @@ START_TEST(test_evalstate_text)
 	ls.sent.speed = 3.5;
 	ls.sent.has_heading = true;
 	ls.sent.heading = 271.5;
-	ck_assert_int_eq(locd_evalstate_print(&ls, buf, sizeof(buf)), 0);
-	ck_assert_int_eq(locd_evalstate_parse(buf, strlen(buf), &have, &p),
+	ck_assert_int_eq(locd_evalstate_print(&ls, buf, sizeof(buf), &len),
 			 0);
+	ck_assert_uint_eq(len, 52);
+	ck_assert_int_eq(memcmp(buf, "v2b", 3), 0);
+	ck_assert_int_eq(locd_evalstate_parse(buf, len, &have, &p), 0);
 	ck_assert(have);
 	ck_assert_double_eq(p.pt.lat, 37.41165);
 	ck_assert_double_eq(p.pt.lon, -121.9319);
+	ck_assert(p.pt.has_alt);
 	ck_assert_double_eq(p.pt.alt, 12.5);
 	ck_assert_double_eq(p.time, 1700000000.25);
+	ck_assert(p.has_speed);
 	ck_assert_double_eq(p.speed, 3.5);
 	ck_assert(p.has_heading);
+	ck_assert_double_eq(p.heading, 271.5);
+	/* little-endian on disk: lat's lowest byte first */
+	{
+		double lat = 37.41165;
+		uint64_t u;
+		memcpy(&u, &lat, sizeof(u));
+		ck_assert_uint_eq((unsigned char)buf[4], u & 0xff);
+		ck_assert_uint_eq((unsigned char)buf[11], u >> 56);
+	}
+	/* without the optional parts */
+	ls.sent.pt.has_alt = false;
+	ls.sent.has_speed = false;
+	ls.sent.has_heading = false;
+	ck_assert_int_eq(locd_evalstate_print(&ls, buf, sizeof(buf), &len),
+			 0);
+	ck_assert_int_eq(locd_evalstate_parse(buf, len, &have, &p), 0);
+	ck_assert(have && !p.pt.has_alt && !p.has_speed && !p.has_heading);
+	ck_assert_int_eq(locd_evalstate_print(&ls, buf, 51, &len),
+			 EOVERFLOW);
+	/* broken version 2 blobs: short, long, unknown flag, no point */
+	ck_assert_int_eq(locd_evalstate_parse(buf, 51, &have, &p), EBADMSG);
+	ck_assert_int_eq(locd_evalstate_parse(buf, 53, &have, &p), EBADMSG);
+	buf[3] |= 0x10;
+	ck_assert_int_eq(locd_evalstate_parse(buf, 52, &have, &p), EBADMSG);
+	ck_assert_int_eq(locd_evalstate_parse("v2b\0x", 5, &have, &p),
+			 EBADMSG);
+	ck_assert_int_eq(locd_evalstate_parse("v2b\x01", 4, &have, &p),
+			 EBADMSG);
+	ls.sent.pt.lat = 91;
+	ck_assert_int_eq(locd_evalstate_print(&ls, buf, sizeof(buf), &len),
+			 0);
+	ck_assert_int_eq(locd_evalstate_parse(buf, len, &have, &p), EBADMSG);
+	/* version 1 text rows (older stores) */
+	ck_assert_int_eq(locd_evalstate_parse("v1 0", 4, &have, &p), 0);
+	ck_assert(!have);
+	ck_assert_int_eq(locd_evalstate_parse("v1 1 37.5 -122 1 12.5 "
+					      "1700000000.25 1 3.5 1 271.5",
+					      49, &have, &p), 0);
+	ck_assert(have && p.pt.has_alt && p.has_heading);
+	ck_assert_double_eq(p.pt.lat, 37.5);
 	ck_assert_double_eq(p.heading, 271.5);
 	/* rows written before headings were kept */
 	ck_assert_int_eq(locd_evalstate_parse("v1 1 1 2 0 0 5 1 3", 18,
 					      &have, &p), 0);
 	ck_assert(have && p.has_speed && !p.has_heading);
-	ck_assert_int_eq(locd_evalstate_print(&ls, buf, 8), EOVERFLOW);
 	ck_assert_int_eq(locd_evalstate_parse("v1 1 91 0 0 0 0 0 0", 19,
 					      &have, &p), EBADMSG);
 	ck_assert_int_eq(locd_evalstate_parse("v2 0", 4, &have, &p),
