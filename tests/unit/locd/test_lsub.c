@@ -303,7 +303,7 @@ struct resched {
 	struct locd_store_sub s;
 	char cid[64], ltag[64], rtag[64], tgt[64], luri[128], ruri[128];
 	char rt[128], pkg[32], ft[64], sbr[64];
-	char body[1024], eval[256];
+	char body[1024], eval[256], sched[512];
 	bool have;
 };
 
@@ -341,6 +341,9 @@ static int first_row(const struct locd_store_sub *s, void *arg)
 	ck_assert_uint_lt(s->eval_state.len, sizeof(r->eval));
 	memcpy(r->eval, s->eval_state.data, s->eval_state.len);
 	r->s.eval_state.data = r->eval;
+	ck_assert_uint_lt(s->sched_state.len, sizeof(r->sched));
+	memcpy(r->sched, s->sched_state.data, s->sched_state.len);
+	r->s.sched_state.data = r->sched;
 	r->have = true;
 	return 1;
 }
