@@ -15,9 +15,10 @@
  * with -d every clone's document is distinct: the template's movedHoriz
  * value becomes 1.0000000 + i / 10^7 m (a movedHoriz element is then
  * required), so nothing is shared. Fixes: every target t0..t{TARGETS-1}
- * gets the template target's stored fix (when it has one), so a clone's
- * target is where the clone's last NOTIFY said, as after a real
- * shutdown, and the restart is quiet; -F leaves the fixes alone (clones
+ * gets the template target's stored position (when it has one) as its
+ * newest fix (time: now), so a clone's target is where the clone's last
+ * NOTIFY said, as after a real shutdown, and the restart is quiet (no
+ * trigger fires); -F leaves the fixes alone (clones
  * on targets without a fix then tell "location unknown" at restart,
  * Q-31: a NOTIFY to every such subscriber). Clones are written 20,000
  * per transaction; the total stored count is N (-1: every stored
@@ -215,6 +216,10 @@ static int fixes_copy(struct locd_store *st, const char *tmpl_target,
 	*copied = 0;
 	if (!tmpl_target || locd_store_fix_get(st, tmpl_target, &f))
 		return 0; /* no fix to copy */
+	/* the same place, as of now: newer than any fix stored (the store
+	 * keeps the newest) */
+	f.time = (double)time(NULL);
+	f.received_at = f.time;
 	err = locd_store_begin(st);
 	for (i = 0; !err && i < ntg; i++) {
 		snprintf(tgt, sizeof(tgt), "sip:t%llu@localhost",
