@@ -177,6 +177,7 @@ struct locd_lsub {
 	bool have_sent;
 	bool resync;                       /* full state next time */
 	bool dirty, need_upsert;           /* persistence */
+	uint8_t nretry;                    /* NOTIFYs not sent in a row */
 };
 
 struct locd_sipio;

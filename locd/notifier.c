@@ -28,11 +28,13 @@
 /*
  * A NOTIFY that could not leave for a transient local reason (ENOBUFS:
  * the stack's transaction cap or a full socket buffer; ENOMEM) is tried
- * again this long later, plus up to as much again (spread per
- * subscription, so the failures of a storm do not retry in step), with
- * full state: what fired is not lost until the next trigger.
+ * again this long later, doubled for each failure in a row up to 64
+ * times as long, plus up to as much again (spread per subscription, so
+ * the failures of a storm do not retry in step), with full state: what
+ * fired is not lost until the next trigger.
  */
 #define NOTI_RETRY_MS 1000u
+#define NOTI_RETRY_SHIFT_MAX 6u
 /* NOTIFY failures logged per second at most (a storm would flood the
  * log); the rest are counted (notify_failures) and summed up later. */
 #define NOTI_LOG_PER_S 10u
@@ -336,12 +338,15 @@ static bool fail_log_ok(struct locd *d)
 }
 
 /* The NOTIFY just built for ls did not leave (transient): latch it again
- * (every feature, full state) and try after NOTI_RETRY_MS and a spread. */
+ * (every feature, full state) and try later (NOTI_RETRY_MS, backoff). */
 static void retry_arm(struct locd_lsub *ls, double now)
 {
 	size_t nf = lf_filter_nfeatures(ls->filter);
-	uint64_t ms = NOTI_RETRY_MS +
-		      (uint64_t)(((uintptr_t)ls >> 6) % NOTI_RETRY_MS);
+	uint64_t base = (uint64_t)NOTI_RETRY_MS << ls->nretry;
+	uint64_t ms = base + (uint64_t)(((uintptr_t)ls >> 6) % base);
+
+	if (ls->nretry < NOTI_RETRY_SHIFT_MAX)
+		ls->nretry++;
 
 	lf_sched_latch(&ls->sched, now, LF_FIRED_ANY_UPDATE,
 		       nf >= 32 ? UINT32_MAX : (uint32_t)((1u << nf) - 1));
@@ -467,6 +472,7 @@ static void timer_h(void *arg)
 		locd_metric_inc(d->std.notify_failures);
 	} else {
 		locd_metric_inc(d->std.notify_sent);
+		ls->nretry = 0;
 	}
 	locd_persist_mark(ls, false);
 	if (e == ENOBUFS || e == ENOMEM)

@@ -469,13 +469,29 @@ START_TEST(test_notify_retry)
 	ck_assert_double_eq(locd_metric_value(e.d->std.notify_failures), 1);
 	ck_assert_uint_eq(lf_notifies(&e, from, "rt", NULL), 0);
 	e.send_fail = 0;
-	lf_advance(&e, 900);
+	lf_advance(&e, 800); /* the retry: 1.5 to 2.5 s after the fix */
 	ck_assert_uint_eq(lf_notifies(&e, from, "rt", NULL), 0);
-	lf_advance(&e, 1200);
+	lf_advance(&e, 1300);
 	ck_assert_uint_eq(lf_notifies(&e, from, "rt", &last), 1);
 	ck_assert(lf_has(&e.m[last], "position=\"inside\""));
 	lf_advance(&e, 3000);
 	ck_assert_uint_eq(lf_notifies(&e, from, "rt", NULL), 1);
+	/* failures in a row back off: 1-2 s, then 2-4 s, then 4-8 s; from
+	 * the fix (T): failure at T+0.5, retries at T+1.5..2.5, then
+	 * T+3.5..6.5, then T+7.5..14.5 */
+	e.send_fail = ENOBUFS;
+	ck_assert_int_eq(lf_fix(&e, LF_OUTSIDE_LAT, LF_OUTSIDE_LON, t + 9),
+			 0);
+	lf_advance(&e, 2600);
+	ck_assert_double_eq(locd_metric_value(e.d->std.notify_failures), 3);
+	lf_advance(&e, 4800); /* T+7.4 */
+	ck_assert_double_eq(locd_metric_value(e.d->std.notify_failures), 4);
+	e.send_fail = 0;
+	from = e.n;
+	lf_advance(&e, 7700); /* T+15.1 */
+	ck_assert_uint_eq(lf_notifies(&e, from, "rt", &last), 1);
+	ck_assert(lf_has(&e.m[last], "position=\"outside\""));
+	ck_assert_uint_eq(ls_of(&e, "rt")->nretry, 0);
 	lf_end(&e);
 }
 END_TEST
