@@ -55,11 +55,19 @@ void evt_reply_warning(struct evt_reply *r, const char *host,
 		       const char *text);
 
 /*
- * FNV-1a over l bytes of p, continuing from h (start with
- * EVT_HASH_INIT): the hash of the notifier's and the ESC's tables.
+ * The hash of the notifier's and the ESC's tables: evt_hash_mem runs
+ * 64-bit FNV-1a over l bytes of p, continuing from h (start with
+ * EVT_HASH_INIT); evt_hash_final mixes the state (MurmurHash3's fmix64)
+ * and returns its low 32 bits, which the tables keep in each entry and
+ * take a bucket index from (the low bits of a power-of-two capacity).
+ * FNV-1a alone is no good there: a multiplication carries only upwards,
+ * so its low bits never see the high bits of the state (issue 6: keys
+ * made of a counter and a fixed suffix used 26% of 131,072 buckets at
+ * 100,000 entries, chains up to 21; mixed: 53.5%, at most 7, as random).
  */
-#define EVT_HASH_INIT ((size_t)14695981039346656037u)
-size_t evt_hash_mem(size_t h, const void *p, size_t l);
+#define EVT_HASH_INIT UINT64_C(14695981039346656037)
+uint64_t evt_hash_mem(uint64_t h, const void *p, size_t l);
+uint32_t evt_hash_final(uint64_t h);
 
 /* Whether value pl is a token (RFC 3261 §25.1). */
 bool evt_is_token(const struct sip_pl *pl);

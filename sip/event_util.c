@@ -43,16 +43,26 @@ int evt_strdup(char **out, const char *s, size_t max)
 	return evt_strdup_pl(out, &pl, max);
 }
 
-size_t evt_hash_mem(size_t h, const void *p, size_t l)
+uint64_t evt_hash_mem(uint64_t h, const void *p, size_t l)
 {
 	const unsigned char *c = p;
 	size_t i;
 
 	for (i = 0; i < l; i++) {
 		h ^= c[i];
-		h *= (size_t)1099511628211u;
+		h *= UINT64_C(1099511628211);
 	}
 	return h;
+}
+
+uint32_t evt_hash_final(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= UINT64_C(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64_C(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return (uint32_t)h;
 }
 
 bool evt_is_token(const struct sip_pl *pl)

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,12 +23,16 @@
  * A publication: in two chained hash tables of the ESC, by entity-tag
  * (PUBLISH with SIP-If-Match, the restore duplicate check) and by entity
  * (the per-entity cap), so no lookup walks every publication (issue 6).
+ * It keeps both hashes: growing the tables hashes no string again, and a
+ * chain walk compares hashes before strings. 81 bytes before the entity.
  */
 struct pub {
 	struct pub *tnext;         /* chain in e->tv (by etag) */
 	struct pub *enext;         /* chain in e->ev (by entity) */
 	uint64_t expires_at;
 	size_t hidx;               /* in e->heap */
+	uint32_t thash;            /* str_hash(etag) */
+	uint32_t ehash;            /* str_hash(entity) */
 	uint8_t pkg;
 	char etag[ETAG_MAX];
 	char entity[];             /* the Request-URI, NUL-ended */
@@ -108,20 +113,16 @@ int sip_esc_alloc(struct sip_esc **ep, const struct sip_esc_conf *conf)
 
 /* --- Tables: by entity-tag and by entity. */
 
-static size_t str_hash(const char *p, size_t l)
+static uint32_t str_hash(const char *p, size_t l)
 {
-	return evt_hash_mem(EVT_HASH_INIT, p, l);
+	return evt_hash_final(evt_hash_mem(EVT_HASH_INIT, p, l));
 }
 
-static struct pub **tag_bucket(const struct sip_esc *e, const char *tag,
-			       size_t l)
+/* The chain of hash h in table v (e->tv or e->ev; e->hcap > 0). */
+static struct pub **bucket(const struct sip_esc *e, struct pub **v,
+			   uint32_t h)
 {
-	return &e->tv[str_hash(tag, l) & (e->hcap - 1)];
-}
-
-static struct pub **ent_bucket(const struct sip_esc *e, const char *ent)
-{
-	return &e->ev[str_hash(ent, strlen(ent)) & (e->hcap - 1)];
+	return &v[h & (e->hcap - 1)];
 }
 
 /* Room for one more publication (load 1): 0 or ENOMEM. */
@@ -143,15 +144,13 @@ static int hash_reserve(struct sip_esc *e)
 	}
 	for (i = 0; i < e->hcap; i++) {
 		while ((p = e->tv[i]) != NULL) {
-			size_t b = str_hash(p->etag, strlen(p->etag)) &
-				   (cap - 1);
+			size_t b = p->thash & (cap - 1);
 			e->tv[i] = p->tnext;
 			p->tnext = tv[b];
 			tv[b] = p;
 		}
 		while ((p = e->ev[i]) != NULL) {
-			size_t b = str_hash(p->entity, strlen(p->entity)) &
-				   (cap - 1);
+			size_t b = p->ehash & (cap - 1);
 			e->ev[i] = p->enext;
 			p->enext = ev[b];
 			ev[b] = p;
@@ -165,17 +164,20 @@ static int hash_reserve(struct sip_esc *e)
 	return 0;
 }
 
+/* Hash p's etag (set before) and chain p by it. */
 static void tag_add(struct sip_esc *e, struct pub *p)
 {
-	struct pub **b = tag_bucket(e, p->etag, strlen(p->etag));
+	struct pub **b;
 
+	p->thash = str_hash(p->etag, strlen(p->etag));
+	b = bucket(e, e->tv, p->thash);
 	p->tnext = *b;
 	*b = p;
 }
 
 static void tag_del(struct sip_esc *e, struct pub *p)
 {
-	struct pub **pp = tag_bucket(e, p->etag, strlen(p->etag));
+	struct pub **pp = bucket(e, e->tv, p->thash);
 
 	for (; *pp; pp = &(*pp)->tnext) {
 		if (*pp == p) {
@@ -186,10 +188,13 @@ static void tag_del(struct sip_esc *e, struct pub *p)
 	}
 }
 
-/* Link a new publication (hash_reserve and the heap slot are done). */
+/*
+ * Link a new publication, its entity hashed by pub_new (hash_reserve and
+ * the heap slot are done).
+ */
 static void pub_link(struct sip_esc *e, struct pub *p)
 {
-	struct pub **b = ent_bucket(e, p->entity);
+	struct pub **b = bucket(e, e->ev, p->ehash);
 
 	tag_add(e, p);
 	p->enext = *b;
@@ -200,7 +205,7 @@ static void pub_link(struct sip_esc *e, struct pub *p)
 
 static void pub_unlink_free(struct sip_esc *e, struct pub *p)
 {
-	struct pub **pp = ent_bucket(e, p->entity);
+	struct pub **pp = bucket(e, e->ev, p->ehash);
 
 	tag_del(e, p);
 	for (; *pp; pp = &(*pp)->enext) {
@@ -218,10 +223,11 @@ static void pub_unlink_free(struct sip_esc *e, struct pub *p)
 static struct pub *pub_new(const char *entity)
 {
 	size_t l = strlen(entity);
-	struct pub *p = calloc(1, sizeof(*p) + l + 1);
+	struct pub *p = calloc(1, offsetof(struct pub, entity) + l + 1);
 
 	if (p) {
 		p->hidx = EVT_HEAP_NONE;
+		p->ehash = str_hash(entity, l);
 		memcpy(p->entity, entity, l + 1);
 	}
 	return p;
@@ -338,12 +344,14 @@ static uint16_t reply_489(struct sip_esc *e, void *txn)
 static struct pub *pub_find(struct sip_esc *e, size_t pkg,
 			    const char *entity, const struct sip_pl *etag)
 {
+	uint32_t h = str_hash(etag->p, etag->l);
 	struct pub *p;
 
 	if (!e->hcap)
 		return NULL;
-	for (p = *tag_bucket(e, etag->p, etag->l); p; p = p->tnext)
-		if (p->pkg == pkg && sip_pl_eq_str(etag, p->etag) &&
+	for (p = *bucket(e, e->tv, h); p; p = p->tnext)
+		if (p->thash == h && p->pkg == pkg &&
+		    sip_pl_eq_str(etag, p->etag) &&
 		    strcmp(p->entity, entity) == 0)
 			return p;
 	return NULL;
@@ -352,13 +360,14 @@ static struct pub *pub_find(struct sip_esc *e, size_t pkg,
 /* Publications of entity: its chain holds them and few others. */
 static size_t pub_count_entity(const struct sip_esc *e, const char *entity)
 {
+	uint32_t h = str_hash(entity, strlen(entity));
 	const struct pub *p;
 	size_t n = 0;
 
 	if (!e->hcap)
 		return 0;
-	for (p = *ent_bucket(e, entity); p; p = p->enext)
-		if (strcmp(p->entity, entity) == 0)
+	for (p = *bucket(e, e->ev, h); p; p = p->enext)
+		if (p->ehash == h && strcmp(p->entity, entity) == 0)
 			n++;
 	return n;
 }
@@ -366,12 +375,14 @@ static size_t pub_count_entity(const struct sip_esc *e, const char *entity)
 /* Whether entity-tag tag is live (any entity or package). */
 static bool tag_live(const struct sip_esc *e, const char *tag, size_t l)
 {
+	uint32_t h = str_hash(tag, l);
 	const struct pub *p;
 
 	if (!e->hcap)
 		return false;
-	for (p = *tag_bucket(e, tag, l); p; p = p->tnext)
-		if (strlen(p->etag) == l && memcmp(p->etag, tag, l) == 0)
+	for (p = *bucket(e, e->tv, h); p; p = p->tnext)
+		if (p->thash == h && strlen(p->etag) == l &&
+		    memcmp(p->etag, tag, l) == 0)
 			return true;
 	return false;
 }

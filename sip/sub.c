@@ -28,11 +28,22 @@ struct sub_queued {
  * One subscription: 248 bytes (LP64) plus its Event id, one heap block
  * for the dialog's strings, a slot in the notifier's hash and heap, and
  * while a NOTIFY waits for the one in flight, that NOTIFY (issue 6: at
- * most 2 KB per subscription with the daemon's state).
+ * most 2 KB per subscription with the daemon's state). The flags are
+ * bit-fields so the dialog hash fits in 4 of their former 8 bytes.
  */
 struct sip_sub {
 	struct sip_notifier *n;
 	struct sip_sub *hnext;     /* chain in n->hv while linked */
+	/* next to hnext: a chain walk reads one cache line per entry */
+	uint32_t hash;             /* dlg_hash(Call-ID, local tag) */
+	uint8_t pkg;               /* index in n->pkgv */
+	uint8_t state;             /* enum sip_sub_state */
+	uint8_t reason;            /* enum sip_sub_reason */
+	bool has_flow : 1;
+	bool busy : 1;             /* a NOTIFY transaction in flight */
+	bool linked : 1;           /* in n->hv */
+	bool hold : 1;             /* a callback runs: do not free yet */
+	bool has_eid : 1;          /* the SUBSCRIBE had an Event id */
 	struct sub_queued *q;      /* a NOTIFY waits for the one in flight */
 	void *pstate;
 	uint64_t expires_at;       /* ms */
@@ -40,16 +51,12 @@ struct sip_sub {
 	struct sip_dialog dlg;
 	struct sip_rates rates;    /* agreed, echoed */
 	struct sip_flow flow;
-	uint8_t pkg;               /* index in n->pkgv */
-	uint8_t state;             /* enum sip_sub_state */
-	uint8_t reason;            /* enum sip_sub_reason */
-	bool has_flow;
-	bool busy;                 /* a NOTIFY transaction in flight */
-	bool linked;               /* in n->hv */
-	bool hold;                 /* a callback runs: do not free yet */
-	bool has_eid;              /* the SUBSCRIBE had an Event id */
 	char eid[];                /* the Event id, when has_eid */
 };
+
+#if SIZE_MAX == UINT64_MAX
+_Static_assert(sizeof(struct sip_sub) == 248, "struct sip_sub: 248 B");
+#endif
 
 _Static_assert(SIP_EVT_PKGS_MAX <= 256, "package index fits uint8_t");
 
@@ -139,19 +146,24 @@ int sip_notifier_alloc(struct sip_notifier **np,
 	return 0;
 }
 
-/* --- Dialog hash: (Call-ID, local tag) -> subscriptions. */
+/*
+ * --- Dialog hash: (Call-ID, local tag) -> subscriptions. Each linked
+ * subscription keeps its hash (s->hash): growing the table and unlinking
+ * do not hash strings again, and a lookup compares hashes before it
+ * reads a subscription's strings.
+ */
 
-static size_t dlg_hash(const char *callid, size_t cl, const char *ltag,
-		       size_t tl)
+static uint32_t dlg_hash(const char *callid, size_t cl, const char *ltag,
+			 size_t tl)
 {
-	size_t h = EVT_HASH_INIT;
+	uint64_t h = EVT_HASH_INIT;
 
 	h = evt_hash_mem(h, callid, cl);
 	h = evt_hash_mem(h, "", 1);
-	return evt_hash_mem(h, ltag, tl);
+	return evt_hash_final(evt_hash_mem(h, ltag, tl));
 }
 
-static size_t sub_hash(const struct sip_sub *s)
+static uint32_t sub_hash(const struct sip_sub *s)
 {
 	const char *c = s->dlg.callid ? s->dlg.callid : "";
 	const char *t = s->dlg.ltag ? s->dlg.ltag : "";
@@ -176,7 +188,7 @@ static int hash_reserve(struct sip_notifier *n)
 	for (i = 0; i < n->hcap; i++) {
 		while (n->hv[i]) {
 			struct sip_sub *s = n->hv[i];
-			size_t b = sub_hash(s) & (cap - 1);
+			size_t b = s->hash & (cap - 1);
 			n->hv[i] = s->hnext;
 			s->hnext = hv[b];
 			hv[b] = s;
@@ -188,10 +200,10 @@ static int hash_reserve(struct sip_notifier *n)
 	return 0;
 }
 
-/* Add s (hash_reserve succeeded before). */
+/* Add s, its hash set (hash_reserve succeeded before). */
 static void hash_add(struct sip_notifier *n, struct sip_sub *s)
 {
-	size_t b = sub_hash(s) & (n->hcap - 1);
+	size_t b = s->hash & (n->hcap - 1);
 
 	s->hnext = n->hv[b];
 	n->hv[b] = s;
@@ -204,7 +216,7 @@ static void hash_del(struct sip_notifier *n, struct sip_sub *s)
 
 	if (!n->hcap)
 		return;
-	for (pp = &n->hv[sub_hash(s) & (n->hcap - 1)]; *pp;
+	for (pp = &n->hv[s->hash & (n->hcap - 1)]; *pp;
 	     pp = &(*pp)->hnext) {
 		if (*pp == s) {
 			*pp = s->hnext;
@@ -215,14 +227,12 @@ static void hash_del(struct sip_notifier *n, struct sip_sub *s)
 	}
 }
 
-/* The first linked subscription of chain (callid, ltag), or NULL. */
-static struct sip_sub *hash_chain(const struct sip_notifier *n,
-				  const char *callid, size_t cl,
-				  const char *ltag, size_t tl)
+/* The first linked subscription of the chain of hash h, or NULL. */
+static struct sip_sub *hash_chain(const struct sip_notifier *n, uint32_t h)
 {
 	if (!n->hcap)
 		return NULL;
-	return n->hv[dlg_hash(callid, cl, ltag, tl) & (n->hcap - 1)];
+	return n->hv[h & (n->hcap - 1)];
 }
 
 /* The Event id of s, NULL when its SUBSCRIBE had none. */
@@ -278,11 +288,15 @@ static void sub_unlink(struct sip_sub *s)
 	s->linked = false;
 }
 
-/* Link s (hash_reserve and the heap reservation succeeded before). */
-static void sub_link(struct sip_sub *s)
+/*
+ * Link s, whose dialog hashes to h (hash_reserve and the heap reservation
+ * succeeded before).
+ */
+static void sub_link(struct sip_sub *s, uint32_t h)
 {
 	struct sip_notifier *n = s->n;
 
+	s->hash = h;
 	s->linked = true;
 	hash_add(n, s);
 	n->live++;
@@ -667,10 +681,12 @@ static struct sip_sub *sub_find(struct sip_notifier *n, size_t pkg,
 {
 	struct sip_sub *s;
 
-	s = hash_chain(n, req->callid.p, req->callid.l, req->to.tag.p,
-		       req->to.tag.l);
-	for (; s; s = s->hnext)
-		if (s->state != SIP_SUB_TERMINATED && s->pkg == pkg &&
+	uint32_t h = dlg_hash(req->callid.p, req->callid.l, req->to.tag.p,
+			      req->to.tag.l);
+
+	for (s = hash_chain(n, h); s; s = s->hnext)
+		if (s->hash == h && s->state != SIP_SUB_TERMINATED &&
+		    s->pkg == pkg &&
 		    event_id_eq(s, &req->event.id) &&
 		    sip_dialog_match(&s->dlg, req))
 			return s;
@@ -839,7 +855,7 @@ static uint16_t subscribe_new(struct sip_notifier *n, void *txn, size_t pkg,
 	s->rates = ans.rates;
 	s->state = ans.pending ? SIP_SUB_PENDING : SIP_SUB_ACTIVE;
 	s->expires_at = now + (uint64_t)expires * 1000;
-	sub_link(s);
+	sub_link(s, sub_hash(s));
 	reply_ok(n, txn, s, expires, contact); /* never 202 (EV-14) */
 	if (sr.fetch)
 		sub_end(s, SIP_SUB_REASON_TIMEOUT, 0, true, 0, now);
@@ -954,6 +970,7 @@ int sip_notifier_restore(struct sip_notifier *n,
 	struct sip_pl eid;
 	struct sip_sub *s;
 	size_t pkg;
+	uint32_t h;
 	int err;
 
 	if (!n || !rec || !rec->event || !rec->dlg.callid ||
@@ -966,10 +983,10 @@ int sip_notifier_restore(struct sip_notifier *n,
 		return ENOENT;
 	if (n->live >= n->conf.max_subs)
 		return EOVERFLOW;
-	s = hash_chain(n, rec->dlg.callid, strlen(rec->dlg.callid),
-		       rec->dlg.ltag, strlen(rec->dlg.ltag));
-	for (; s; s = s->hnext)
-		if (sub_same(s, pkg, rec))
+	h = dlg_hash(rec->dlg.callid, strlen(rec->dlg.callid),
+		     rec->dlg.ltag, strlen(rec->dlg.ltag));
+	for (s = hash_chain(n, h); s; s = s->hnext)
+		if (s->hash == h && sub_same(s, pkg, rec))
 			return EEXIST;
 	if (evt_heap_reserve(&n->heap, n->heap.n + 1) || hash_reserve(n))
 		return ENOMEM;
@@ -989,7 +1006,7 @@ int sip_notifier_restore(struct sip_notifier *n,
 	s->rates = rec->rates;
 	s->pstate = pstate;
 	s->expires_at = now + (uint64_t)rec->remaining * 1000;
-	sub_link(s);
+	sub_link(s, h);
 	if (subp)
 		*subp = s;
 	return 0;

@@ -863,6 +863,71 @@ START_TEST(test_sub_restore_many)
 END_TEST
 
 /*
+ * Issue 6: the dialog table keeps each subscription's hash and reuses it
+ * when it grows and when a subscription leaves: 3,000 restored with
+ * Call-IDs and tags of a counter and a fixed suffix (some sharing a
+ * Call-ID with another local tag), half expired; the expired ones are
+ * restored again (they left their chains), the live ones are found
+ * (EEXIST), and an in-dialog SUBSCRIBE finds its restored dialog.
+ */
+START_TEST(test_sub_restore_hash)
+{
+	enum { N = 3000 };
+	struct fake f;
+	struct sip_notifier *n = mk(&f, 0);
+	struct sip_sub_rec rec;
+	char callid[64], ltag[64];
+	unsigned i;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.dlg.callid = callid;
+	rec.dlg.ltag = ltag;
+	rec.dlg.rtag = "wt1";
+	rec.dlg.luri = "sip:alice@locd.example.com";
+	rec.dlg.ruri = "sip:w@example.net";
+	rec.dlg.rtarget = "sip:w@192.0.2.7:5080";
+	rec.dlg.rseq = 1;
+	rec.dlg.rseq_set = true;
+	rec.event = "x-test";
+	rec.state = SIP_SUB_ACTIVE;
+	for (i = 0; i < N; i++) {
+		/* every tenth shares the Call-ID of the one before */
+		snprintf(callid, sizeof(callid),
+			 "c%u.6b023ece04a0e-nls18955-0", i - (i % 10 == 1));
+		snprintf(ltag, sizeof(ltag), "l%u.6b023ece04a0e", i);
+		rec.remaining = i % 2 ? 100 : 5000;
+		ck_assert_int_eq(sip_notifier_restore(n, &rec, &f.state_tok,
+						      0, NULL), 0);
+	}
+	ck_assert_uint_eq(sip_notifier_count(n), N);
+	sip_notifier_tick(n, 200000);
+	ck_assert_uint_eq(sip_notifier_count(n), N / 2);
+	for (i = 0; i < N; i++) {
+		snprintf(callid, sizeof(callid),
+			 "c%u.6b023ece04a0e-nls18955-0", i - (i % 10 == 1));
+		snprintf(ltag, sizeof(ltag), "l%u.6b023ece04a0e", i);
+		rec.remaining = 5000;
+		ck_assert_int_eq(sip_notifier_restore(n, &rec, &f.state_tok,
+						      200000, NULL),
+				 i % 2 ? 0 : EEXIST);
+	}
+	ck_assert_uint_eq(sip_notifier_count(n), N);
+	/* the Call-ID of sub_msg, the local tag as its To tag */
+	snprintf(callid, sizeof(callid), "sc1@192.0.2.7");
+	snprintf(ltag, sizeof(ltag), "l-in-dialog");
+	ck_assert_int_eq(sip_notifier_restore(n, &rec, &f.state_tok, 200000,
+					      NULL), 0);
+	ck_assert_uint_eq(run(n, NULL, "l-in-dialog", 2, 600, "x-test",
+			      201000), 200);
+	ck_assert_int_eq(f.refreshes, 1);
+	ck_assert_uint_eq(run(n, NULL, "l-other", 2, 600, "x-test", 201000),
+			  481);
+	ck_assert_uint_eq(sip_notifier_count(n), N + 1);
+	sip_notifier_free(n);
+}
+END_TEST
+
+/*
  * Issue 6: a NOTIFY waiting for the one in flight is kept in its own
  * allocation (content type and body), only the newest; a content type
  * over 127 bytes is refused and the older queued one stays; Event ids
@@ -1015,6 +1080,7 @@ TCase *tcase_sub(void)
 	tcase_add_test(tc, test_sub_rc9);
 	tcase_add_test(tc, test_sub_restore);
 	tcase_add_test(tc, test_sub_restore_many);
+	tcase_add_test(tc, test_sub_restore_hash);
 	tcase_add_test(tc, test_sub_queue_mem);
 	tcase_add_test(tc, test_sub_end_in_callback);
 	tcase_add_test(tc, test_sub_tagh);
