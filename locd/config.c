@@ -174,6 +174,9 @@ static const struct opt opts[] = {
 	E("store", "sync", store_sync, sync_names),
 	S("geo", "features_dir", features_dir),
 	U("geo", "max_vertices", max_vertices, 4, 1000000),
+	U("geo", "max_catalog_shapes", max_catalog_shapes, 1, 10000000),
+	U("geo", "max_catalog_vertices", max_catalog_vertices, 4, 100000000),
+	U("geo", "max_catalog_bytes", max_catalog_bytes, 1024, INT_MAX),
 };
 
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
@@ -259,6 +262,9 @@ void locd_config_init(struct locd_config *c)
 	c->store_sync = LOCD_STORE_SYNC_NORMAL;
 	c->features_dir = "data/features/";
 	c->max_vertices = 10000;
+	c->max_catalog_shapes = 100000;
+	c->max_catalog_vertices = 2000000;
+	c->max_catalog_bytes = 64u << 20;
 	c->owned_ = 0;
 }
 

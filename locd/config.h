@@ -131,9 +131,12 @@ struct locd_config {
 	const char *db_path;         /* var/locd.db */
 	enum locd_store_sync store_sync; /* normal */
 
-	/* [geo] */
+	/* [geo] (struct geo_limits) */
 	const char *features_dir;    /* data/features/ */
-	unsigned max_vertices;       /* 10000 per catalog feature */
+	unsigned max_vertices;       /* 10000 positions per ring, any GML */
+	unsigned max_catalog_shapes;   /* 100000 per catalog feature */
+	unsigned max_catalog_vertices; /* 2000000 per catalog feature */
+	unsigned max_catalog_bytes;    /* 67108864 (64 MiB) per file */
 
 	uint64_t owned_; /* private: which strings are heap copies */
 };

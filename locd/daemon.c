@@ -298,7 +298,12 @@ int locd_alloc_hooks(struct locd **dp, struct event_base *base,
 			 "WARNING: authentication is OFF (--no-auth): anyone "
 			 "may subscribe and publish; for tests and "
 			 "benchmarks only");
+	/* [geo]: every GML locd reads (filters, catalog, PUBLISH) */
 	geo_limits_init(&gl);
+	gl.max_vertices = c->max_vertices;
+	gl.max_catalog_shapes = c->max_catalog_shapes;
+	gl.max_catalog_vertices = c->max_catalog_vertices;
+	gl.max_catalog_bytes = c->max_catalog_bytes;
 	err = geo_ctx_alloc(&d->geo, &gl);
 	if (err) {
 		fail(d, err, "geo", NULL);
@@ -316,6 +321,10 @@ int locd_alloc_hooks(struct locd **dp, struct event_base *base,
 	d->lfo.catalog = d->catalog;
 	d->lfo.remote_href = LF_HREF_UNDEFINED;
 	d->lfo.max_body = c->max_body;
+	/* filters keep of each feature element only what the containment
+	 * echo reads (pidf_build: QName, gml:id, xlink:href, gml:name);
+	 * locd reads no feature geometry back from the node (issue 6) */
+	d->lfo.echo_only = true;
 	err = lf_cache_new(d->geo, &d->lfo, &d->fcache);
 	if (err) {
 		fail(d, err, "filter cache", NULL);

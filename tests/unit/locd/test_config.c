@@ -102,6 +102,10 @@ START_TEST(test_defaults)
 	ck_assert(!c.rfc_containment);
 	ck_assert_uint_eq(c.max_future_skew_s, 300);
 	ck_assert_uint_eq(c.max_vertices, 10000);
+	/* geo's catalog caps (struct geo_limits, issue 6) */
+	ck_assert_uint_eq(c.max_catalog_shapes, 100000);
+	ck_assert_uint_eq(c.max_catalog_vertices, 2000000);
+	ck_assert_uint_eq(c.max_catalog_bytes, 64u << 20);
 	ck_assert_int_eq(locd_config_check(&c, &err), 0);
 	ck_assert_str_eq(locd_log_level_name(c.log_level), "info");
 	ck_assert_str_eq(locd_store_sync_name(c.store_sync), "normal");
@@ -179,6 +183,10 @@ START_TEST(test_write_roundtrip)
 	ck_assert_int_eq(locd_config_set(&c, "store.sync", "full", &err), 0);
 	ck_assert_int_eq(locd_config_set(&c, "auth.enabled", "no", &err), 0);
 	ck_assert_int_eq(locd_config_set(&c, "tls.ca", "ca.pem", &err), 0);
+	ck_assert_int_eq(locd_config_set(&c, "geo.max_catalog_bytes",
+					 "2147483647", &err), 0);
+	ck_assert_int_eq(locd_config_set(&c, "geo.max_catalog_shapes", "7",
+					 &err), 0);
 	snprintf(path, sizeof(path), "%s/w.conf", tmpdir);
 	f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
@@ -194,6 +202,9 @@ START_TEST(test_write_roundtrip)
 	ck_assert_str_eq(d.sip_udp.a[0].host, "::1");
 	ck_assert_uint_eq(d.sip_udp.a[1].port, 5060);
 	ck_assert_double_eq(d.presence_max_rate, 1.5);
+	ck_assert_uint_eq(d.max_catalog_bytes, 2147483647u);
+	ck_assert_uint_eq(d.max_catalog_shapes, 7);
+	ck_assert_uint_eq(d.max_catalog_vertices, 2000000);
 	locd_config_reset(&c);
 	locd_config_reset(&d);
 }
@@ -261,6 +272,16 @@ static const struct bad_case bad[] = {
 	{"[tls]\nverify_client = require\n", EINVAL, 0, "needs a ca file"},
 	{"[ingest]\ndevice_map =\nrequire_token = yes\n", EINVAL, 0,
 	 "needs a device_map"},
+	{"[geo]\nmax_vertices = 3\n", ERANGE, 2, "(4..1000000)"},
+	{"[geo]\nmax_catalog_shapes = 0\n", ERANGE, 2,
+	 "geo.max_catalog_shapes: out of range (1..10000000)"},
+	{"[geo]\nmax_catalog_vertices = 100000001\n", ERANGE, 2,
+	 "geo.max_catalog_vertices: out of range (4..100000000)"},
+	{"[geo]\nmax_catalog_bytes = 1023\n", ERANGE, 2,
+	 "geo.max_catalog_bytes: out of range (1024..2147483647)"},
+	{"[geo]\nmax_catalog_bytes = 2147483648\n", ERANGE, 2,
+	 "(1024..2147483647)"},
+	{"[geo]\nmax_catalog_bytes = 64M\n", EINVAL, 2, "not an unsigned"},
 };
 
 START_TEST(test_bad_values)
