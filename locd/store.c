@@ -81,34 +81,83 @@ static const char *const steps[] = {
 	" name TEXT PRIMARY KEY,"
 	" value INTEGER NOT NULL) WITHOUT ROWID;"
 	"PRAGMA user_version = 2;",
+
+	/* 2 -> 3 (issue 6): filter documents stored once, in filter_docs,
+	 * one row per distinct (type, body); a subscription references
+	 * its document by id, so the per-NOTIFY update no longer rewrites
+	 * it. A merged RFC 6447 set is one document (the caller's packed
+	 * blob), as filter_body held it. Documents are found by a hash
+	 * seeded per database (store_meta.seed, random) and compared
+	 * exactly; the last reference gone, the document goes (the
+	 * triggers). Existing rows are moved over here. */
+	"CREATE TABLE store_meta (seed INTEGER NOT NULL);"
+	"INSERT INTO store_meta (seed) VALUES (random());"
+	"CREATE TABLE filter_docs ("
+	" id INTEGER PRIMARY KEY,"
+	" hash INTEGER NOT NULL,"
+	" type TEXT,"
+	" body BLOB NOT NULL);"
+	"CREATE INDEX filter_docs_hash ON filter_docs (hash);"
+	"INSERT INTO filter_docs (hash, type, body)"
+	" SELECT locd_doc_hash((SELECT seed FROM store_meta), filter_type,"
+	" filter_body), filter_type, filter_body FROM subscriptions"
+	" WHERE filter_body IS NOT NULL"
+	" GROUP BY filter_type, filter_body ORDER BY min(id);"
+	"ALTER TABLE subscriptions ADD COLUMN filter_doc INTEGER;"
+	"UPDATE subscriptions SET filter_doc = (SELECT d.id FROM"
+	" filter_docs d WHERE d.hash = locd_doc_hash((SELECT seed FROM"
+	" store_meta), subscriptions.filter_type,"
+	" subscriptions.filter_body) AND d.type IS subscriptions.filter_type"
+	" AND d.body = subscriptions.filter_body)"
+	" WHERE filter_body IS NOT NULL;"
+	"ALTER TABLE subscriptions DROP COLUMN filter_type;"
+	"ALTER TABLE subscriptions DROP COLUMN filter_body;"
+	"CREATE INDEX subscriptions_filter_doc ON subscriptions (filter_doc);"
+	"CREATE TRIGGER filter_docs_unref AFTER DELETE ON subscriptions"
+	" WHEN OLD.filter_doc IS NOT NULL BEGIN"
+	" DELETE FROM filter_docs WHERE id = OLD.filter_doc AND NOT EXISTS"
+	" (SELECT 1 FROM subscriptions WHERE filter_doc = OLD.filter_doc);"
+	" END;"
+	"CREATE TRIGGER filter_docs_change AFTER UPDATE OF filter_doc ON"
+	" subscriptions WHEN OLD.filter_doc IS NOT NEW.filter_doc"
+	" AND OLD.filter_doc IS NOT NULL BEGIN"
+	" DELETE FROM filter_docs WHERE id = OLD.filter_doc AND NOT EXISTS"
+	" (SELECT 1 FROM subscriptions WHERE filter_doc = OLD.filter_doc);"
+	" END;"
+	"PRAGMA user_version = 3;",
 };
 
 _Static_assert(sizeof(steps) / sizeof(steps[0]) == LOCD_STORE_VERSION,
 	       "one migration step per schema version");
 
-#define SUB_COLS                                                              \
-	"id, target, subscriber, package, event_id, mode, call_id,"          \
+/* The columns of a subscription row but its id; the document is
+ * referenced (filter_doc) and joined on load (SC_DOC_TYPE, SC_DOC_BODY
+ * follow SUB_COLS in the SELECT). */
+#define SUB_COLS_REST                                                         \
+	" target, subscriber, package, event_id, mode, call_id,"             \
 	" local_tag, remote_tag, local_uri, remote_uri, remote_target,"       \
 	" route_set, local_cseq, remote_cseq, secure, transport, peer,"       \
-	" flow_token, filter_type, filter_body, eval_state, sched_state,"     \
+	" flow_token, filter_doc, eval_state, sched_state,"                   \
 	" max_rate, min_rate, adaptive_min_rate, expires_at, created,"        \
 	" updated"
+#define SUB_COLS "id," SUB_COLS_REST
 
 /* Column numbers of SUB_COLS (0-based; bind index is +1). */
 enum sub_col {
 	SC_ID, SC_TARGET, SC_SUBSCRIBER, SC_PACKAGE, SC_EVENT_ID, SC_MODE,
 	SC_CALL_ID, SC_LOCAL_TAG, SC_REMOTE_TAG, SC_LOCAL_URI, SC_REMOTE_URI,
 	SC_REMOTE_TARGET, SC_ROUTE_SET, SC_LOCAL_CSEQ, SC_REMOTE_CSEQ,
-	SC_SECURE, SC_TRANSPORT, SC_PEER, SC_FLOW_TOKEN, SC_FILTER_TYPE,
-	SC_FILTER_BODY, SC_EVAL_STATE, SC_SCHED_STATE, SC_MAX_RATE,
+	SC_SECURE, SC_TRANSPORT, SC_PEER, SC_FLOW_TOKEN, SC_FILTER_DOC,
+	SC_EVAL_STATE, SC_SCHED_STATE, SC_MAX_RATE,
 	SC_MIN_RATE, SC_ADAPTIVE_MIN_RATE, SC_EXPIRES_AT, SC_CREATED,
-	SC_UPDATED, SC_N
+	SC_UPDATED, SC_N,
+	SC_DOC_TYPE = SC_N, SC_DOC_BODY /* the SELECT's joined columns */
 };
 
 enum stmt_id {
 	ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
 	ST_SUB_UPSERT, ST_SUB_UPDATE, ST_SUB_DELETE, ST_SUB_ALL, ST_SUB_COUNT,
-	ST_SUB_EXPIRE,
+	ST_SUB_EXPIRE, ST_DOC_FIND, ST_DOC_ADD, ST_DOC_DROP, ST_DOC_GC,
 	ST_PUB_PUT, ST_PUB_DELETE, ST_PUB_ALL, ST_PUB_EXPIRE,
 	ST_FIX_PUT, ST_FIX_GET, ST_FIX_ALL,
 	ST_CNT_ADD, ST_CNT_GET,
@@ -122,25 +171,36 @@ static const char *const stmt_sql[ST_N] = {
 	[ST_SUB_UPSERT] =
 		"INSERT INTO subscriptions (" SUB_COLS ") VALUES (?1, ?2, ?3,"
 		" ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-		" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28,"
-		" ?29) ON CONFLICT (id) DO UPDATE SET"
+		" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)"
+		" ON CONFLICT (id) DO UPDATE SET"
 		" target = ?2, subscriber = ?3, package = ?4, event_id = ?5,"
 		" mode = ?6, call_id = ?7, local_tag = ?8, remote_tag = ?9,"
 		" local_uri = ?10, remote_uri = ?11, remote_target = ?12,"
 		" route_set = ?13, local_cseq = ?14, remote_cseq = ?15,"
 		" secure = ?16, transport = ?17, peer = ?18,"
-		" flow_token = ?19, filter_type = ?20, filter_body = ?21,"
-		" eval_state = ?22, sched_state = ?23, max_rate = ?24,"
-		" min_rate = ?25, adaptive_min_rate = ?26, expires_at = ?27,"
-		" created = ?28, updated = ?29",
+		" flow_token = ?19, filter_doc = ?20,"
+		" eval_state = ?21, sched_state = ?22, max_rate = ?23,"
+		" min_rate = ?24, adaptive_min_rate = ?25, expires_at = ?26,"
+		" created = ?27, updated = ?28",
 	[ST_SUB_UPDATE] =
 		"UPDATE subscriptions SET local_cseq = ?2, remote_cseq = ?3,"
 		" eval_state = ?4, sched_state = ?5, expires_at = ?6,"
 		" updated = ?7 WHERE id = ?1",
 	[ST_SUB_DELETE] = "DELETE FROM subscriptions WHERE id = ?1",
-	[ST_SUB_ALL] = "SELECT " SUB_COLS " FROM subscriptions ORDER BY id",
+	[ST_SUB_ALL] = "SELECT s.id," SUB_COLS_REST ", d.type, d.body FROM"
+		       " subscriptions s LEFT JOIN filter_docs d"
+		       " ON d.id = s.filter_doc ORDER BY s.id",
 	[ST_SUB_COUNT] = "SELECT count(*) FROM subscriptions",
 	[ST_SUB_EXPIRE] = "DELETE FROM subscriptions WHERE expires_at < ?1",
+	[ST_DOC_FIND] = "SELECT id FROM filter_docs WHERE hash = ?1"
+			" AND type IS ?2 AND body = ?3",
+	[ST_DOC_ADD] = "INSERT INTO filter_docs (hash, type, body)"
+		       " VALUES (?1, ?2, ?3)",
+	[ST_DOC_DROP] = "DELETE FROM filter_docs WHERE id = ?1 AND NOT EXISTS"
+			" (SELECT 1 FROM subscriptions WHERE filter_doc = ?1)",
+	[ST_DOC_GC] = "DELETE FROM filter_docs WHERE NOT EXISTS (SELECT 1"
+		      " FROM subscriptions s WHERE s.filter_doc ="
+		      " filter_docs.id)",
 	[ST_PUB_PUT] =
 		"INSERT INTO publications (target, etag, expires_at,"
 		" content_type, body, received_at) VALUES (?1, ?2, ?3, ?4, ?5,"
@@ -177,6 +237,7 @@ struct locd_store {
 	sqlite3_stmt *st[ST_N];
 	unsigned depth; /* begin/commit nesting */
 	int version;
+	int64_t seed;   /* store_meta.seed: the document hash's */
 	char msg[ERRMSG_MAX];
 };
 
@@ -382,6 +443,32 @@ static int pragma_int(struct locd_store *st, const char *sql, int *out)
 	return 0;
 }
 
+/* Read a one-integer query's 64-bit value. */
+static int pragma_int64(struct locd_store *st, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
+
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			*out = sqlite3_column_int64(s, 0);
+			rc = SQLITE_OK;
+		} else if (rc == SQLITE_DONE) {
+			msg_set(st, "store: %s: no row", sql);
+			sqlite3_finalize(s);
+			return EBADMSG;
+		}
+	}
+	if (rc != SQLITE_OK) {
+		rc = fail(st, rc, sql);
+		sqlite3_finalize(s);
+		return rc;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
 static int wal_enable(struct locd_store *st)
 {
 	sqlite3_stmt *s = NULL;
@@ -406,6 +493,65 @@ static int wal_enable(struct locd_store *st)
 	return rc;
 }
 
+/*
+ * The document hash (filter_docs.hash): 64 bits over the type (or a
+ * marker for none) and the body, seeded by the database's
+ * store_meta.seed, so the same document hashes alike in SQL (the 2 -> 3
+ * migration) and here. It only narrows the search: documents are
+ * compared exactly. Not cryptographic; the random seed keeps colliding
+ * bodies from being chosen without reading the database.
+ */
+#define DH_P1 0x9e3779b185ebca87ull
+#define DH_P2 0xc2b2ae3d27d4eb4full
+
+static uint64_t dh_bytes(uint64_t h, const unsigned char *p, size_t n)
+{
+	uint64_t w;
+	size_t i;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		for (w = 0, i = 0; i < 8; i++)
+			w |= (uint64_t)p[i] << (8 * i);
+		h ^= w * DH_P2;
+		h = ((h << 31) | (h >> 33)) * DH_P1;
+	}
+	for (; n; p++, n--) {
+		h ^= *p * DH_P1;
+		h = ((h << 11) | (h >> 53)) * DH_P2;
+	}
+	return h;
+}
+
+static int64_t doc_hash(int64_t seed, const char *type, const void *body,
+			size_t len)
+{
+	uint64_t h = (uint64_t)seed ^ DH_P1;
+
+	if (type)
+		h = dh_bytes(h, (const unsigned char *)type, strlen(type));
+	h = dh_bytes(h, (const unsigned char *)(type ? "\1" : "\2"), 1);
+	h = dh_bytes(h ^ (uint64_t)len, body, len);
+	h ^= h >> 33;
+	h *= DH_P2;
+	h ^= h >> 29;
+	return (int64_t)h;
+}
+
+/* SQL locd_doc_hash(seed, type, body), for the migration. */
+static void sql_doc_hash(sqlite3_context *cx, int argc, sqlite3_value **v)
+{
+	const char *type;
+	const void *body;
+	size_t len;
+
+	(void)argc;
+	type = (const char *)sqlite3_value_text(v[1]);
+	body = sqlite3_value_blob(v[2]);
+	len = body ? (size_t)sqlite3_value_bytes(v[2]) : 0;
+	sqlite3_result_int64(cx, doc_hash(sqlite3_value_int64(v[0]), type,
+					  body, len));
+}
+
 static int migrate(struct locd_store *st)
 {
 	int v = 0, rc;
@@ -424,6 +570,13 @@ static int migrate(struct locd_store *st)
 		msg_set(st, "store: bad schema version %d", v);
 		return EBADMSG;
 	}
+	if (v < LOCD_STORE_VERSION &&
+	    sqlite3_create_function_v2(st->db, "locd_doc_hash", 3,
+				       SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+					       SQLITE_DIRECTONLY,
+				       NULL, sql_doc_hash, NULL, NULL,
+				       NULL) != SQLITE_OK)
+		return fail(st, SQLITE_ERROR, "locd_doc_hash");
 	for (; v < LOCD_STORE_VERSION; v++) {
 		rc = exec(st, "BEGIN IMMEDIATE", "migration");
 		if (rc)
@@ -442,7 +595,7 @@ static int migrate(struct locd_store *st)
 			return rc;
 	}
 	st->version = v;
-	return 0;
+	return pragma_int64(st, "SELECT seed FROM store_meta", &st->seed);
 }
 
 static int settings(struct locd_store *st, const struct locd_store_opts *o)
@@ -575,7 +728,8 @@ int locd_store_open(struct locd_store **stp,
 		goto out;
 	}
 	if ((rc = settings(st, opts)) != 0 || (rc = migrate(st)) != 0 ||
-	    (rc = prepare_all(st)) != 0)
+	    (rc = prepare_all(st)) != 0 ||
+	    (rc = run(st, ST_DOC_GC, "filter document sweep")) != 0)
 		goto out;
 	msg_set(st, "store: ok");
 	*stp = st;
@@ -639,7 +793,8 @@ int locd_store_rollback(struct locd_store *st)
 	return rc;
 }
 
-static int sub_bind(sqlite3_stmt *s, const struct locd_store_sub *u)
+static int sub_bind(sqlite3_stmt *s, const struct locd_store_sub *u,
+		    int64_t doc)
 {
 	int rc;
 
@@ -677,8 +832,11 @@ static int sub_bind(sqlite3_stmt *s, const struct locd_store_sub *u)
 	I(SC_TRANSPORT, u->transport);
 	T(SC_PEER, peer);
 	BL(SC_FLOW_TOKEN, flow_token);
-	T(SC_FILTER_TYPE, filter_type);
-	BL(SC_FILTER_BODY, filter_body);
+	if (!rc)
+		rc = doc ? bind_i64(s, SC_FILTER_DOC + 1, doc)
+			 : (sqlite3_bind_null(s, SC_FILTER_DOC + 1) == SQLITE_OK
+				    ? 0
+				    : EIO);
 	BL(SC_EVAL_STATE, eval_state);
 	BL(SC_SCHED_STATE, sched_state);
 	DB(SC_MAX_RATE, max_rate);
@@ -694,19 +852,106 @@ static int sub_bind(sqlite3_stmt *s, const struct locd_store_sub *u)
 	return rc;
 }
 
+/*
+ * The id of the stored document (type, body), added when new (*added).
+ * 0 for no body.
+ */
+static int doc_ref(struct locd_store *st, const char *type,
+		   const struct locd_store_blob *body, int64_t *id,
+		   bool *added)
+{
+	sqlite3_stmt *s;
+	int64_t h;
+	int rc;
+
+	*id = 0;
+	*added = false;
+	if (!body->len)
+		return 0;
+	if (!body->data)
+		return bind_fail(st, ST_DOC_FIND, EINVAL, "filter document");
+	if (body->len > LOCD_STORE_BLOB_MAX)
+		return bind_fail(st, ST_DOC_FIND, EOVERFLOW,
+				 "filter document");
+	h = doc_hash(st->seed, type, body->data, body->len);
+	s = st->st[ST_DOC_FIND];
+	rc = bind_i64(s, 1, h);
+	if (!rc)
+		rc = bind_text(s, 2, type);
+	if (!rc)
+		rc = bind_blob(s, 3, body);
+	if (rc)
+		return bind_fail(st, ST_DOC_FIND, rc, "filter document");
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return fail(st, rc, "filter document find");
+	s = st->st[ST_DOC_ADD];
+	rc = bind_i64(s, 1, h);
+	if (!rc)
+		rc = bind_text(s, 2, type);
+	if (!rc)
+		rc = bind_blob(s, 3, body);
+	if (rc)
+		return bind_fail(st, ST_DOC_ADD, rc, "filter document");
+	rc = run(st, ST_DOC_ADD, "filter document add");
+	if (rc)
+		return rc;
+	*id = sqlite3_last_insert_rowid(st->db);
+	*added = true;
+	return 0;
+}
+
+/* Leave a transaction opened by locd_store_begin after a failure: the
+ * outermost is rolled back, an inner one just closed. */
+static void txn_abort(struct locd_store *st)
+{
+	if (st->depth == 1)
+		(void)locd_store_rollback(st);
+	else if (st->depth)
+		st->depth--;
+}
+
 int locd_store_sub_upsert(struct locd_store *st, struct locd_store_sub *sub)
 {
+	char keep[ERRMSG_MAX];
+	bool added;
+	int64_t doc;
 	int rc;
 
 	if (!st || !sub || !sub->target || !sub->package || sub->id < 0)
 		return EINVAL;
-	rc = sub_bind(st->st[ST_SUB_UPSERT], sub);
+	/* the document and the row together */
+	rc = locd_store_begin(st);
 	if (rc)
-		return bind_fail(st, ST_SUB_UPSERT, rc, "subscription");
-	rc = run(st, ST_SUB_UPSERT, "subscription upsert");
-	if (!rc && sub->id == 0)
+		return rc;
+	rc = doc_ref(st, sub->filter_type, &sub->filter_body, &doc, &added);
+	if (!rc) {
+		rc = sub_bind(st->st[ST_SUB_UPSERT], sub, doc);
+		if (rc)
+			rc = bind_fail(st, ST_SUB_UPSERT, rc, "subscription");
+		else
+			rc = run(st, ST_SUB_UPSERT, "subscription upsert");
+	}
+	if (rc) {
+		/* inside a caller's transaction: no orphan left behind */
+		if (added && st->depth > 1 &&
+		    !bind_i64(st->st[ST_DOC_DROP], 1, doc)) {
+			memcpy(keep, st->msg, sizeof(keep));
+			(void)run(st, ST_DOC_DROP, "filter document drop");
+			memcpy(st->msg, keep, sizeof(keep));
+		}
+		txn_abort(st);
+		return rc;
+	}
+	if (sub->id == 0)
 		sub->id = sqlite3_last_insert_rowid(st->db);
-	return rc;
+	sub->filter_doc = doc;
+	return locd_store_commit(st);
 }
 
 int locd_store_sub_update(struct locd_store *st,
@@ -779,8 +1024,9 @@ static void sub_row(sqlite3_stmt *s, struct locd_store_sub *u)
 	u->transport = sqlite3_column_int(s, SC_TRANSPORT);
 	u->peer = col_text(s, SC_PEER);
 	u->flow_token = col_blob(s, SC_FLOW_TOKEN);
-	u->filter_type = col_text(s, SC_FILTER_TYPE);
-	u->filter_body = col_blob(s, SC_FILTER_BODY);
+	u->filter_doc = sqlite3_column_int64(s, SC_FILTER_DOC);
+	u->filter_type = col_text(s, SC_DOC_TYPE);
+	u->filter_body = col_blob(s, SC_DOC_BODY);
 	u->eval_state = col_blob(s, SC_EVAL_STATE);
 	u->sched_state = col_blob(s, SC_SCHED_STATE);
 	u->max_rate = sqlite3_column_double(s, SC_MAX_RATE);
@@ -952,10 +1198,7 @@ int locd_store_delete_expired(struct locd_store *st, int64_t now,
 	if (!rc)
 		rc = expire(st, ST_PUB_EXPIRE, now, pubs);
 	if (rc) {
-		if (st->depth == 1)
-			(void)locd_store_rollback(st);
-		else
-			st->depth--;
+		txn_abort(st);
 		return rc;
 	}
 	return locd_store_commit(st);

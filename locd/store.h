@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LOCD_STORE_VERSION 2              /* schema written by this code */
+#define LOCD_STORE_VERSION 3              /* schema written by this code */
 #define LOCD_STORE_BLOB_MAX (1024 * 1024) /* per string or blob */
 #define LOCD_STORE_SOURCE_MAX 64          /* fix source, with NUL */
 
@@ -73,9 +73,19 @@ struct locd_store_sub {
 	int transport;
 	const char *peer;       /* "address:port" */
 	struct locd_store_blob flow_token;
-	/* filter document */
+	/*
+	 * Filter document: stored once per distinct (filter_type,
+	 * filter_body) in its own table and referenced by the row (issue 6:
+	 * the per-NOTIFY update does not rewrite it; a million rows with one
+	 * body store it once). filter_doc is that document's id: set by
+	 * upsert (0: no body) and on load, where rows with equal ids have
+	 * equal documents (a restore parses each id once); ignored as an
+	 * input. A document no row references any more is deleted with its
+	 * last row (and any left over at open).
+	 */
 	const char *filter_type;
 	struct locd_store_blob filter_body;
+	int64_t filter_doc;
 	/* opaque caller state */
 	struct locd_store_blob eval_state;
 	struct locd_store_blob sched_state;
@@ -88,7 +98,8 @@ struct locd_store_sub {
 	int64_t updated;
 };
 
-/* What changes on every NOTIFY: the cheap update. */
+/* What changes on every NOTIFY: the cheap update (the row's small
+ * columns; the filter document is not rewritten). */
 struct locd_store_sub_state {
 	int64_t id;
 	uint32_t local_cseq;
@@ -168,7 +179,11 @@ int locd_store_commit(struct locd_store *st)
 	__attribute__((warn_unused_result));
 int locd_store_rollback(struct locd_store *st);
 
-/* Insert or replace by id; id 0 assigns one and writes it to sub->id. */
+/*
+ * Insert or replace by id; id 0 assigns one and writes it to sub->id;
+ * sub->filter_doc is set to the document's id. The document and the row
+ * are written in one transaction (the caller's, when one is open).
+ */
 int locd_store_sub_upsert(struct locd_store *st, struct locd_store_sub *sub)
 	__attribute__((warn_unused_result));
 

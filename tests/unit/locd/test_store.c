@@ -1,8 +1,9 @@
 /*
  * test_store.c: locd/store.c.
  *
- * Migrations (empty DB, hand-made version 1 DB, refusal of a newer
- * schema), round trip of every subscription field (blobs with NUL bytes,
+ * Migrations (empty DB, hand-made version 1 and 2 DBs with rows,
+ * refusal of a newer schema), filter documents stored once and deleted
+ * with their last row, round trip of every subscription field (blobs with NUL bytes,
  * long route sets, NULLs), the per-NOTIFY update, publications (EV-30,
  * EV-31: expiry), last fixes (newest kept), counters, transactions,
  * 100,000 subscriptions, reopen, and a writer killed with SIGKILL that
@@ -194,21 +195,29 @@ START_TEST(test_migrate_empty)
 	/* personal data: the database is private even under umask 022 */
 	ck_assert_int_eq(stat(dbpath, &sb), 0);
 	ck_assert_uint_eq(sb.st_mode & 0777, 0600);
-	ck_assert_int_eq(raw_int("PRAGMA user_version"), 2);
+	ck_assert_int_eq(raw_int("PRAGMA user_version"), 3);
 	ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE "
 				 "type = 'table' AND name IN ('subscriptions',"
-				 " 'publications', 'fixes', 'counters')"),
-			 4);
+				 " 'publications', 'fixes', 'counters',"
+				 " 'filter_docs', 'store_meta')"),
+			 6);
 	ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE "
 				 "type = 'index' AND name LIKE '%_expires'"),
 			 2);
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE "
+				 "type = 'trigger'"),
+			 2);
+	/* the row references its document: no body in it */
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM pragma_table_info("
+				 "'subscriptions') WHERE name LIKE 'filter%'"),
+			 1);
 	/* WAL is persistent in the file */
 	ck_assert_int_eq(raw_int("SELECT journal_mode = 'wal' FROM "
 				 "pragma_journal_mode"),
 			 1);
 	/* reopening a current database migrates nothing */
 	st = store_open();
-	ck_assert_int_eq(locd_store_version(st), 2);
+	ck_assert_int_eq(locd_store_version(st), 3);
 	ck_assert_int_eq(locd_store_counter_add(st, "x", 1, NULL), 0);
 	snprintf(wal, sizeof(wal), "%s-wal", dbpath);
 	ck_assert_int_eq(stat(wal, &sb), 0);
@@ -263,7 +272,7 @@ START_TEST(test_migrate_v1)
 	raw_exec(v1_schema);
 	ck_assert_int_eq(raw_int("PRAGMA user_version"), 1);
 	st = store_open();
-	ck_assert_int_eq(locd_store_version(st), 2);
+	ck_assert_int_eq(locd_store_version(st), 3);
 	/* version 1 rows survive, new columns have their defaults */
 	ck_assert_int_eq(locd_store_sub_load_all(st, collect_h, &c), 0);
 	ck_assert_uint_eq(c.n, 1);
@@ -287,7 +296,258 @@ START_TEST(test_migrate_v1)
 	ck_assert_int_eq(locd_store_sub_count(st, &n), 0);
 	ck_assert_uint_eq(n, 1);
 	locd_store_close(st);
+	ck_assert_int_eq(raw_int("PRAGMA user_version"), 3);
+}
+END_TEST
+
+/* Version 2 as a locd of that version wrote it (the 1 -> 2 step on
+ * top of v1_schema's tables), with rows: two sharing a document, one
+ * with the same body under another type, a packed two-document set, one
+ * without a filter. */
+static const char v2_rows[] =
+	"ALTER TABLE subscriptions ADD COLUMN flow_token BLOB;"
+	"ALTER TABLE subscriptions ADD COLUMN"
+	" max_rate REAL NOT NULL DEFAULT 0;"
+	"ALTER TABLE subscriptions ADD COLUMN"
+	" min_rate REAL NOT NULL DEFAULT 0;"
+	"ALTER TABLE subscriptions ADD COLUMN"
+	" adaptive_min_rate REAL NOT NULL DEFAULT 0;"
+	"CREATE INDEX subscriptions_expires ON subscriptions (expires_at);"
+	"CREATE INDEX publications_expires ON publications (expires_at);"
+	"CREATE TABLE fixes (target TEXT PRIMARY KEY,"
+	" lat REAL NOT NULL, lon REAL NOT NULL, alt REAL,"
+	" time REAL NOT NULL, speed REAL, source TEXT NOT NULL,"
+	" received_at REAL NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE counters (name TEXT PRIMARY KEY,"
+	" value INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO subscriptions (id, target, package, call_id,"
+	" filter_type, filter_body, eval_state, max_rate, expires_at,"
+	" created, updated) VALUES"
+	" (10, 'sip:a@x', 'location', 'c10', 'application/lf+xml',"
+	"  x'330a3c613e00', x'01', 0.5, 5000, 1, 2),"
+	" (11, 'sip:b@x', 'location', 'c11', 'application/lf+xml',"
+	"  x'330a3c613e00', x'02', 0, 5001, 1, 2),"
+	" (12, 'sip:c@x', 'presence', 'c12', 'application/other',"
+	"  x'330a3c613e00', NULL, 0, 5002, 1, 2),"
+	" (13, 'sip:d@x', 'presence', 'c13', 'application/other',"
+	"  x'320a3c623e320a3c633e', NULL, 0, 5003, 1, 2),"
+	" (14, 'sip:e@x', 'location', 'c14', NULL, NULL, NULL, 0, 5004,"
+	"  1, 2);"
+	"PRAGMA user_version = 2;";
+
+/* Rows by id: type and body as loaded, and the document id. */
+struct docrows {
+	int n;
+	int64_t id[16], doc[16];
+	char *type[16];
+	void *body[16];
+	size_t len[16];
+};
+
+static int docrows_h(const struct locd_store_sub *u, void *arg)
+{
+	struct docrows *r = arg;
+
+	ck_assert_int_lt(r->n, 16);
+	r->id[r->n] = u->id;
+	r->doc[r->n] = u->filter_doc;
+	r->type[r->n] = dup_or_null(u->filter_type);
+	r->body[r->n] = blob_dup(&u->filter_body);
+	r->len[r->n] = u->filter_body.len;
+	r->n++;
+	return 0;
+}
+
+static void docrows_free(struct docrows *r)
+{
+	int i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->type[i]);
+		free(r->body[i]);
+	}
+	memset(r, 0, sizeof(*r));
+}
+
+START_TEST(test_migrate_v2)
+{
+	struct locd_store *st;
+	struct docrows r = {0};
+	struct collect c = {0};
+
+	snprintf(dbpath, sizeof(dbpath), "%s/v2.db", tmpdir);
+	raw_exec(v1_schema);
+	raw_exec("DELETE FROM subscriptions;");
+	raw_exec(v2_rows);
 	ck_assert_int_eq(raw_int("PRAGMA user_version"), 2);
+	st = store_open();
+	ck_assert_int_eq(locd_store_version(st), 3);
+	ck_assert_int_eq(locd_store_sub_load_all(st, docrows_h, &r), 0);
+	ck_assert_int_eq(r.n, 5);
+	/* the same subscriptions, with the same documents */
+	ck_assert_int_eq(r.id[0], 10);
+	ck_assert_str_eq(r.type[0], "application/lf+xml");
+	ck_assert_uint_eq(r.len[0], 6);
+	ck_assert_int_eq(memcmp(r.body[0], "3\n<a>\0", 6), 0);
+	ck_assert_str_eq(r.type[1], "application/lf+xml");
+	ck_assert_uint_eq(r.len[1], 6);
+	ck_assert_int_eq(memcmp(r.body[1], "3\n<a>\0", 6), 0);
+	ck_assert_str_eq(r.type[2], "application/other");
+	ck_assert_uint_eq(r.len[2], 6);
+	ck_assert_int_eq(memcmp(r.body[2], "3\n<a>\0", 6), 0);
+	ck_assert_uint_eq(r.len[3], 10);
+	ck_assert_int_eq(memcmp(r.body[3], "2\n<b>2\n<c>", 10), 0);
+	ck_assert_ptr_null(r.type[4]);
+	ck_assert_uint_eq(r.len[4], 0);
+	/* stored once per distinct (type, body) */
+	ck_assert_int_gt(r.doc[0], 0);
+	ck_assert_int_eq(r.doc[0], r.doc[1]);
+	ck_assert_int_ne(r.doc[0], r.doc[2]);
+	ck_assert_int_ne(r.doc[2], r.doc[3]);
+	ck_assert_int_eq(r.doc[4], 0);
+	docrows_free(&r);
+	/* the other columns came along */
+	ck_assert_int_eq(locd_store_sub_load_all(st, collect_h, &c), 0);
+	ck_assert_uint_eq(c.n, 5);
+	ck_assert_str_eq(c.last.call_id, "c14");
+	ck_assert_int_eq(c.last.expires_at, 5004);
+	collect_free(&c);
+	locd_store_close(st);
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM filter_docs"), 3);
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM subscriptions WHERE "
+				 "id = 10 AND max_rate = 0.5 AND "
+				 "eval_state = x'01'"),
+			 1);
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM pragma_integrity_check"
+				 " WHERE integrity_check = 'ok'"),
+			 1);
+	/* a found document is the same row: hashes agree with SQL's */
+	st = store_open();
+	{
+		struct locd_store_sub u;
+
+		sub_fill(&u, "sip:f@x", 6000);
+		u.filter_type = "application/lf+xml";
+		u.filter_body.data = "3\n<a>";
+		u.filter_body.len = 6; /* with the NUL */
+		ck_assert_int_eq(locd_store_sub_upsert(st, &u), 0);
+		ck_assert_int_eq(locd_store_sub_load_all(st, docrows_h, &r),
+				 0);
+		ck_assert_int_eq(u.filter_doc, r.doc[0]);
+		ck_assert_int_eq(r.doc[5], r.doc[0]);
+		docrows_free(&r);
+	}
+	locd_store_close(st);
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM filter_docs"), 3);
+}
+END_TEST
+
+static int doc_count(void)
+{
+	return raw_int("SELECT count(*) FROM filter_docs");
+}
+
+/* Documents are stored once and go with their last row: deleted,
+ * expired, or moved to another document; leftovers go at open; the
+ * per-NOTIFY update leaves the document alone. */
+START_TEST(test_filter_docs)
+{
+	static const char body_a[] = "5\n<abc>", body_b[] = "5\n<xyz>";
+	struct locd_store *st = store_open();
+	struct locd_store_sub u;
+	struct locd_store_sub_state hs;
+	int64_t ids[6], doc_a;
+	uint64_t nsub = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		sub_fill(&u, "sip:bob@localhost", i < 3 ? 500 : 5000);
+		u.filter_type = "t1";
+		u.filter_body.data = body_a;
+		u.filter_body.len = sizeof(body_a) - 1;
+		ck_assert_int_eq(locd_store_sub_upsert(st, &u), 0);
+		ids[i] = u.id;
+		if (i == 0)
+			doc_a = u.filter_doc;
+		ck_assert_int_eq(u.filter_doc, doc_a);
+	}
+	ck_assert_int_eq(doc_count(), 1);
+	/* same body, another type: another document; no body: none */
+	sub_fill(&u, "sip:bob@localhost", 5000);
+	u.filter_type = "t2";
+	u.filter_body.data = body_a;
+	u.filter_body.len = sizeof(body_a) - 1;
+	ck_assert_int_eq(locd_store_sub_upsert(st, &u), 0);
+	ck_assert_int_ne(u.filter_doc, doc_a);
+	ids[4] = u.id;
+	sub_fill(&u, "sip:bob@localhost", 5000);
+	ck_assert_int_eq(locd_store_sub_upsert(st, &u), 0);
+	ck_assert_int_eq(u.filter_doc, 0);
+	ids[5] = u.id;
+	ck_assert_int_eq(doc_count(), 2);
+
+	/* the hot update: the document row is not written */
+	raw_exec("CREATE TABLE doc_writes (n INTEGER);"
+		 "INSERT INTO doc_writes VALUES (0);"
+		 "CREATE TRIGGER t_dw AFTER UPDATE ON filter_docs BEGIN"
+		 " UPDATE doc_writes SET n = n + 1; END;");
+	memset(&hs, 0, sizeof(hs));
+	hs.id = ids[0];
+	hs.local_cseq = 9;
+	hs.expires_at = 400;
+	ck_assert_int_eq(locd_store_sub_update(st, &hs), 0);
+	ck_assert_int_eq(raw_int("SELECT n FROM doc_writes"), 0);
+	raw_exec("DROP TRIGGER t_dw; DROP TABLE doc_writes;");
+
+	/* a row deleted: the document stays while others use it */
+	ck_assert_int_eq(locd_store_sub_delete(st, ids[1]), 0);
+	ck_assert_int_eq(doc_count(), 2);
+	/* the t2 row moves to body_b: its old document goes */
+	sub_fill(&u, "sip:bob@localhost", 5000);
+	u.id = ids[4];
+	u.filter_type = "t2";
+	u.filter_body.data = body_b;
+	u.filter_body.len = sizeof(body_b) - 1;
+	ck_assert_int_eq(locd_store_sub_upsert(st, &u), 0);
+	ck_assert_int_eq(doc_count(), 2);
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM filter_docs WHERE "
+				 "type = 't2' AND body = CAST('5' || "
+				 "char(10) || '<xyz>' AS BLOB)"),
+			 1);
+	/* two rows of body_a expire, the third is deleted: body_a goes */
+	ck_assert_int_eq(locd_store_delete_expired(st, 1000, &nsub, NULL),
+			 0);
+	ck_assert_uint_eq(nsub, 2);
+	ck_assert_int_eq(doc_count(), 2);
+	ck_assert_int_eq(locd_store_sub_delete(st, ids[3]), 0);
+	ck_assert_int_eq(doc_count(), 1);
+	/* ...and inside a rolled back transaction nothing changes */
+	ck_assert_int_eq(locd_store_begin(st), 0);
+	ck_assert_int_eq(locd_store_sub_delete(st, ids[4]), 0);
+	ck_assert_int_eq(locd_store_rollback(st), 0);
+	ck_assert_int_eq(doc_count(), 1);
+	/* a failed upsert in a caller's transaction leaves no document */
+	ck_assert_int_eq(locd_store_begin(st), 0);
+	sub_fill(&u, "sip:bob@localhost", 5000);
+	u.filter_type = "t3";
+	u.filter_body.data = body_b;
+	u.filter_body.len = sizeof(body_b) - 1;
+	u.eval_state.len = 3; /* no data: refused */
+	ck_assert_int_eq(locd_store_sub_upsert(st, &u), EINVAL);
+	ck_assert_int_eq(locd_store_commit(st), 0);
+	ck_assert_int_eq(doc_count(), 1);
+	ck_assert_int_eq(locd_store_sub_delete(st, ids[4]), 0);
+	ck_assert_int_eq(locd_store_sub_delete(st, ids[5]), 0);
+	ck_assert_int_eq(doc_count(), 0);
+	locd_store_close(st);
+	/* a document nothing references (written around the store) goes
+	 * at open */
+	raw_exec("INSERT INTO filter_docs (hash, type, body) VALUES"
+		 " (1, 'x', x'00');");
+	ck_assert_int_eq(doc_count(), 1);
+	st = store_open();
+	ck_assert_int_eq(doc_count(), 0);
+	locd_store_close(st);
 }
 END_TEST
 
@@ -298,14 +558,14 @@ START_TEST(test_refuse_newer)
 	char msg[256];
 
 	snprintf(dbpath, sizeof(dbpath), "%s/new.db", tmpdir);
-	raw_exec("CREATE TABLE future (x); PRAGMA user_version = 3;");
+	raw_exec("CREATE TABLE future (x); PRAGMA user_version = 4;");
 	ck_assert_int_eq(locd_store_open(&st, &o, msg, sizeof(msg)), EPROTO);
 	ck_assert_ptr_null(st);
 	ck_assert_str_eq(msg,
-			 "store: database schema version 3 is newer than "
-			 "this locd's (2); use a newer locd");
+			 "store: database schema version 4 is newer than "
+			 "this locd's (3); use a newer locd");
 	/* the file is left as it was */
-	ck_assert_int_eq(raw_int("PRAGMA user_version"), 3);
+	ck_assert_int_eq(raw_int("PRAGMA user_version"), 4);
 }
 END_TEST
 
@@ -901,6 +1161,8 @@ TCase *tcase_store(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_migrate_empty);
 	tcase_add_test(tc, test_migrate_v1);
+	tcase_add_test(tc, test_migrate_v2);
+	tcase_add_test(tc, test_filter_docs);
 	tcase_add_test(tc, test_refuse_newer);
 	tcase_add_test(tc, test_open_errors);
 	tcase_add_test(tc, test_sub_roundtrip);
