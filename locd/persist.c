@@ -11,7 +11,11 @@
  * a struct lf_sched with its times moved to the wall clock.  The local
  * CSeq is written after the NOTIFY left, so a restored dialog continues
  * LOCD_RESTORE_CSEQ_BUMP (1,000) above the stored value: never a CSeq
- * the subscriber has already seen (RFC 3261 12.2.1.1).
+ * the subscriber has already seen (RFC 3261 12.2.1.1).  The filter
+ * documents go to the store as one blob per subscription, which the
+ * store keeps once per distinct blob (schema 3); a restore builds the
+ * filter of each stored document once and hands the rows of that
+ * document the same filter (struct fmemo).
  */
 #include <errno.h>
 #include <math.h>
@@ -474,15 +478,105 @@ uint32_t locd_persist_cseq_bump(uint32_t stored)
 	return stored + LOCD_RESTORE_CSEQ_BUMP;
 }
 
+/*
+ * Filters built during one restore, by stored document id and mode
+ * (issue 6): the rows of a document parse it once (one lf_cache_parse
+ * per distinct document, then a held reference per row). Open
+ * addressing, doubled at half full; each entry holds a reference,
+ * dropped when the restore ends. Only single-document filters are kept
+ * (a merged set is rebuilt per row, as at SUBSCRIBE).
+ */
+struct fmemo_ent {
+	int64_t doc;               /* 0: free slot */
+	enum lf_mode mode;
+	struct lf_filter *f;
+};
+
+struct fmemo {
+	struct fmemo_ent *v;
+	size_t cap, n;             /* cap: 0 or a power of two */
+};
+
+static size_t fmemo_slot(const struct fmemo *m, int64_t doc,
+			 enum lf_mode mode)
+{
+	size_t i = (size_t)(((uint64_t)doc * 2 + (uint64_t)mode) *
+			    0x9e3779b97f4a7c15ull >> 20) & (m->cap - 1);
+
+	while (m->v[i].doc &&
+	       (m->v[i].doc != doc || m->v[i].mode != mode))
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static struct lf_filter *fmemo_get(const struct fmemo *m, int64_t doc,
+				   enum lf_mode mode)
+{
+	size_t i;
+
+	if (!m->cap || doc <= 0)
+		return NULL;
+	i = fmemo_slot(m, doc, mode);
+	return m->v[i].doc ? m->v[i].f : NULL;
+}
+
+/* Keep a reference to f for doc (best effort: out of memory, not kept). */
+static void fmemo_put(struct fmemo *m, int64_t doc, enum lf_mode mode,
+		      struct lf_filter *f)
+{
+	size_t i;
+
+	if (doc <= 0)
+		return;
+	if ((m->n + 1) * 2 > m->cap) {
+		struct fmemo nm = { NULL, m->cap ? m->cap * 2 : 256, 0 };
+
+		nm.v = calloc(nm.cap, sizeof(*nm.v));
+		if (!nm.v)
+			return;
+		for (i = 0; i < m->cap; i++)
+			if (m->v[i].doc)
+				nm.v[fmemo_slot(&nm, m->v[i].doc,
+						m->v[i].mode)] = m->v[i];
+		nm.n = m->n;
+		free(m->v);
+		*m = nm;
+	}
+	i = fmemo_slot(m, doc, mode);
+	if (m->v[i].doc)
+		return;
+	m->v[i].doc = doc;
+	m->v[i].mode = mode;
+	m->v[i].f = lf_filter_hold(f);
+	m->n++;
+}
+
+static void fmemo_free(struct fmemo *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		if (m->v[i].doc)
+			lf_filter_free(m->v[i].f);
+	free(m->v);
+	memset(m, 0, sizeof(*m));
+}
+
 /* The filter of a stored row into ls (documents kept only for a
  * merge).  0 or an errno with *le. */
-static int restore_filter(struct locd *d, struct locd_lsub *ls,
+static int restore_filter(struct locd *d, struct fmemo *memo,
+			  struct locd_lsub *ls,
 			  const struct locd_store_sub *s, struct lf_err *le)
 {
 	const char *docs[LOCD_FILTER_DOCS_MAX];
 	size_t docl[LOCD_FILTER_DOCS_MAX], n;
+	struct lf_filter *f = fmemo_get(memo, s->filter_doc, ls->mode);
 	int err;
 
+	if (f) {
+		ls->filter = lf_filter_hold(f);
+		return 0;
+	}
 	err = docs_unpack(&s->filter_body, docs, docl, &n);
 	if (!err)
 		err = locd_package_filter_build(
@@ -493,6 +587,8 @@ static int restore_filter(struct locd *d, struct locd_lsub *ls,
 		ls->docs = locd_fdocs_new(docs, docl, n);
 		if (!ls->docs)
 			err = ENOMEM;
+	} else if (!err) {
+		fmemo_put(memo, s->filter_doc, ls->mode, ls->filter);
 	}
 	return err;
 }
@@ -538,8 +634,8 @@ static void restore_dialog(const struct locd_store_sub *s, char *routes,
  * Recreate one subscription from a stored row (read in place: the row's
  * buffers are valid during the store's callback); false: drop the row.
  */
-static bool restore_one(struct locd *d, const struct locd_store_sub *s,
-			double wall)
+static bool restore_one(struct locd *d, struct fmemo *memo,
+			const struct locd_store_sub *s, double wall)
 {
 	struct locd_lsub *ls;
 	struct lf_err le;
@@ -567,7 +663,7 @@ static bool restore_one(struct locd *d, const struct locd_store_sub *s,
 		ls->subscriber = strdup(s->subscriber);
 	memset(&le, 0, sizeof(le));
 	if ((s->subscriber && !ls->subscriber) ||
-	    restore_filter(d, ls, s, &le) ||
+	    restore_filter(d, memo, ls, s, &le) ||
 	    lf_state_alloc(ls->filter, &ls->st) ||
 	    locd_target_get(d, s->target, true, &ls->tgt)) {
 		locd_log(d->log, LOCD_LOG_WARNING, PER_LOG, NULL,
@@ -646,13 +742,14 @@ struct restore_ctx {
 	size_t n;
 	int64_t *drop;
 	size_t ndrop, capdrop;
+	struct fmemo memo;
 };
 
 static int restore_row(const struct locd_store_sub *s, void *arg)
 {
 	struct restore_ctx *c = arg;
 
-	if (restore_one(c->d, s, c->wall)) {
+	if (restore_one(c->d, &c->memo, s, c->wall)) {
 		c->n++;
 		return 0;
 	}
@@ -682,6 +779,7 @@ int locd_persist_restore(struct locd *d)
 		err = locd_store_fix_load_all(d->store, fix_row, d);
 	if (!err)
 		err = locd_store_sub_load_all(d->store, restore_row, &c);
+	fmemo_free(&c.memo);
 	/* one transaction for every dropped row (not one commit each) */
 	tx = c.ndrop && !locd_store_begin(d->store);
 	for (i = 0; i < c.ndrop; i++)

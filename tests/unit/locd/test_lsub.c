@@ -6,10 +6,13 @@
  * what is persisted), a merged RFC 6447 set keeps the documents that
  * rebuild it; containment is reported per feature from the packed
  * positions; the Call-ID comes from the dialog; rows whose schedule
- * blob has another layout (an older locd) are still restored.
+ * blob has another layout (an older locd) are still restored, and so
+ * are the rows of a version 2 store (filter documents in the rows),
+ * whose documents then are stored once.
  */
 #include <check.h>
 #include <math.h>
+#include <sqlite3.h>
 
 #include "tests/unit/locd/locd_fake.h"
 
@@ -217,6 +220,132 @@ START_TEST(test_merged_docs)
 	ck_assert_uint_eq(locd_lsub_ndocs(ls), LOCD_FILTER_DOCS_MAX);
 	for (i = 0; i < LOCD_FILTER_DOCS_MAX; i++)
 		ck_assert(doc_is(ls, i, f[i]));
+	lf_end(&e);
+}
+END_TEST
+
+/* SQL on the test's store file, outside the store; the first column of
+ * the first row as an integer (-1: no row). */
+static int raw_sql(const struct lf_env *e, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *s = NULL;
+	const char *tail = sql;
+	char path[128];
+	int v = -1, rc;
+
+	snprintf(path, sizeof(path), "%s/locd.db", e->dir);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	while (tail && *tail) {
+		rc = sqlite3_prepare_v2(db, tail, -1, &s, &tail);
+		ck_assert_msg(rc == SQLITE_OK, "%s", sqlite3_errmsg(db));
+		if (!s)
+			break;
+		rc = sqlite3_step(s);
+		ck_assert_msg(rc == SQLITE_ROW || rc == SQLITE_DONE, "%s",
+			      sqlite3_errmsg(db));
+		if (rc == SQLITE_ROW)
+			v = sqlite3_column_int(s, 0);
+		sqlite3_finalize(s);
+		s = NULL;
+	}
+	sqlite3_close(db);
+	return v;
+}
+
+/* A version 3 store turned back into what a version 2 locd wrote: the
+ * documents in the rows (filter_type, filter_body), no filter_docs. */
+static const char to_v2[] =
+	"DROP TRIGGER filter_docs_unref; DROP TRIGGER filter_docs_change;"
+	"DROP INDEX subscriptions_filter_doc;"
+	"ALTER TABLE subscriptions ADD COLUMN filter_type TEXT;"
+	"ALTER TABLE subscriptions ADD COLUMN filter_body BLOB;"
+	"UPDATE subscriptions SET filter_type = (SELECT type FROM filter_docs"
+	" WHERE id = filter_doc), filter_body = (SELECT body FROM"
+	" filter_docs WHERE id = filter_doc);"
+	"ALTER TABLE subscriptions DROP COLUMN filter_doc;"
+	"DROP TABLE filter_docs; DROP TABLE store_meta;"
+	"PRAGMA user_version = 2;";
+
+/* A version 2 store with rows (two sharing a document, another, a
+ * merged RFC 6447 set) is migrated at start and restores the same
+ * subscriptions, sharing as before; the documents are then stored once,
+ * and one goes with its last subscription. */
+START_TEST(test_restore_v2_store)
+{
+	struct lf_env e = {0};
+	char f0[256], f1[256], tag[64], tag3[64];
+	struct locd_lsub *a, *b, *c, *m;
+
+	snprintf(f0, sizeof(f0), rfc_fmt, 1000u);
+	snprintf(f1, sizeof(f1), rfc_fmt, 2000u);
+	lf_start(&e, true);
+	ck_assert_uint_eq(lf_subscribe(&e, "v1", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	ck_assert_uint_eq(lf_subscribe(&e, "v2", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	ck_assert_uint_eq(lf_subscribe(&e, "v3", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, moved50, 600), 200);
+	ck_assert_uint_eq(lf_subscribe(&e, "vm", 1, NULL, "presence",
+				       LF_CTYPE_RFC, f0, 600), 200);
+	lf_totag(&e, "vm", tag, sizeof(tag));
+	ck_assert_uint_eq(lf_subscribe(&e, "vm", 2, tag, "presence",
+				       LF_CTYPE_RFC, f1, 600), 200);
+	lf_totag(&e, "v3", tag3, sizeof(tag3)); /* the dialog survives */
+	lf_advance(&e, 100);
+	lf_stop(&e);
+	ck_assert_int_eq(raw_sql(&e, "SELECT count(*) FROM filter_docs"), 3);
+	raw_sql(&e, to_v2);
+	ck_assert_int_eq(raw_sql(&e, "SELECT count(*) FROM subscriptions"
+				     " WHERE filter_body IS NOT NULL"),
+			 4);
+
+	lf_start(&e, false);
+	ck_assert_int_eq(raw_sql(&e, "PRAGMA user_version"), 3);
+	ck_assert_uint_eq(locd_sub_count(e.d), 4);
+	a = ls_of(&e, "v1");
+	b = ls_of(&e, "v2");
+	c = ls_of(&e, "v3");
+	ck_assert(a && b && c);
+	ck_assert_ptr_eq(a->filter, b->filter);
+	ck_assert_ptr_ne(a->filter, c->filter);
+	ck_assert(doc_is(a, 0, lf_b10));
+	ck_assert(doc_is(c, 0, moved50));
+	ck_assert_ptr_null(a->docs);
+	m = NULL;
+	{
+		struct locd_target *t;
+		struct locd_lsub *ls;
+		ck_assert_int_eq(locd_target_get(e.d, "sip:alice@localhost",
+						 false, &t), 0);
+		for (ls = t->subs; ls; ls = ls->next)
+			if (strcmp(locd_lsub_callid(ls), "vm") == 0)
+				m = ls;
+	}
+	ck_assert_ptr_nonnull(m);
+	ck_assert_ptr_nonnull(m->docs);
+	ck_assert_uint_eq(locd_lsub_ndocs(m), 2);
+	ck_assert(doc_is(m, 0, f0));
+	ck_assert(doc_is(m, 1, f1));
+	/* the building and moved50 (the merged set, RFC filters without
+	 * enterOrExit, keeps copies, not its parsed documents) */
+	ck_assert_uint_eq(lf_cache_count(e.d->fcache), 2);
+	ck_assert_int_eq(raw_sql(&e, "SELECT count(*) FROM filter_docs"), 3);
+	ck_assert_int_eq(raw_sql(&e, "SELECT count(DISTINCT filter_doc)"
+				     " FROM subscriptions"),
+			 3);
+	/* v3 ends: moved50's document goes with it */
+	ck_assert_uint_eq(lf_subscribe(&e, "v3", 2, tag3, "location", NULL,
+				       NULL, 0), 200);
+	lf_advance(&e, 100);
+	ck_assert_ptr_null(ls_of(&e, "v3"));
+	lf_stop(&e);
+	ck_assert_int_eq(raw_sql(&e, "SELECT count(*) FROM filter_docs"), 2);
+	ck_assert_int_eq(raw_sql(&e, "SELECT count(*) FROM subscriptions"),
+			 3);
+	lf_start(&e, false);
+	ck_assert_uint_eq(locd_sub_count(e.d), 3);
+	ck_assert_ptr_eq(ls_of(&e, "v1")->filter, ls_of(&e, "v2")->filter);
 	lf_end(&e);
 }
 END_TEST
@@ -555,6 +684,7 @@ TCase *tcase_lsub(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_filter_shared);
 	tcase_add_test(tc, test_merged_docs);
+	tcase_add_test(tc, test_restore_v2_store);
 	tcase_add_test(tc, test_fdocs_bounds);
 	tcase_add_test(tc, test_two_features);
 	tcase_add_test(tc, test_restore_other_sched);
