@@ -11,8 +11,10 @@
  * copies its dialog, filter document and opaque evaluation and scheduler
  * state, with its own Call-ID (unique across runs: it carries the run's
  * time and pid) and tags and target t(i % TARGETS) (default 1000).
- * Filters: identical documents by default (locd shares one filter);
- * with -d every clone's document is distinct: the template's movedHoriz
+ * Filters: identical documents by default (locd shares one filter; the
+ * store, schema 3, keeps the document once and the rows reference it);
+ * with -d every clone's document is distinct (one stored document per
+ * row): the template's movedHoriz
  * value becomes 1.0000000 + i / 10^7 m (a movedHoriz element is then
  * required), so nothing is shared. Fixes: every target t0..t{TARGETS-1}
  * gets the template target's stored position (when it has one) as its
