@@ -192,7 +192,10 @@ static const char *const stmt_sql[ST_N] = {
 		       " ON d.id = s.filter_doc ORDER BY s.id",
 	[ST_SUB_COUNT] = "SELECT count(*) FROM subscriptions",
 	[ST_SUB_EXPIRE] = "DELETE FROM subscriptions WHERE expires_at < ?1",
-	[ST_DOC_FIND] = "SELECT id FROM filter_docs WHERE hash = ?1"
+	/* the index, whatever the statistics say (PRAGMA optimize at
+	 * close may have seen one document: a scan is then planned) */
+	[ST_DOC_FIND] = "SELECT id FROM filter_docs INDEXED BY"
+			" filter_docs_hash WHERE hash = ?1"
 			" AND type IS ?2 AND body = ?3",
 	[ST_DOC_ADD] = "INSERT INTO filter_docs (hash, type, body)"
 		       " VALUES (?1, ?2, ?3)",
