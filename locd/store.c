@@ -21,6 +21,8 @@
 #include "locd/config.h"
 
 #define ERRMSG_MAX 256
+#define STR_(x) #x
+#define STR(x) STR_(x)
 #define BUSY_TIMEOUT_DEFAULT 5000
 
 /*
@@ -156,7 +158,7 @@ enum sub_col {
 
 enum stmt_id {
 	ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
-	ST_SUB_UPSERT, ST_SUB_UPDATE, ST_SUB_DELETE, ST_SUB_ALL, ST_SUB_COUNT,
+	ST_SUB_UPSERT, ST_SUB_UPDATE, ST_SUB_EXPIRY, ST_SUB_DELETE, ST_SUB_ALL, ST_SUB_COUNT,
 	ST_SUB_EXPIRE, ST_DOC_FIND, ST_DOC_ADD, ST_DOC_DROP, ST_DOC_GC,
 	ST_PUB_PUT, ST_PUB_DELETE, ST_PUB_ALL, ST_PUB_EXPIRE,
 	ST_FIX_PUT, ST_FIX_GET, ST_FIX_ALL,
@@ -184,8 +186,12 @@ static const char *const stmt_sql[ST_N] = {
 		" created = ?27, updated = ?28",
 	[ST_SUB_UPDATE] =
 		"UPDATE subscriptions SET local_cseq = ?2, remote_cseq = ?3,"
-		" eval_state = ?4, sched_state = ?5, expires_at = ?6,"
-		" updated = ?7 WHERE id = ?1",
+		" eval_state = ?4, sched_state = ?5, updated = ?6"
+		" WHERE id = ?1",
+	/* the expiry apart: its index is rewritten only when it moved */
+	[ST_SUB_EXPIRY] =
+		"UPDATE subscriptions SET expires_at = ?2 WHERE id = ?1"
+		" AND abs(expires_at - ?2) > " STR(LOCD_STORE_EXPIRY_SLACK),
 	[ST_SUB_DELETE] = "DELETE FROM subscriptions WHERE id = ?1",
 	[ST_SUB_ALL] = "SELECT s.id," SUB_COLS_REST ", d.type, d.body FROM"
 		       " subscriptions s LEFT JOIN filter_docs d"
@@ -976,9 +982,7 @@ int locd_store_sub_update(struct locd_store *st,
 	if (!rc)
 		rc = bind_blob(s, 5, &u->sched_state);
 	if (!rc)
-		rc = bind_i64(s, 6, u->expires_at);
-	if (!rc)
-		rc = bind_i64(s, 7, u->updated);
+		rc = bind_i64(s, 6, u->updated);
 	if (rc)
 		return bind_fail(st, ST_SUB_UPDATE, rc, "subscription update");
 	rc = run(st, ST_SUB_UPDATE, "subscription update");
@@ -986,7 +990,15 @@ int locd_store_sub_update(struct locd_store *st,
 		msg_set(st, "store: no subscription %lld", (long long)u->id);
 		return ENOENT;
 	}
-	return rc;
+	if (rc)
+		return rc;
+	s = st->st[ST_SUB_EXPIRY];
+	rc = bind_i64(s, 1, u->id);
+	if (!rc)
+		rc = bind_i64(s, 2, u->expires_at);
+	if (rc)
+		return bind_fail(st, ST_SUB_EXPIRY, rc, "subscription expiry");
+	return run(st, ST_SUB_EXPIRY, "subscription expiry");
 }
 
 int locd_store_sub_delete(struct locd_store *st, int64_t id)

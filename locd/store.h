@@ -98,8 +98,16 @@ struct locd_store_sub {
 	int64_t updated;
 };
 
-/* What changes on every NOTIFY: the cheap update (the row's small
- * columns; the filter document is not rewritten). */
+/*
+ * What changes on every NOTIFY: the cheap update (the row's small
+ * columns; the filter document is not rewritten). expires_at is written
+ * only when it differs from the stored one by more than
+ * LOCD_STORE_EXPIRY_SLACK seconds (a refresh), not for the +-1 s a
+ * caller's wall clock + remaining seconds jitters by, so its index is
+ * not rewritten on every NOTIFY (issue 6): a stored expiry is at most
+ * that far from the last one given.
+ */
+#define LOCD_STORE_EXPIRY_SLACK 1
 struct locd_store_sub_state {
 	int64_t id;
 	uint32_t local_cseq;

@@ -789,6 +789,26 @@ START_TEST(test_sub_update_delete)
 	ck_assert_str_eq(c.last.call_id, "c1@host");
 	ck_assert_int_eq(c.last.created, 1000);
 	collect_free(&c);
+	/* the expiry moves only beyond LOCD_STORE_EXPIRY_SLACK (1 s) */
+	s.expires_at = 901;
+	s.local_cseq = 78;
+	ck_assert_int_eq(locd_store_sub_update(st, &s), 0);
+	ck_assert_int_eq(locd_store_sub_load_all(st, collect_h, &c), 0);
+	ck_assert_int_eq(c.last.expires_at, 900);
+	ck_assert_uint_eq(c.last.local_cseq, 78);
+	collect_free(&c);
+	s.expires_at = 899;
+	ck_assert_int_eq(locd_store_sub_update(st, &s), 0);
+	s.expires_at = 902;
+	ck_assert_int_eq(locd_store_sub_update(st, &s), 0);
+	ck_assert_int_eq(locd_store_sub_load_all(st, collect_h, &c), 0);
+	ck_assert_int_eq(c.last.expires_at, 902);
+	collect_free(&c);
+	s.expires_at = 100;
+	ck_assert_int_eq(locd_store_sub_update(st, &s), 0);
+	ck_assert_int_eq(locd_store_sub_load_all(st, collect_h, &c), 0);
+	ck_assert_int_eq(c.last.expires_at, 100);
+	collect_free(&c);
 	s.id = u.id + 1;
 	ck_assert_int_eq(locd_store_sub_update(st, &s), ENOENT);
 	s.id = 0;
