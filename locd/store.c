@@ -86,12 +86,16 @@ static const char *const steps[] = {
 
 	/* 2 -> 3 (issue 6): filter documents stored once, in filter_docs,
 	 * one row per distinct (type, body); a subscription references
-	 * its document by id, so the per-NOTIFY update no longer rewrites
-	 * it. A merged RFC 6447 set is one document (the caller's packed
-	 * blob), as filter_body held it. Documents are found by a hash
-	 * seeded per database (store_meta.seed, random) and compared
-	 * exactly; the last reference gone, the document goes (the
-	 * triggers). Existing rows are moved over here. */
+	 * its document by id. A merged RFC 6447 set is one document (the
+	 * caller's packed blob), as filter_body held it. Documents are
+	 * found by a hash seeded per database (store_meta.seed, random)
+	 * and compared exactly; the last reference gone, the document goes
+	 * (triggers). What every NOTIFY changes (CSeqs, evaluation and
+	 * schedule state, expiry, update time) moves to sub_state, one
+	 * small row per subscription, so the per-NOTIFY update rewrites
+	 * ~300 bytes, not the dialog (or the document). Existing rows are
+	 * moved over here: subscriptions is rebuilt once (not a rewrite
+	 * per dropped column). */
 	"CREATE TABLE store_meta (seed INTEGER NOT NULL);"
 	"INSERT INTO store_meta (seed) VALUES (random());"
 	"CREATE TABLE filter_docs ("
@@ -105,18 +109,53 @@ static const char *const steps[] = {
 	" filter_body), filter_type, filter_body FROM subscriptions"
 	" WHERE filter_body IS NOT NULL"
 	" GROUP BY filter_type, filter_body ORDER BY min(id);"
-	"ALTER TABLE subscriptions ADD COLUMN filter_doc INTEGER;"
-	"UPDATE subscriptions SET filter_doc = (SELECT d.id FROM"
-	" filter_docs d WHERE d.hash = locd_doc_hash((SELECT seed FROM"
-	" store_meta), subscriptions.filter_type,"
-	" subscriptions.filter_body) AND d.type IS subscriptions.filter_type"
-	" AND d.body = subscriptions.filter_body)"
-	" WHERE filter_body IS NOT NULL;"
-	"ALTER TABLE subscriptions DROP COLUMN filter_type;"
-	"ALTER TABLE subscriptions DROP COLUMN filter_body;"
+	"CREATE TABLE sub_state ("
+	" id INTEGER PRIMARY KEY,"
+	" local_cseq INTEGER NOT NULL DEFAULT 0,"
+	" remote_cseq INTEGER NOT NULL DEFAULT 0,"
+	" eval_state BLOB, sched_state BLOB,"
+	" expires_at INTEGER NOT NULL,"
+	" updated INTEGER NOT NULL);"
+	"INSERT INTO sub_state (id, local_cseq, remote_cseq, eval_state,"
+	" sched_state, expires_at, updated) SELECT id, local_cseq,"
+	" remote_cseq, eval_state, sched_state, expires_at, updated"
+	" FROM subscriptions;"
+	"CREATE TABLE subscriptions_3 ("
+	" id INTEGER PRIMARY KEY,"
+	" target TEXT NOT NULL,"
+	" subscriber TEXT,"
+	" package TEXT NOT NULL,"
+	" event_id TEXT,"
+	" mode INTEGER NOT NULL DEFAULT 0,"
+	" call_id TEXT, local_tag TEXT, remote_tag TEXT,"
+	" local_uri TEXT, remote_uri TEXT, remote_target TEXT,"
+	" route_set TEXT,"
+	" secure INTEGER NOT NULL DEFAULT 0,"
+	" transport INTEGER NOT NULL DEFAULT 0,"
+	" peer TEXT,"
+	" flow_token BLOB,"
+	" filter_doc INTEGER,"
+	" max_rate REAL NOT NULL DEFAULT 0,"
+	" min_rate REAL NOT NULL DEFAULT 0,"
+	" adaptive_min_rate REAL NOT NULL DEFAULT 0,"
+	" created INTEGER NOT NULL);"
+	"INSERT INTO subscriptions_3 SELECT s.id, s.target, s.subscriber,"
+	" s.package, s.event_id, s.mode, s.call_id, s.local_tag,"
+	" s.remote_tag, s.local_uri, s.remote_uri, s.remote_target,"
+	" s.route_set, s.secure, s.transport, s.peer, s.flow_token,"
+	" (SELECT d.id FROM filter_docs d WHERE d.hash ="
+	" locd_doc_hash((SELECT seed FROM store_meta), s.filter_type,"
+	" s.filter_body) AND d.type IS s.filter_type"
+	" AND d.body = s.filter_body),"
+	" s.max_rate, s.min_rate, s.adaptive_min_rate, s.created"
+	" FROM subscriptions s;"
+	"DROP TABLE subscriptions;"
+	"ALTER TABLE subscriptions_3 RENAME TO subscriptions;"
 	"CREATE INDEX subscriptions_filter_doc ON subscriptions (filter_doc);"
-	"CREATE TRIGGER filter_docs_unref AFTER DELETE ON subscriptions"
-	" WHEN OLD.filter_doc IS NOT NULL BEGIN"
+	"CREATE INDEX sub_state_expires ON sub_state (expires_at);"
+	"CREATE TRIGGER subscriptions_gone AFTER DELETE ON subscriptions"
+	" BEGIN"
+	" DELETE FROM sub_state WHERE id = OLD.id;"
 	" DELETE FROM filter_docs WHERE id = OLD.filter_doc AND NOT EXISTS"
 	" (SELECT 1 FROM subscriptions WHERE filter_doc = OLD.filter_doc);"
 	" END;"
@@ -132,33 +171,39 @@ static const char *const steps[] = {
 _Static_assert(sizeof(steps) / sizeof(steps[0]) == LOCD_STORE_VERSION,
 	       "one migration step per schema version");
 
-/* The columns of a subscription row but its id; the document is
- * referenced (filter_doc) and joined on load (SC_DOC_TYPE, SC_DOC_BODY
- * follow SUB_COLS in the SELECT). */
+/*
+ * A subscription is two rows (schema 3): subscriptions (dialog, filter
+ * document reference, rates) and sub_state (what every NOTIFY changes).
+ * SUB_COLS are the first's columns but its id; the SELECT adds the
+ * second's and the joined document's (enum sub_col: column numbers of
+ * the SELECT; the main row's bind index is the column number + 1, the
+ * state row's SC_x - SC_STATE + 2, after its id).
+ */
 #define SUB_COLS_REST                                                         \
 	" target, subscriber, package, event_id, mode, call_id,"             \
 	" local_tag, remote_tag, local_uri, remote_uri, remote_target,"       \
-	" route_set, local_cseq, remote_cseq, secure, transport, peer,"       \
-	" flow_token, filter_doc, eval_state, sched_state,"                   \
-	" max_rate, min_rate, adaptive_min_rate, expires_at, created,"        \
+	" route_set, secure, transport, peer, flow_token, filter_doc,"        \
+	" max_rate, min_rate, adaptive_min_rate, created"
+#define STATE_COLS_REST                                                       \
+	" local_cseq, remote_cseq, eval_state, sched_state, expires_at,"      \
 	" updated"
-#define SUB_COLS "id," SUB_COLS_REST
 
-/* Column numbers of SUB_COLS (0-based; bind index is +1). */
 enum sub_col {
 	SC_ID, SC_TARGET, SC_SUBSCRIBER, SC_PACKAGE, SC_EVENT_ID, SC_MODE,
 	SC_CALL_ID, SC_LOCAL_TAG, SC_REMOTE_TAG, SC_LOCAL_URI, SC_REMOTE_URI,
-	SC_REMOTE_TARGET, SC_ROUTE_SET, SC_LOCAL_CSEQ, SC_REMOTE_CSEQ,
-	SC_SECURE, SC_TRANSPORT, SC_PEER, SC_FLOW_TOKEN, SC_FILTER_DOC,
-	SC_EVAL_STATE, SC_SCHED_STATE, SC_MAX_RATE,
-	SC_MIN_RATE, SC_ADAPTIVE_MIN_RATE, SC_EXPIRES_AT, SC_CREATED,
-	SC_UPDATED, SC_N,
-	SC_DOC_TYPE = SC_N, SC_DOC_BODY /* the SELECT's joined columns */
+	SC_REMOTE_TARGET, SC_ROUTE_SET, SC_SECURE, SC_TRANSPORT, SC_PEER,
+	SC_FLOW_TOKEN, SC_FILTER_DOC, SC_MAX_RATE, SC_MIN_RATE,
+	SC_ADAPTIVE_MIN_RATE, SC_CREATED,
+	SC_STATE, /* sub_state's columns from here */
+	SC_LOCAL_CSEQ = SC_STATE, SC_REMOTE_CSEQ, SC_EVAL_STATE,
+	SC_SCHED_STATE, SC_EXPIRES_AT, SC_UPDATED,
+	SC_DOC_TYPE, SC_DOC_BODY /* the document's */
 };
 
 enum stmt_id {
 	ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
-	ST_SUB_UPSERT, ST_SUB_UPDATE, ST_SUB_EXPIRY, ST_SUB_DELETE, ST_SUB_ALL, ST_SUB_COUNT,
+	ST_SUB_UPSERT, ST_STATE_UPSERT, ST_SUB_UPDATE, ST_SUB_EXPIRY,
+	ST_SUB_DELETE, ST_SUB_ALL, ST_SUB_COUNT,
 	ST_SUB_EXPIRE, ST_DOC_FIND, ST_DOC_ADD, ST_DOC_DROP, ST_DOC_GC,
 	ST_PUB_PUT, ST_PUB_DELETE, ST_PUB_ALL, ST_PUB_EXPIRE,
 	ST_FIX_PUT, ST_FIX_GET, ST_FIX_ALL,
@@ -171,33 +216,38 @@ static const char *const stmt_sql[ST_N] = {
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
 	[ST_SUB_UPSERT] =
-		"INSERT INTO subscriptions (" SUB_COLS ") VALUES (?1, ?2, ?3,"
-		" ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-		" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)"
+		"INSERT INTO subscriptions (id," SUB_COLS_REST ") VALUES (?1,"
+		" ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+		" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
 		" ON CONFLICT (id) DO UPDATE SET"
 		" target = ?2, subscriber = ?3, package = ?4, event_id = ?5,"
 		" mode = ?6, call_id = ?7, local_tag = ?8, remote_tag = ?9,"
 		" local_uri = ?10, remote_uri = ?11, remote_target = ?12,"
-		" route_set = ?13, local_cseq = ?14, remote_cseq = ?15,"
-		" secure = ?16, transport = ?17, peer = ?18,"
-		" flow_token = ?19, filter_doc = ?20,"
-		" eval_state = ?21, sched_state = ?22, max_rate = ?23,"
-		" min_rate = ?24, adaptive_min_rate = ?25, expires_at = ?26,"
-		" created = ?27, updated = ?28",
+		" route_set = ?13, secure = ?14, transport = ?15, peer = ?16,"
+		" flow_token = ?17, filter_doc = ?18, max_rate = ?19,"
+		" min_rate = ?20, adaptive_min_rate = ?21, created = ?22",
+	[ST_STATE_UPSERT] =
+		"INSERT INTO sub_state (id," STATE_COLS_REST ") VALUES (?1,"
+		" ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (id) DO UPDATE SET"
+		" local_cseq = ?2, remote_cseq = ?3, eval_state = ?4,"
+		" sched_state = ?5, expires_at = ?6, updated = ?7",
 	[ST_SUB_UPDATE] =
-		"UPDATE subscriptions SET local_cseq = ?2, remote_cseq = ?3,"
+		"UPDATE sub_state SET local_cseq = ?2, remote_cseq = ?3,"
 		" eval_state = ?4, sched_state = ?5, updated = ?6"
 		" WHERE id = ?1",
 	/* the expiry apart: its index is rewritten only when it moved */
 	[ST_SUB_EXPIRY] =
-		"UPDATE subscriptions SET expires_at = ?2 WHERE id = ?1"
+		"UPDATE sub_state SET expires_at = ?2 WHERE id = ?1"
 		" AND abs(expires_at - ?2) > " STR(LOCD_STORE_EXPIRY_SLACK),
 	[ST_SUB_DELETE] = "DELETE FROM subscriptions WHERE id = ?1",
-	[ST_SUB_ALL] = "SELECT s.id," SUB_COLS_REST ", d.type, d.body FROM"
-		       " subscriptions s LEFT JOIN filter_docs d"
-		       " ON d.id = s.filter_doc ORDER BY s.id",
+	[ST_SUB_ALL] = "SELECT s.id," SUB_COLS_REST "," STATE_COLS_REST ","
+		       " d.type, d.body FROM subscriptions s"
+		       " LEFT JOIN sub_state USING (id)"
+		       " LEFT JOIN filter_docs d ON d.id = s.filter_doc"
+		       " ORDER BY s.id",
 	[ST_SUB_COUNT] = "SELECT count(*) FROM subscriptions",
-	[ST_SUB_EXPIRE] = "DELETE FROM subscriptions WHERE expires_at < ?1",
+	[ST_SUB_EXPIRE] = "DELETE FROM subscriptions WHERE id IN (SELECT id"
+			  " FROM sub_state WHERE expires_at < ?1)",
 	/* the index, whatever the statistics say (PRAGMA optimize at
 	 * close may have seen one document: a scan is then planned) */
 	[ST_DOC_FIND] = "SELECT id FROM filter_docs INDEXED BY"
@@ -814,9 +864,6 @@ static int sub_bind(sqlite3_stmt *s, const struct locd_store_sub *u,
 #define T(col, f)                                                             \
 	if (!rc)                                                              \
 		rc = bind_text(s, col + 1, u->f)
-#define BL(col, f)                                                            \
-	if (!rc)                                                              \
-		rc = bind_blob(s, col + 1, &u->f)
 #define I(col, v)                                                             \
 	if (!rc)                                                              \
 		rc = bind_i64(s, col + 1, v)
@@ -835,29 +882,45 @@ static int sub_bind(sqlite3_stmt *s, const struct locd_store_sub *u,
 	T(SC_REMOTE_URI, remote_uri);
 	T(SC_REMOTE_TARGET, remote_target);
 	T(SC_ROUTE_SET, route_set);
-	I(SC_LOCAL_CSEQ, u->local_cseq);
-	I(SC_REMOTE_CSEQ, u->remote_cseq);
 	I(SC_SECURE, u->secure ? 1 : 0);
 	I(SC_TRANSPORT, u->transport);
 	T(SC_PEER, peer);
-	BL(SC_FLOW_TOKEN, flow_token);
+	if (!rc)
+		rc = bind_blob(s, SC_FLOW_TOKEN + 1, &u->flow_token);
 	if (!rc)
 		rc = doc ? bind_i64(s, SC_FILTER_DOC + 1, doc)
 			 : (sqlite3_bind_null(s, SC_FILTER_DOC + 1) == SQLITE_OK
 				    ? 0
 				    : EIO);
-	BL(SC_EVAL_STATE, eval_state);
-	BL(SC_SCHED_STATE, sched_state);
 	DB(SC_MAX_RATE, max_rate);
 	DB(SC_MIN_RATE, min_rate);
 	DB(SC_ADAPTIVE_MIN_RATE, adaptive_min_rate);
-	I(SC_EXPIRES_AT, u->expires_at);
 	I(SC_CREATED, u->created);
-	I(SC_UPDATED, u->updated);
 #undef T
-#undef BL
 #undef I
 #undef DB
+	return rc;
+}
+
+/* The sub_state row of u (id ?1 bound by the caller's u->id). */
+static int state_bind(sqlite3_stmt *s, const struct locd_store_sub *u)
+{
+	int rc = bind_i64(s, 1, u->id);
+
+#define SB(col) (col - SC_STATE + 2)
+	if (!rc)
+		rc = bind_i64(s, SB(SC_LOCAL_CSEQ), u->local_cseq);
+	if (!rc)
+		rc = bind_i64(s, SB(SC_REMOTE_CSEQ), u->remote_cseq);
+	if (!rc)
+		rc = bind_blob(s, SB(SC_EVAL_STATE), &u->eval_state);
+	if (!rc)
+		rc = bind_blob(s, SB(SC_SCHED_STATE), &u->sched_state);
+	if (!rc)
+		rc = bind_i64(s, SB(SC_EXPIRES_AT), u->expires_at);
+	if (!rc)
+		rc = bind_i64(s, SB(SC_UPDATED), u->updated);
+#undef SB
 	return rc;
 }
 
@@ -939,12 +1002,31 @@ int locd_store_sub_upsert(struct locd_store *st, struct locd_store_sub *sub)
 	if (rc)
 		return rc;
 	rc = doc_ref(st, sub->filter_type, &sub->filter_body, &doc, &added);
+	/* both rows bound before either is written: a bad value writes
+	 * neither */
+	if (!rc && (rc = sub_bind(st->st[ST_SUB_UPSERT], sub, doc)) != 0)
+		rc = bind_fail(st, ST_SUB_UPSERT, rc, "subscription");
+	if (!rc && (rc = state_bind(st->st[ST_STATE_UPSERT], sub)) != 0) {
+		sqlite3_clear_bindings(st->st[ST_SUB_UPSERT]);
+		rc = bind_fail(st, ST_STATE_UPSERT, rc, "subscription");
+	}
 	if (!rc) {
-		rc = sub_bind(st->st[ST_SUB_UPSERT], sub, doc);
+		rc = run(st, ST_SUB_UPSERT, "subscription upsert");
 		if (rc)
-			rc = bind_fail(st, ST_SUB_UPSERT, rc, "subscription");
+			sqlite3_clear_bindings(st->st[ST_STATE_UPSERT]);
+	}
+	if (!rc) {
+		int64_t id = sub->id ? sub->id
+				     : sqlite3_last_insert_rowid(st->db);
+
+		rc = bind_i64(st->st[ST_STATE_UPSERT], 1, id);
+		if (rc)
+			rc = bind_fail(st, ST_STATE_UPSERT, rc,
+				       "subscription");
 		else
-			rc = run(st, ST_SUB_UPSERT, "subscription upsert");
+			rc = run(st, ST_STATE_UPSERT, "subscription state");
+		if (!rc)
+			sub->id = id;
 	}
 	if (rc) {
 		/* inside a caller's transaction: no orphan left behind */
@@ -957,8 +1039,6 @@ int locd_store_sub_upsert(struct locd_store *st, struct locd_store_sub *sub)
 		txn_abort(st);
 		return rc;
 	}
-	if (sub->id == 0)
-		sub->id = sqlite3_last_insert_rowid(st->db);
 	sub->filter_doc = doc;
 	return locd_store_commit(st);
 }

@@ -99,8 +99,9 @@ struct locd_store_sub {
 };
 
 /*
- * What changes on every NOTIFY: the cheap update (the row's small
- * columns; the filter document is not rewritten). expires_at is written
+ * What changes on every NOTIFY: the cheap update. It writes the
+ * subscription's state row only (schema 3: sub_state, ~300 bytes), not
+ * its dialog row or filter document. expires_at is written
  * only when it differs from the stored one by more than
  * LOCD_STORE_EXPIRY_SLACK seconds (a refresh), not for the +-1 s a
  * caller's wall clock + remaining seconds jitters by, so its index is

@@ -254,17 +254,32 @@ static int raw_sql(const struct lf_env *e, const char *sql)
 }
 
 /* A version 3 store turned back into what a version 2 locd wrote: the
- * documents in the rows (filter_type, filter_body), no filter_docs. */
+ * documents and the per-NOTIFY state in the rows, no filter_docs or
+ * sub_state. */
 static const char to_v2[] =
-	"DROP TRIGGER filter_docs_unref; DROP TRIGGER filter_docs_change;"
-	"DROP INDEX subscriptions_filter_doc;"
+	"DROP TRIGGER subscriptions_gone; DROP TRIGGER filter_docs_change;"
+	"DROP INDEX subscriptions_filter_doc; DROP INDEX sub_state_expires;"
 	"ALTER TABLE subscriptions ADD COLUMN filter_type TEXT;"
 	"ALTER TABLE subscriptions ADD COLUMN filter_body BLOB;"
-	"UPDATE subscriptions SET filter_type = (SELECT type FROM filter_docs"
-	" WHERE id = filter_doc), filter_body = (SELECT body FROM"
-	" filter_docs WHERE id = filter_doc);"
+	"ALTER TABLE subscriptions ADD COLUMN"
+	" local_cseq INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE subscriptions ADD COLUMN"
+	" remote_cseq INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE subscriptions ADD COLUMN eval_state BLOB;"
+	"ALTER TABLE subscriptions ADD COLUMN sched_state BLOB;"
+	"ALTER TABLE subscriptions ADD COLUMN"
+	" expires_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE subscriptions ADD COLUMN"
+	" updated INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE subscriptions SET (filter_type, filter_body) = (SELECT type,"
+	" body FROM filter_docs WHERE id = filter_doc);"
+	"UPDATE subscriptions SET (local_cseq, remote_cseq, eval_state,"
+	" sched_state, expires_at, updated) = (SELECT local_cseq,"
+	" remote_cseq, eval_state, sched_state, expires_at, updated FROM"
+	" sub_state h WHERE h.id = subscriptions.id);"
 	"ALTER TABLE subscriptions DROP COLUMN filter_doc;"
-	"DROP TABLE filter_docs; DROP TABLE store_meta;"
+	"CREATE INDEX subscriptions_expires ON subscriptions (expires_at);"
+	"DROP TABLE filter_docs; DROP TABLE store_meta; DROP TABLE sub_state;"
 	"PRAGMA user_version = 2;";
 
 /* A version 2 store with rows (two sharing a document, another, a
@@ -297,7 +312,9 @@ START_TEST(test_restore_v2_store)
 	ck_assert_int_eq(raw_sql(&e, "SELECT count(*) FROM filter_docs"), 3);
 	raw_sql(&e, to_v2);
 	ck_assert_int_eq(raw_sql(&e, "SELECT count(*) FROM subscriptions"
-				     " WHERE filter_body IS NOT NULL"),
+				     " WHERE filter_body IS NOT NULL AND"
+				     " expires_at > 0 AND local_cseq > 0 AND"
+				     " eval_state IS NOT NULL"),
 			 4);
 
 	lf_start(&e, false);

@@ -414,10 +414,18 @@ START_TEST(test_migrate_v2)
 	collect_free(&c);
 	locd_store_close(st);
 	ck_assert_int_eq(raw_int("SELECT count(*) FROM filter_docs"), 3);
-	ck_assert_int_eq(raw_int("SELECT count(*) FROM subscriptions WHERE "
-				 "id = 10 AND max_rate = 0.5 AND "
-				 "eval_state = x'01'"),
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM subscriptions JOIN "
+				 "sub_state USING (id) WHERE id = 10 AND "
+				 "max_rate = 0.5 AND eval_state = x'01' AND "
+				 "expires_at = 5000 AND updated = 2"),
 			 1);
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM sub_state"), 5);
+	/* the per-NOTIFY columns live in sub_state only */
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM pragma_table_info("
+				 "'subscriptions') WHERE name IN ("
+				 "'eval_state', 'sched_state', 'expires_at',"
+				 " 'local_cseq', 'filter_body')"),
+			 0);
 	ck_assert_int_eq(raw_int("SELECT count(*) FROM pragma_integrity_check"
 				 " WHERE integrity_check = 'ok'"),
 			 1);
@@ -486,18 +494,25 @@ START_TEST(test_filter_docs)
 	ids[5] = u.id;
 	ck_assert_int_eq(doc_count(), 2);
 
-	/* the hot update: the document row is not written */
-	raw_exec("CREATE TABLE doc_writes (n INTEGER);"
-		 "INSERT INTO doc_writes VALUES (0);"
+	/* the hot update writes its sub_state row only: neither the
+	 * document nor the subscription row */
+	raw_exec("CREATE TABLE writes (n INTEGER, m INTEGER);"
+		 "INSERT INTO writes VALUES (0, 0);"
 		 "CREATE TRIGGER t_dw AFTER UPDATE ON filter_docs BEGIN"
-		 " UPDATE doc_writes SET n = n + 1; END;");
+		 " UPDATE writes SET n = n + 1; END;"
+		 "CREATE TRIGGER t_sw AFTER UPDATE ON subscriptions BEGIN"
+		 " UPDATE writes SET n = n + 1; END;"
+		 "CREATE TRIGGER t_hw AFTER UPDATE ON sub_state BEGIN"
+		 " UPDATE writes SET m = m + 1; END;");
 	memset(&hs, 0, sizeof(hs));
 	hs.id = ids[0];
 	hs.local_cseq = 9;
 	hs.expires_at = 400;
 	ck_assert_int_eq(locd_store_sub_update(st, &hs), 0);
-	ck_assert_int_eq(raw_int("SELECT n FROM doc_writes"), 0);
-	raw_exec("DROP TRIGGER t_dw; DROP TABLE doc_writes;");
+	ck_assert_int_eq(raw_int("SELECT n FROM writes"), 0);
+	ck_assert_int_eq(raw_int("SELECT m FROM writes"), 2); /* + expiry */
+	raw_exec("DROP TRIGGER t_dw; DROP TRIGGER t_sw; DROP TRIGGER t_hw;"
+		 " DROP TABLE writes;");
 
 	/* a row deleted: the document stays while others use it */
 	ck_assert_int_eq(locd_store_sub_delete(st, ids[1]), 0);
@@ -539,6 +554,9 @@ START_TEST(test_filter_docs)
 	ck_assert_int_eq(locd_store_sub_delete(st, ids[4]), 0);
 	ck_assert_int_eq(locd_store_sub_delete(st, ids[5]), 0);
 	ck_assert_int_eq(doc_count(), 0);
+	/* state rows went with their subscriptions (delete, expiry) */
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM sub_state"), 0);
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM subscriptions"), 0);
 	locd_store_close(st);
 	/* a document nothing references (written around the store) goes
 	 * at open */
