@@ -611,9 +611,27 @@ static void sql_doc_hash(sqlite3_context *cx, int argc, sqlite3_value **v)
 					  body, len));
 }
 
+/*
+ * After the 2 -> 3 step rebuilt the subscriptions of an existing store,
+ * the old rows' pages are free but still in the file (1,000,000 rows:
+ * 1.36 GB of 1.87 GB): VACUUM gives them back once. Best effort: it
+ * needs free disk space as large as the store; on failure the free
+ * pages just wait to be reused.
+ */
+static void shrink_after_rebuild(struct locd_store *st)
+{
+	int nfree = 0, npages = 0;
+
+	if (pragma_int(st, "PRAGMA freelist_count", &nfree) ||
+	    pragma_int(st, "PRAGMA page_count", &npages))
+		return;
+	if (nfree > 256 && nfree > npages / 4)
+		(void)exec(st, "VACUUM", "vacuum");
+}
+
 static int migrate(struct locd_store *st)
 {
-	int v = 0, rc;
+	int v = 0, from, rc;
 
 	rc = pragma_int(st, "PRAGMA user_version", &v);
 	if (rc)
@@ -636,7 +654,7 @@ static int migrate(struct locd_store *st)
 				       NULL, sql_doc_hash, NULL, NULL,
 				       NULL) != SQLITE_OK)
 		return fail(st, SQLITE_ERROR, "locd_doc_hash");
-	for (; v < LOCD_STORE_VERSION; v++) {
+	for (from = v; v < LOCD_STORE_VERSION; v++) {
 		rc = exec(st, "BEGIN IMMEDIATE", "migration");
 		if (rc)
 			return rc;
@@ -654,6 +672,8 @@ static int migrate(struct locd_store *st)
 			return rc;
 	}
 	st->version = v;
+	if (from > 0 && from < 3)
+		shrink_after_rebuild(st);
 	return pragma_int64(st, "SELECT seed FROM store_meta", &st->seed);
 }
 

@@ -450,6 +450,38 @@ START_TEST(test_migrate_v2)
 }
 END_TEST
 
+/* A version 2 store whose rows carried 3,000 copies of one 2 KB
+ * document: after the migration the file keeps no free pages (VACUUM
+ * once) and is much smaller. */
+START_TEST(test_migrate_v2_shrinks)
+{
+	struct locd_store *st;
+	uint64_t n = 0;
+	int before, after;
+
+	snprintf(dbpath, sizeof(dbpath), "%s/v2big.db", tmpdir);
+	raw_exec(v1_schema);
+	raw_exec("DELETE FROM subscriptions;");
+	raw_exec(v2_rows);
+	raw_exec("WITH RECURSIVE k(i) AS (SELECT 100 UNION ALL SELECT i + 1"
+		 " FROM k WHERE i < 3099) INSERT INTO subscriptions (id,"
+		 " target, package, call_id, filter_type, filter_body,"
+		 " expires_at, created, updated) SELECT i, 'sip:t@x',"
+		 " 'location', 'c' || i, 't', zeroblob(2000), 9000, 1, 2"
+		 " FROM k;");
+	before = raw_int("PRAGMA page_count");
+	ck_assert_int_gt(before, 1500);
+	st = store_open();
+	ck_assert_int_eq(locd_store_sub_count(st, &n), 0);
+	ck_assert_uint_eq(n, 3005);
+	locd_store_close(st);
+	after = raw_int("PRAGMA page_count");
+	ck_assert_int_lt(raw_int("PRAGMA freelist_count"), 8);
+	ck_assert_int_lt(after, before / 4);
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM filter_docs"), 4);
+}
+END_TEST
+
 static int doc_count(void)
 {
 	return raw_int("SELECT count(*) FROM filter_docs");
@@ -1200,6 +1232,7 @@ TCase *tcase_store(void)
 	tcase_add_test(tc, test_migrate_empty);
 	tcase_add_test(tc, test_migrate_v1);
 	tcase_add_test(tc, test_migrate_v2);
+	tcase_add_test(tc, test_migrate_v2_shrinks);
 	tcase_add_test(tc, test_filter_docs);
 	tcase_add_test(tc, test_refuse_newer);
 	tcase_add_test(tc, test_open_errors);
