@@ -454,13 +454,17 @@ void sip_ctrans_cancel(struct sip_ctrans *ct);
 /*
  * Counters (tests and metrics).  udp_rcvbuf/udp_sndbuf: what the kernel
  * reports for the last UDP socket opened (getsockopt: twice what it
- * grants, its bookkeeping; 0 when none).
+ * grants, its bookkeeping; 0 when none).  ctrans_req_bytes: bytes of
+ * requests client transactions hold for retransmission (a transaction
+ * frees its request at its final response; it then waits timer K with
+ * its branch only).
  */
 struct sip_stack_stats {
 	uint64_t rx_msgs, tx_msgs, rx_bad, rx_dropped;
 	uint64_t retrans_tx, retrans_absorbed;
 	size_t strans, ctrans, conns;
 	size_t udp_rcvbuf, udp_sndbuf;
+	size_t ctrans_req_bytes;
 };
 
 void sip_stack_stats_get(const struct sip_stack *st,

@@ -688,6 +688,12 @@ int sip_strans_alloc(struct sip_strans **tp, struct sip_stack *st,
 		t->mmeth_l = (uint16_t)req->cseq.method.l;
 	}
 	t->st = st;
+	if (b.len + 1 < b.size) {
+		/* kept until timer J or H: no slack (grown by doubling) */
+		char *p = realloc(b.p, b.len + 1);
+		if (p)
+			b.p = p;
+	}
 	t->key = b.p;
 	b.p = NULL;
 	k.p = t->key;

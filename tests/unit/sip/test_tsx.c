@@ -190,6 +190,84 @@ START_TEST(ctrans_provisional_final_k)
 }
 END_TEST
 
+static void count_h(int err, uint16_t scode, const struct sip_msg *resp,
+		    void *arg)
+{
+	(void)err;
+	(void)resp;
+	if (scode >= 200)
+		(*(unsigned *)arg)++;
+}
+
+static size_t req_bytes(struct fake *f)
+{
+	struct sip_stack_stats s;
+
+	sip_stack_stats_get(f->st, &s);
+	return s.ctrans_req_bytes;
+}
+
+/*
+ * Issue 6: a client transaction holds its request (exactly its length)
+ * until the final response, not through timer K: 100 NOTIFYs hold 100
+ * requests, none once answered while the 100 transactions wait T4; the
+ * request also goes at timer F and at cancel.
+ */
+START_TEST(ctrans_release_request)
+{
+	struct sip_ctrans *ct = NULL;
+	struct sip_stack_stats s;
+	struct sip_req_desc rd;
+	unsigned finals = 0;
+	struct fake f;
+	size_t i, held = 0;
+
+	fake_init(&f);
+	notify_desc(&rd, "sip:bob@192.0.2.1:5070");
+	for (i = 0; i < 100; i++) {
+		ck_assert_int_eq(sip_request_send(f.st, &rd, count_h, &finals,
+						  NULL), 0);
+		held += f.v[i].len + 1;
+	}
+	ck_assert_uint_eq(req_bytes(&f), held);
+	for (i = 0; i < 100; i++)
+		answer_sent(&f, i, i % 2 ? 200 : 481, "a1");
+	ck_assert_uint_eq(finals, 100);
+	ck_assert_uint_eq(ctrans_count(&f), 100);
+	ck_assert_uint_eq(req_bytes(&f), 0);
+	/* timer K still absorbs a retransmitted final */
+	answer_sent(&f, 7, 200, "a1");
+	sip_stack_stats_get(f.st, &s);
+	ck_assert_uint_eq(s.retrans_absorbed, 1);
+	ck_assert_uint_eq(finals, 100);
+	fake_advance(&f, 5010);
+	ck_assert_uint_eq(ctrans_count(&f), 0);
+	fake_clear(&f);
+
+	/* timer F: the request goes with the 408 */
+	ck_assert_int_eq(sip_request_send(f.st, &rd, count_h, &finals, NULL),
+			 0);
+	ck_assert_uint_eq(req_bytes(&f), f.v[0].len + 1);
+	fake_advance(&f, 32010);
+	ck_assert_uint_eq(finals, 101);
+	ck_assert_uint_eq(req_bytes(&f), 0);
+	fake_advance(&f, 10);
+	ck_assert_uint_eq(ctrans_count(&f), 0);
+	fake_clear(&f);
+
+	/* cancel */
+	ck_assert_int_eq(sip_request_send(f.st, &rd, count_h, &finals, &ct),
+			 0);
+	ck_assert_uint_gt(req_bytes(&f), 0);
+	sip_ctrans_cancel(ct);
+	ck_assert_uint_eq(req_bytes(&f), 0);
+	fake_advance(&f, 10);
+	ck_assert_uint_eq(ctrans_count(&f), 0);
+	ck_assert_uint_eq(finals, 101);
+	fake_reset(&f);
+}
+END_TEST
+
 START_TEST(ctrans_tcp_no_retrans)
 {
 	struct sip_req_desc rd;
@@ -497,6 +575,7 @@ TCase *tcase_tsx_client(void)
 
 	tcase_add_test(tc, ctrans_udp_timer_e_f);
 	tcase_add_test(tc, ctrans_provisional_final_k);
+	tcase_add_test(tc, ctrans_release_request);
 	tcase_add_test(tc, ctrans_tcp_no_retrans);
 	tcase_add_test(tc, ctrans_sips_tls);
 	tcase_add_test(tc, ctrans_flow_and_route);
