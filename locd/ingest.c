@@ -146,6 +146,22 @@ static bool pidf_type(const struct sip_pl *ct)
 	       sip_pl_casecmp_str(&t, "application/cpim-pidf+xml") == 0;
 }
 
+/*
+ * Whether a parsed PIDF-LO carries nothing but its point: a gml:Point
+ * (its altitude, if any, read as 3-D), no confidence, no civic address.
+ * The notifier then builds and evaluates the same document from the
+ * locd_pos alone (locd/notifier.c: point_of, loc_of NULL).
+ */
+static bool point_only(const struct pidf_doc *doc)
+{
+	const struct pidf_location *l = &doc->loc;
+
+	return l->shape && l->shape->kind == GEO_SHAPE_POINT &&
+	       (l->shape->dim == 3) == l->shape->center.has_alt &&
+	       !l->has_confidence && l->pdf == PIDF_PDF_UNKNOWN &&
+	       l->civic.n == 0;
+}
+
 static uint16_t pub_h(const struct sip_pub_event *ev, const char **warning,
 		      void *arg)
 {
@@ -224,10 +240,18 @@ static uint16_t pub_h(const struct sip_pub_event *ev, const char **warning,
 	p.has_heading = doc->loc.has_heading;
 	p.heading = doc->loc.heading;
 	/* issue 5 item 5: the shape, confidence and civic address stay
-	 * with the publication (the point is their representative) */
-	loc = locd_loc_new(doc);
-	if (!loc)
-		return 500;
+	 * with the publication (the point is their representative); a
+	 * bare point says nothing p does not, so its document goes now
+	 * (issue 6: about 18 KB per publication, the XML tree and struct
+	 * pidf_location's fixed civic array) */
+	if (point_only(doc)) {
+		pidf_doc_free(doc);
+		loc = NULL;
+	} else {
+		loc = locd_loc_new(doc);
+		if (!loc)
+			return 500;
+	}
 	err = locd_ingest_check(d, &p, &why, &reason);
 	if (!err)
 		err = locd_target_get(d, aor, true, &t);

@@ -413,6 +413,95 @@ START_TEST(test_publish_shape)
 }
 END_TEST
 
+/* The NOTIFY body (after the blank line) of message i. */
+static const char *body_of(const struct lf_env *e, size_t i)
+{
+	const char *b = strstr(e->m[i].text, "\r\n\r\n");
+
+	ck_assert_ptr_nonnull(b);
+	return b + 4;
+}
+
+/*
+ * Issue 6: a PIDF-LO with a bare point keeps no document (the target's
+ * and the publication's locd_loc stay NULL: the point says it all); a
+ * point with a confidence and a circle keep theirs. The NOTIFY of a bare
+ * point is the one a kept document gives (a 3-D one keeps its altitude).
+ */
+START_TEST(test_publish_point_no_doc)
+{
+	static const char pt3[] =
+		"<gml:Point srsName=\"urn:ogc:def:crs:EPSG::4979\">"
+		"<gml:pos>37.41165 -121.9319 12.5</gml:pos></gml:Point>";
+	static const char ptc[] =
+		"<gml:Point srsName=\"urn:ogc:def:crs:EPSG::4326\">"
+		"<gml:pos>37.41300 -121.93500</gml:pos></gml:Point>"
+		"<con:confidence pdf=\"normal\">95</con:confidence>";
+	static const char circle[] =
+		"<gs:Circle srsName=\"urn:ogc:def:crs:EPSG::4326\">"
+		"<gml:pos>37.41165 -121.9319</gml:pos><gs:radius uom=\"urn:"
+		"ogc:def:uom:EPSG::9001\">10</gs:radius></gs:Circle>";
+	struct lf_env e = {0};
+	struct locd_target *tg;
+	char ea[64], eb[64], bare[4096], conf[4096];
+	const char *c;
+	size_t first, last = 0;
+	double t = floor(locd_wall()) - 100;
+
+	lf_start(&e, true);
+	ck_assert_uint_eq(lf_subscribe(&e, "pn", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	/* a bare 2-D point: no document kept */
+	first = e.n;
+	ck_assert_uint_eq(publish(&e, "p1", LF_OUTSIDE_LAT, LF_OUTSIDE_LON,
+				  t + 10, NULL, 600, ea, sizeof(ea)), 200);
+	lf_advance(&e, 1000);
+	ck_assert_int_eq(locd_target_get(e.d, "sip:alice@localhost", false,
+					 &tg), 0);
+	ck_assert(tg->has_fix);
+	ck_assert_ptr_null(tg->loc);
+	ck_assert_ptr_nonnull(tg->pubs);
+	ck_assert_ptr_null(tg->pubs->loc);
+	ck_assert_uint_eq(lf_notifies(&e, first, "pn", &last), 1);
+	ck_assert(lf_has(&e.m[last], "position=\"outside\""));
+	snprintf(bare, sizeof(bare), "%s", body_of(&e, last));
+	ck_assert_ptr_nonnull(strstr(bare, "<gml:Point srsName=\"urn:ogc:"
+				     "def:crs:EPSG::4326\"><gml:pos>37.413 "
+				     "-121.935</gml:pos></gml:Point>"));
+	/* a 3-D point: none either; the NOTIFY keeps its altitude */
+	first = e.n;
+	ck_assert_uint_eq(publish_li(&e, "p2", pt3, 0, 0, t + 20, ea, 600, eb,
+				     sizeof(eb)), 200);
+	lf_advance(&e, 1000);
+	ck_assert_ptr_null(tg->loc);
+	ck_assert_uint_eq(lf_notifies(&e, first, "pn", &last), 1);
+	ck_assert(lf_has(&e.m[last], "position=\"inside\""));
+	ck_assert(lf_has(&e.m[last], "EPSG::4979\"><gml:pos>37.41165 "
+				     "-121.9319 12.5</gml:pos>"));
+	/* with a confidence: kept; a point's NOTIFY has no confidence
+	 * (pidf/build.c), so its body is the bare point's but for the
+	 * times (20 s apart) */
+	first = e.n;
+	ck_assert_uint_eq(publish_li(&e, "p3", ptc, 0, 0, t + 30, eb, 600, ea,
+				     sizeof(ea)), 200);
+	lf_advance(&e, 1000);
+	ck_assert_ptr_nonnull(tg->loc);
+	ck_assert_ptr_nonnull(tg->pubs->loc);
+	ck_assert_uint_eq(lf_notifies(&e, first, "pn", &last), 1);
+	snprintf(conf, sizeof(conf), "%s", body_of(&e, last));
+	ck_assert_uint_eq(strlen(conf), strlen(bare));
+	c = strstr(conf, "<gp:usage-rules>");
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(memcmp(conf, bare, (size_t)(c - conf)), 0);
+	/* a circle: kept */
+	ck_assert_uint_eq(publish_li(&e, "p4", circle, 0, 0, t + 40, ea, 600,
+				     eb, sizeof(eb)), 200);
+	lf_advance(&e, 1000);
+	ck_assert_ptr_nonnull(tg->loc);
+	lf_end(&e);
+}
+END_TEST
+
 /* Issue 5 item 5, T20: a civic-only PIDF-LO is accepted: valueChanges
  * on a civic field fires and the NOTIFY carries the address (no point);
  * the fence's containment stays undefined, so it never fires. */
@@ -550,5 +639,6 @@ TCase *tcase_package(void)
 	tcase_add_test(tc, test_target_cap);
 	tcase_add_test(tc, test_publish_shape);
 	tcase_add_test(tc, test_publish_civic);
+	tcase_add_test(tc, test_publish_point_no_doc);
 	return tc;
 }
