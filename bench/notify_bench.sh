@@ -27,7 +27,11 @@
 #   update from /proc), and notify_fences (fences per filter, fences in
 #   the geo index).
 # memory: RSS per live subscription (over SIP; quick 1,000, full
-#   10,000), then restart time (until /healthz answers; a start not up
+#   10,000) right after the load and again once it settled: after 40 s
+#   (full; quick: 9 s with sip.t1_ms = 100, sip.t4_ms = 1000), when the
+#   SUBSCRIBE server transactions (timer J, 64*T1) and the NOTIFY client
+#   transactions (timer K, T4) are gone (glibc keeps most freed heap
+#   resident: the settled figure shows what stays), then restart time (until /healthz answers; a start not up
 #   within 60 s (quick) or 150 s (full) is reported and stopped) and RSS
 #   with N persisted subscriptions written by notify_store (quick: 5,000;
 #   full: 10,000, 100,000 and 1,000,000; live subscriptions are capped
@@ -102,7 +106,7 @@ start_locd() {
 		LPORT=$(rand_port)
 		LHTTP=$((LPORT + 2))
 		t0=$(now)
-		"$BIN/locd" -c "$tmp/locd.conf" --no-auth --var "$1" \
+		"$BIN/locd" -c "${CONF:-$tmp/locd.conf}" --no-auth --var "$1" \
 			--sip-listen "127.0.0.1:$LPORT" --tls-listen none \
 			--http-listen "127.0.0.1:$LHTTP" >"$tmp/locd.log" 2>&1 &
 		LPID=$!
@@ -296,17 +300,31 @@ memory() {
 		live=1000
 		list="5000"
 		lim=60
+		# timer J 6.4 s, timer K 1 s: settled within 9 s
+		settle=9
+		{ cat "$tmp/locd.conf"; printf '[sip]\nt1_ms = 100\n'
+		  printf 't2_ms = 1000\nt4_ms = 1000\n'; } >"$tmp/locd-mem.conf"
+		CONF=$tmp/locd-mem.conf
+		timers="t1_ms=100 t4_ms=1000"
 	else
 		live=10000
 		list="10000 100000 1000000"
 		lim=150
+		settle=40
+		timers="t1_ms=500 t4_ms=5000"
 	fi
 	start_locd "$v" || { fail=1; return; }
+	CONF=
 	base=$(rss_kb "$LPID") # a locd on an empty store
 	load locd "$live live subscriptions" -t 1000 -n $live -r 100 -d 1
 	full=$(rss_kb "$LPID")
 	echo "   rss_base_kb=$base rss_live_kb=$full live=$live" \
 		"bytes_per_sub=$(((full - base) * 1024 / live))"
+	sleep "$settle"
+	settled=$(rss_kb "$LPID")
+	echo "   settled_after_s=$settle ($timers: timers J and K expired)" \
+		"rss_settled_kb=$settled" \
+		"bytes_per_sub_settled=$(((settled - base) * 1024 / live))"
 	stop_locd
 	# the template for notify_store: the store as locd left it, with its
 	# first subscription only (every other row a clone of it)
