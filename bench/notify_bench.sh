@@ -31,8 +31,9 @@
 #   (full; quick: 9 s with sip.t1_ms = 100, sip.t4_ms = 1000), when the
 #   SUBSCRIBE server transactions (timer J, 64*T1) and the NOTIFY client
 #   transactions (timer K, T4) are gone (glibc keeps most freed heap
-#   resident: the settled figure shows what stays), then restart time (until /healthz answers; a start not up
-#   within 60 s (quick) or 150 s (full) is reported and stopped) and RSS
+#   resident: the settled figure shows what stays), then restart time
+#   (until /healthz answers; a start not up within 60 s (quick) or
+#   150 s (full) is reported and stopped) and RSS
 #   with N persisted subscriptions written by notify_store (quick: 5,000;
 #   full: 10,000, 100,000 and 1,000,000; live subscriptions are capped
 #   only by subscribe.max_subscriptions, 1,000,000 by default), each
@@ -302,9 +303,9 @@ memory() {
 		lim=60
 		# timer J 6.4 s, timer K 1 s: settled within 9 s
 		settle=9
-		{ cat "$tmp/locd.conf"; printf '[sip]\nt1_ms = 100\n'
-		  printf 't2_ms = 1000\nt4_ms = 1000\n'; } >"$tmp/locd-mem.conf"
 		CONF=$tmp/locd-mem.conf
+		{ cat "$tmp/locd.conf"; printf '[sip]\nt1_ms = 100\n'
+		  printf 't2_ms = 1000\nt4_ms = 1000\n'; } >"$CONF"
 		timers="t1_ms=100 t4_ms=1000"
 	else
 		live=10000
