@@ -232,7 +232,7 @@ compare() {
 		d=2
 	else
 		ra="250,500,1000,2000,4000,8000"
-		rb="25,50,100,200,400,800"
+		rb="25,50,100,200,400,800,1600,3200"
 		d=5
 	fi
 	if ! kam_ok; then
@@ -289,9 +289,29 @@ scaling() {
 		load locd "subs/target $n ($p publishes)" -t 1 -n "$n" \
 			-r "$r" -d 2 -w 30
 		stop_locd
+		# watchers, ms CPU per update, us CPU per NOTIFY
+		sed -n 's/.* pubs=\([0-9]*\) .* cpu_s=\([0-9.]*\) .*/\1 \2/p' \
+			"$tmp/load.out" | head -n 1 |
+			awk -v n="$n" '$1 > 0 { printf "%d %.3f %.1f\n", n,
+				$2 * 1000 / $1, $2 * 1e6 / ($1 * n) }' \
+			>>"$tmp/watchers.dat"
 	done
 	echo "== scaling ($MODE): fences (notify_fences $MODE)"
-	"$BIN/notify_fences" "$MODE" || fail=1
+	"$BIN/notify_fences" "$MODE" >"$tmp/fences.out" || fail=1
+	cat "$tmp/fences.out"
+	# fences, tree point, tree circle, scan point, scan circle (us)
+	sed -n 's/^fences_per_filter=\([0-9]*\) us_per_eval_point=\([0-9.]*\) .* us_per_eval_circle50=\([0-9.]*\) .* scan_us_point=\([0-9.]*\) scan_us_circle50=\([0-9.]*\).*/\1 \2 \3 \4 \5/p' \
+		"$tmp/fences.out" >"$tmp/fences.dat"
+	# full mode: docs/notify_scaling.png (PLOTDIR overrides), quick: tmp
+	pdir=${PLOTDIR:-$tmp}
+	[ "$MODE" = full ] && pdir=${PLOTDIR:-docs}
+	if command -v gnuplot >/dev/null 2>&1 && [ -s "$tmp/watchers.dat" ] &&
+		[ -s "$tmp/fences.dat" ]; then
+		sub="notify\\_bench.sh $MODE scaling, $(date -u +%Y-%m-%d' '%H:%M) UTC, git $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores"
+		gnuplot -e "wfile='$tmp/watchers.dat'; ffile='$tmp/fences.dat';
+			outfile='$pdir/notify_scaling.png'; subtitle='$sub'" \
+			bench/plot_notify.gp && echo "   plot: $pdir/notify_scaling.png"
+	fi
 }
 
 memory() {
