@@ -35,6 +35,7 @@
 #define LF_SCHED_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define LF_SCHED_HIST 32 /* send times kept: >= the largest window_n */
@@ -146,5 +147,43 @@ double lf_sched_last_sent(const struct lf_sched *s);
  * Use this instead of touching the fields: their layout is private.
  */
 void lf_sched_shift(struct lf_sched *s, double shift);
+
+/*
+ * Versioned, explicit encoding of a schedule (to persist it, issue 6):
+ * LF_SCHED_ENC_MAGIC, LF_SCHED_ENC_VERSION, then every field at a fixed
+ * width, little-endian, IEEE-754 for floating point, no padding:
+ *   last, first_latch, base                 3 x f64
+ *   hist_ms[LF_SCHED_HIST - 1]              31 x u32
+ *   cfg: quarantine, burst_window, window, max_interval, min_interval,
+ *        adaptive_interval, adaptive_period 7 x f32
+ *   adaptive_count                          f32
+ *   kinds, features, n_latched, n_coalesced 4 x u32
+ *   burst_n, window_n, hist_head, hist_len, pending   5 x u8
+ * LF_SCHED_ENC_MAX bytes in all (the encoding has one length). The times
+ * are those of the clock the schedule runs on (lf_sched_shift first to
+ * store them against another clock).
+ *
+ * lf_sched_encode writes it to buf (size bytes) and its length to *len:
+ * 0, or EOVERFLOW when size < LF_SCHED_ENC_MAX (buf and *len untouched).
+ *
+ * lf_sched_decode reads exactly len bytes: 0, or EBADMSG with *s left
+ * untouched unless the length, magic and version match and every field
+ * is in range: times finite and within +-LF_SCHED_ENC_TIME_MAX seconds
+ * (any clock in use: 31,700 years; so no later arithmetic overflows);
+ * settings and the adaptive count finite and
+ * >= 0 (adaptive_period > 0 when adaptive_interval is); burst_n,
+ * window_n, hist_len <= LF_SCHED_HIST; hist_head < LF_SCHED_HIST - 1;
+ * pending 0 or 1. Any byte
+ * string is safe to pass (e.g. an older locd's raw struct: refused).
+ */
+#define LF_SCHED_ENC_MAGIC 0x53u   /* 'S' */
+#define LF_SCHED_ENC_VERSION 1u
+#define LF_SCHED_ENC_TIME_MAX 1e12 /* s */
+#define LF_SCHED_ENC_MAX (2 + 3 * 8 + (LF_SCHED_HIST - 1) * 4 + 8 * 4 + \
+			  4 * 4 + 5)
+int lf_sched_encode(const struct lf_sched *s, unsigned char *buf,
+		    size_t size, size_t *len);
+int lf_sched_decode(struct lf_sched *s, const unsigned char *buf,
+		    size_t len);
 
 #endif

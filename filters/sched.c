@@ -15,6 +15,7 @@
  */
 #include "filters/lf_sched.h"
 
+#include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <string.h>
@@ -146,7 +147,7 @@ static void rebase(struct lf_sched *s, double d)
 	for (i = 0; i < RING; i++) {
 		double e = (double)s->hist_ms[i] - d;
 
-		s->hist_ms[i] = e <= 0 ? 0 : e >= MS_MAX ? UINT32_MAX :
+		s->hist_ms[i] = !(e > 0) ? 0 : e >= MS_MAX ? UINT32_MAX :
 			       (uint32_t)e;
 	}
 	s->base += d / 1000.0;
@@ -179,6 +180,12 @@ static void ring_push(struct lf_sched *s, double t)
 		rebase(s, d);
 		rel -= d;
 	}
+	/* Within range even for absurd times (rounding at 1e38, or NaN
+	 * once a time overflowed): the conversion below must be defined. */
+	if (!(rel >= 0))
+		rel = 0;
+	else if (rel > MS_MAX)
+		rel = MS_MAX;
 	s->hist_ms[s->hist_head] = (uint32_t)rel;
 	s->hist_head = (uint8_t)((s->hist_head + 1) % RING);
 }
@@ -320,4 +327,169 @@ void lf_sched_shift(struct lf_sched *s, double shift)
 	s->last += shift;
 	s->base += shift;
 	s->first_latch += shift;
+}
+
+/* ------------------------------------------------------------------ */
+/* Encoding (lf_sched.h): explicit fields, little-endian, versioned    */
+
+_Static_assert(sizeof(float) == 4 && sizeof(double) == 8,
+	       "the encoding assumes IEEE-754 binary32 and binary64");
+
+static unsigned char *put_u32(unsigned char *b, uint32_t v)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	return b + 4;
+}
+
+static unsigned char *put_f32(unsigned char *b, float v)
+{
+	uint32_t u;
+
+	memcpy(&u, &v, sizeof(u));
+	return put_u32(b, u);
+}
+
+static unsigned char *put_f64(unsigned char *b, double v)
+{
+	uint64_t u;
+	int i;
+
+	memcpy(&u, &v, sizeof(u));
+	for (i = 0; i < 8; i++)
+		b[i] = (unsigned char)(u >> (8 * i));
+	return b + 8;
+}
+
+static uint32_t get_u32(const unsigned char **b)
+{
+	const unsigned char *p = *b;
+
+	*b += 4;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static float get_f32(const unsigned char **b)
+{
+	uint32_t u = get_u32(b);
+	float v;
+
+	memcpy(&v, &u, sizeof(v));
+	return v;
+}
+
+static double get_f64(const unsigned char **b)
+{
+	uint64_t u = 0;
+	double v;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		u |= (uint64_t)(*b)[i] << (8 * i);
+	*b += 8;
+	memcpy(&v, &u, sizeof(v));
+	return v;
+}
+
+int lf_sched_encode(const struct lf_sched *s, unsigned char *buf,
+		    size_t size, size_t *len)
+{
+	const struct lf_sched_pcfg *c = &s->cfg;
+	unsigned char *p = buf;
+	unsigned i;
+
+	if (size < LF_SCHED_ENC_MAX)
+		return EOVERFLOW;
+	*p++ = LF_SCHED_ENC_MAGIC;
+	*p++ = LF_SCHED_ENC_VERSION;
+	p = put_f64(p, s->last);
+	p = put_f64(p, s->first_latch);
+	p = put_f64(p, s->base);
+	for (i = 0; i < RING; i++)
+		p = put_u32(p, s->hist_ms[i]);
+	p = put_f32(p, c->quarantine);
+	p = put_f32(p, c->burst_window);
+	p = put_f32(p, c->window);
+	p = put_f32(p, c->max_interval);
+	p = put_f32(p, c->min_interval);
+	p = put_f32(p, c->adaptive_interval);
+	p = put_f32(p, c->adaptive_period);
+	p = put_f32(p, s->adaptive_count);
+	p = put_u32(p, s->kinds);
+	p = put_u32(p, s->features);
+	p = put_u32(p, s->n_latched);
+	p = put_u32(p, s->n_coalesced);
+	*p++ = s->burst_n;
+	*p++ = s->window_n;
+	*p++ = s->hist_head;
+	*p++ = (unsigned char)s->hist_len;
+	*p++ = (unsigned char)s->pending;
+	*len = (size_t)(p - buf);
+	return 0;
+}
+
+/* A time: finite and within +-LF_SCHED_ENC_TIME_MAX. */
+static bool t_ok(double v)
+{
+	return fabs(v) <= LF_SCHED_ENC_TIME_MAX;
+}
+
+/* A setting or count: finite and >= 0. */
+static bool f_ok(float v)
+{
+	return isfinite(v) && v >= 0;
+}
+
+int lf_sched_decode(struct lf_sched *s, const unsigned char *buf,
+		    size_t len)
+{
+	struct lf_sched n;
+	struct lf_sched_pcfg *c = &n.cfg;
+	const unsigned char *p = buf;
+	unsigned i, hist_len, pending;
+
+	if (!buf || len != LF_SCHED_ENC_MAX || p[0] != LF_SCHED_ENC_MAGIC ||
+	    p[1] != LF_SCHED_ENC_VERSION)
+		return EBADMSG;
+	p += 2;
+	memset(&n, 0, sizeof(n));
+	n.last = get_f64(&p);
+	n.first_latch = get_f64(&p);
+	n.base = get_f64(&p);
+	for (i = 0; i < RING; i++)
+		n.hist_ms[i] = get_u32(&p);
+	c->quarantine = get_f32(&p);
+	c->burst_window = get_f32(&p);
+	c->window = get_f32(&p);
+	c->max_interval = get_f32(&p);
+	c->min_interval = get_f32(&p);
+	c->adaptive_interval = get_f32(&p);
+	c->adaptive_period = get_f32(&p);
+	n.adaptive_count = get_f32(&p);
+	n.kinds = get_u32(&p);
+	n.features = get_u32(&p);
+	n.n_latched = get_u32(&p);
+	n.n_coalesced = get_u32(&p);
+	n.burst_n = *p++;
+	n.window_n = *p++;
+	n.hist_head = *p++;
+	hist_len = *p++;
+	pending = *p++;
+	if (!t_ok(n.last) || !t_ok(n.first_latch) || !t_ok(n.base) ||
+	    !f_ok(c->quarantine) ||
+	    !f_ok(c->burst_window) || !f_ok(c->window) ||
+	    !f_ok(c->max_interval) || !f_ok(c->min_interval) ||
+	    !f_ok(c->adaptive_interval) || !f_ok(c->adaptive_period) ||
+	    !f_ok(n.adaptive_count) ||
+	    (c->adaptive_interval > 0 && !(c->adaptive_period > 0)) ||
+	    n.burst_n > LF_SCHED_HIST || n.window_n > LF_SCHED_HIST ||
+	    n.hist_head >= RING || hist_len > LF_SCHED_HIST || pending > 1)
+		return EBADMSG;
+	n.hist_len = hist_len & 0x7fu;
+	n.pending = pending & 1u;
+	*s = n;
+	return 0;
 }

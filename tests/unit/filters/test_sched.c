@@ -1,6 +1,8 @@
 /* Tests for filters/sched.c: NOTIFY scheduling (LOCATION.md section 6). */
 #include <check.h>
+#include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "filters/lf_sched.h"
@@ -475,6 +477,277 @@ START_TEST(test_rebase_backwards)
 }
 END_TEST
 
+
+/* A busy schedule: every setting on, the history ring wrapped (40 sends
+ * > LF_SCHED_HIST), a slot pending with kinds and features latched. */
+static void busy(struct lf_sched *s)
+{
+	struct lf_sched_cfg cfg;
+	unsigned i;
+
+	lf_sched_cfg_init(&cfg);
+	cfg.max_rate = 3;
+	cfg.adaptive_min_rate = 0.1;
+	cfg.adaptive_period = 250;
+	lf_sched_init(s, &cfg, 1000.25);
+	for (i = 0; i < 40; i++) {
+		lf_sched_latch(s, 1000.5 + i * 1.7, 1u << (i % 5), i);
+		lf_sched_sent(s, 1001.0 + i * 1.7 + i * 0.0013, NULL, NULL);
+	}
+	lf_sched_latch(s, 1080.125, 6, 0x30);
+	lf_sched_latch(s, 1080.5, 1, 0x01);
+}
+
+static void enc(const struct lf_sched *s, unsigned char *buf, size_t *len)
+{
+	ck_assert_int_eq(lf_sched_encode(s, buf, LF_SCHED_ENC_MAX, len), 0);
+	ck_assert_uint_eq(*len, LF_SCHED_ENC_MAX);
+}
+
+/* Encode then decode: every field back, and the two behave alike. */
+START_TEST(test_encode_round_trip)
+{
+	struct lf_sched s, r;
+	unsigned char buf[LF_SCHED_ENC_MAX + 8], again[LF_SCHED_ENC_MAX];
+	size_t len = 0, len2 = 0;
+	uint32_t k1, f1, k2, f2;
+	unsigned i;
+
+	busy(&s);
+	ck_assert_uint_eq(s.hist_len, LF_SCHED_HIST);
+	ck_assert(s.pending);
+	ck_assert_uint_eq(lf_sched_encode(&s, buf, LF_SCHED_ENC_MAX - 1,
+					  &len), EOVERFLOW);
+	ck_assert_uint_eq(len, 0);
+	enc(&s, buf, &len);
+	ck_assert_uint_eq(buf[0], LF_SCHED_ENC_MAGIC);
+	ck_assert_uint_eq(buf[1], LF_SCHED_ENC_VERSION);
+	/* little-endian: `last` (a double) follows the two header bytes */
+	{
+		uint64_t u;
+		double last = s.last;
+		memcpy(&u, &last, sizeof(u));
+		ck_assert_uint_eq(buf[2], u & 0xff);
+		ck_assert_uint_eq(buf[9], u >> 56);
+	}
+	memset(&r, 0xa5, sizeof(r));
+	ck_assert_int_eq(lf_sched_decode(&r, buf, len), 0);
+	ck_assert(r.last == s.last && r.first_latch == s.first_latch &&
+		  r.base == s.base);
+	ck_assert_mem_eq(r.hist_ms, s.hist_ms, sizeof(s.hist_ms));
+	ck_assert_mem_eq(&r.cfg, &s.cfg, sizeof(s.cfg));
+	ck_assert(r.adaptive_count == s.adaptive_count);
+	ck_assert_uint_eq(r.kinds, s.kinds);
+	ck_assert_uint_eq(r.features, s.features);
+	ck_assert_uint_eq(r.n_latched, 42);
+	ck_assert_uint_eq(r.n_coalesced, s.n_coalesced);
+	ck_assert_uint_eq(r.burst_n, s.burst_n);
+	ck_assert_uint_eq(r.window_n, s.window_n);
+	ck_assert_uint_eq(r.hist_head, s.hist_head);
+	ck_assert_uint_eq(r.hist_len, s.hist_len);
+	ck_assert_uint_eq(r.pending, 1);
+	/* canonical: the decoded schedule encodes to the same bytes */
+	enc(&r, again, &len2);
+	ck_assert_mem_eq(again, buf, LF_SCHED_ENC_MAX);
+	/* the same decisions from here on, rate-limit history included */
+	ck_assert(lf_sched_due(&r) == lf_sched_due(&s));
+	ck_assert(lf_sched_last_sent(&r) == lf_sched_last_sent(&s));
+	lf_sched_sent(&s, lf_sched_due(&s), &k1, &f1);
+	lf_sched_sent(&r, lf_sched_due(&r), &k2, &f2);
+	ck_assert_uint_eq(k1, 7);
+	ck_assert_uint_eq(f1, 0x31);
+	ck_assert_uint_eq(k2, k1);
+	ck_assert_uint_eq(f2, f1);
+	for (i = 0; i < 20; i++) {
+		double t = lf_sched_due(&s);
+		ck_assert(t == lf_sched_due(&r));
+		lf_sched_latch(&s, t, 1, 0);
+		lf_sched_latch(&r, t, 1, 0);
+		t = lf_sched_due(&s);
+		ck_assert(t == lf_sched_due(&r));
+		lf_sched_sent(&s, t, NULL, NULL);
+		lf_sched_sent(&r, t, NULL, NULL);
+	}
+	/* a fresh schedule round-trips too (nothing sent, nothing latched) */
+	{
+		struct lf_sched_cfg cfg;
+		lf_sched_cfg_init(&cfg);
+		lf_sched_init(&s, &cfg, 5);
+		enc(&s, buf, &len);
+		ck_assert_int_eq(lf_sched_decode(&r, buf, len), 0);
+		ck_assert(lf_sched_due(&r) == lf_sched_due(&s));
+		ck_assert(lf_sched_last_sent(&r) == -INFINITY);
+	}
+}
+END_TEST
+
+/* Decode refusing: *s untouched. */
+static void refused(const unsigned char *buf, size_t len)
+{
+	struct lf_sched r, keep;
+
+	memset(&r, 0x5a, sizeof(r));
+	keep = r;
+	ck_assert_int_eq(lf_sched_decode(&r, buf, len), EBADMSG);
+	ck_assert_mem_eq(&r, &keep, sizeof(r));
+}
+
+static void put_f64_le(unsigned char *b, double v)
+{
+	uint64_t u;
+	int i;
+
+	memcpy(&u, &v, sizeof(u));
+	for (i = 0; i < 8; i++)
+		b[i] = (unsigned char)(u >> (8 * i));
+}
+
+static void put_f32_le(unsigned char *b, float v)
+{
+	uint32_t u;
+	int i;
+
+	memcpy(&u, &v, sizeof(u));
+	for (i = 0; i < 4; i++)
+		b[i] = (unsigned char)(u >> (8 * i));
+}
+
+/* Offsets in the encoding (lf_sched.h). */
+#define OFF_LAST 2
+#define OFF_BASE 18
+#define OFF_CFG (2 + 24 + (LF_SCHED_HIST - 1) * 4)
+#define OFF_COUNT (OFF_CFG + 7 * 4)
+#define OFF_U8 (OFF_COUNT + 4 + 16)
+
+START_TEST(test_decode_refuses)
+{
+	struct lf_sched s;
+	unsigned char buf[LF_SCHED_ENC_MAX + 1], bad[LF_SCHED_ENC_MAX + 1];
+	size_t len, i;
+
+	busy(&s);
+	enc(&s, buf, &len);
+	ck_assert_uint_eq(OFF_U8 + 5, LF_SCHED_ENC_MAX);
+	/* every truncation, and one byte too many */
+	for (i = 0; i < len; i++)
+		refused(buf, i);
+	buf[len] = 0;
+	refused(buf, len + 1);
+	refused(NULL, 0);
+	/* magic and version */
+	memcpy(bad, buf, len);
+	bad[1] = LF_SCHED_ENC_VERSION + 1;
+	refused(bad, len);
+	bad[1] = 0;
+	refused(bad, len);
+	memcpy(bad, buf, len);
+	bad[0] = 'v';
+	refused(bad, len);
+	/* an older locd's raw struct, even at the encoding's length */
+	memset(bad, 0, sizeof(bad));
+	memcpy(bad, &s, sizeof(s));
+	refused(bad, sizeof(s));
+	refused(bad, len);
+	/* times: not finite, out of range */
+	memcpy(bad, buf, len);
+	put_f64_le(bad + OFF_LAST, NAN);
+	refused(bad, len);
+	put_f64_le(bad + OFF_LAST, INFINITY);
+	refused(bad, len);
+	put_f64_le(bad + OFF_LAST, -2 * LF_SCHED_ENC_TIME_MAX);
+	refused(bad, len);
+	memcpy(bad, buf, len);
+	put_f64_le(bad + OFF_BASE, -INFINITY);
+	refused(bad, len);
+	/* intervals and the count: negative, NaN, infinite */
+	for (i = 0; i < 8; i++) {
+		memcpy(bad, buf, len);
+		put_f32_le(bad + OFF_CFG + 4 * i, -1.0f);
+		refused(bad, len);
+		put_f32_le(bad + OFF_CFG + 4 * i, NAN);
+		refused(bad, len);
+		put_f32_le(bad + OFF_CFG + 4 * i, INFINITY);
+		refused(bad, len);
+	}
+	/* adaptive interval without a period */
+	memcpy(bad, buf, len);
+	put_f32_le(bad + OFF_CFG + 6 * 4, 0.0f);
+	refused(bad, len);
+	/* counts beyond their arrays, pending not a bit */
+	memcpy(bad, buf, len);
+	bad[OFF_U8] = LF_SCHED_HIST + 1;
+	refused(bad, len);
+	memcpy(bad, buf, len);
+	bad[OFF_U8 + 1] = 255;
+	refused(bad, len);
+	memcpy(bad, buf, len);
+	bad[OFF_U8 + 2] = LF_SCHED_HIST - 1;
+	refused(bad, len);
+	memcpy(bad, buf, len);
+	bad[OFF_U8 + 3] = LF_SCHED_HIST + 1;
+	refused(bad, len);
+	memcpy(bad, buf, len);
+	bad[OFF_U8 + 4] = 2;
+	refused(bad, len);
+	/* the limits themselves are accepted */
+	memcpy(bad, buf, len);
+	bad[OFF_U8] = LF_SCHED_HIST;
+	bad[OFF_U8 + 2] = LF_SCHED_HIST - 2;
+	bad[OFF_U8 + 3] = 0;
+	bad[OFF_U8 + 4] = 0;
+	put_f64_le(bad + OFF_LAST, -LF_SCHED_ENC_TIME_MAX);
+	ck_assert_int_eq(lf_sched_decode(&s, bad, len), 0);
+	ck_assert_uint_eq(s.burst_n, LF_SCHED_HIST);
+	ck_assert_uint_eq(s.hist_len, 0);
+	ck_assert(!s.pending);
+}
+END_TEST
+
+/* Flipped bytes never crash (run under SANITIZE=1): a decoded schedule
+ * is safe to use, a refused one is left alone. */
+START_TEST(test_decode_fuzz)
+{
+	struct lf_sched s;
+	unsigned char buf[LF_SCHED_ENC_MAX], f[LF_SCHED_ENC_MAX];
+	size_t len;
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	unsigned it, j, ok = 0;
+
+	busy(&s);
+	enc(&s, buf, &len);
+	for (it = 0; it < 50000; it++) {
+		unsigned flips;
+
+		memcpy(f, buf, len);
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		flips = 1 + (unsigned)(x % 4);
+		for (j = 0; j < flips; j++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			f[(x >> 8) % len] ^= (unsigned char)(1u << (x % 8));
+		}
+		if (lf_sched_decode(&s, f, len))
+			continue;
+		ok++;
+		for (j = 0; j < 40; j++) {
+			double due = lf_sched_due(&s), t;
+
+			t = isfinite(due) ? due : lf_sched_last_sent(&s) + 1;
+			if (!isfinite(t))
+				t = s.last + 1;
+			lf_sched_latch(&s, t, 1, 2);
+			(void)lf_sched_ready(&s, t);
+			lf_sched_sent(&s, t + (j % 3) * 1e-3, NULL, NULL);
+		}
+		ck_assert_uint_le(s.hist_len, LF_SCHED_HIST);
+	}
+	ck_assert_uint_gt(ok, 1000); /* most flips land in data */
+}
+END_TEST
+
 TCase *tcase_sched(void);
 TCase *tcase_sched(void)
 {
@@ -490,5 +763,8 @@ TCase *tcase_sched(void)
 	tcase_add_test(tc, test_compact_matches_reference);
 	tcase_add_test(tc, test_rebase_long_life);
 	tcase_add_test(tc, test_rebase_backwards);
+	tcase_add_test(tc, test_encode_round_trip);
+	tcase_add_test(tc, test_decode_refuses);
+	tcase_add_test(tc, test_decode_fuzz);
 	return tc;
 }
