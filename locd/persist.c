@@ -7,8 +7,9 @@
  * NOTIFY carried: on restore it is evaluated and committed again, so
  * triggers and containment compare against what the subscriber last
  * got, and the target's newest fix is then evaluated against it: no
- * containment change is lost across kill -9.  The schedule is stored as
- * a struct lf_sched with its times moved to the wall clock.  The local
+ * containment change is lost across kill -9.  The schedule is stored in
+ * its versioned encoding (lf_sched_encode) with its times moved to the
+ * wall clock; one that does not decode starts anew.  The local
  * CSeq is written after the NOTIFY left, so a restored dialog continues
  * LOCD_RESTORE_CSEQ_BUMP (1,000) above the stored value: never a CSeq
  * the subscriber has already seen (RFC 3261 12.2.1.1).  The filter
@@ -260,9 +261,10 @@ static int write_one(struct locd *d, struct locd_lsub *ls, double wall,
 {
 	struct sip_sub_rec rec;
 	struct lf_sched ws;
+	unsigned char sched[LF_SCHED_ENC_MAX];
 	char eval[EVAL_MAX], routes[ROUTES_MAX];
 	struct sip_buf docs;
-	size_t i, off = 0, evlen = 0;
+	size_t i, off = 0, evlen = 0, slen = 0;
 	int err;
 
 	err = sip_sub_save(ls->sub, now_ms, &rec);
@@ -272,6 +274,9 @@ static int write_one(struct locd *d, struct locd_lsub *ls, double wall,
 	if (err)
 		return err;
 	locd_sched_to_wall(&ls->sched, d->mono_to_wall, &ws);
+	err = lf_sched_encode(&ws, sched, sizeof(sched), &slen);
+	if (err)
+		return err;
 	if (!ls->need_upsert) {
 		struct locd_store_sub_state u;
 		memset(&u, 0, sizeof(u));
@@ -280,8 +285,8 @@ static int write_one(struct locd *d, struct locd_lsub *ls, double wall,
 		u.remote_cseq = rec.dlg.rseq;
 		u.eval_state.data = eval;
 		u.eval_state.len = evlen;
-		u.sched_state.data = &ws;
-		u.sched_state.len = sizeof(ws);
+		u.sched_state.data = sched;
+		u.sched_state.len = slen;
 		u.expires_at = (int64_t)wall + rec.remaining;
 		u.updated = (int64_t)wall;
 		err = locd_store_sub_update(d->store, &u);
@@ -326,8 +331,8 @@ static int write_one(struct locd *d, struct locd_lsub *ls, double wall,
 		s.filter_body.len = docs.len;
 		s.eval_state.data = eval;
 		s.eval_state.len = evlen;
-		s.sched_state.data = &ws;
-		s.sched_state.len = sizeof(ws);
+		s.sched_state.data = sched;
+		s.sched_state.len = slen;
 		s.max_rate = rec.rates.max_rate;
 		s.min_rate = rec.rates.min_rate;
 		s.adaptive_min_rate = rec.rates.adaptive_min_rate;
@@ -678,11 +683,12 @@ static bool restore_one(struct locd *d, struct fmemo *memo,
 		locd_lsub_free(ls);
 		return false; /* the policy changed: no longer allowed */
 	}
-	if (s->sched_state.len == sizeof(ws)) {
-		memcpy(&ws, s->sched_state.data, sizeof(ws));
+	if (s->sched_state.data &&
+	    !lf_sched_decode(&ws, s->sched_state.data, s->sched_state.len)) {
 		locd_sched_to_wall(&ws, -d->mono_to_wall, &ls->sched);
 	} else {
-		/* none, or of another layout (an older locd): start anew */
+		/* none, or not a valid encoding (an older locd's raw
+		 * struct, another version): start anew */
 		struct lf_sched_cfg cfg;
 		struct sip_rates r = {s->max_rate, s->min_rate,
 				      s->adaptive_min_rate};

@@ -534,6 +534,152 @@ START_TEST(test_restore_other_sched)
 }
 END_TEST
 
+
+/* Subscribe "sk" and have it notified five times (a history to keep):
+ * the initial NOTIFY, then four containment flips 2 s apart. */
+static void sched_history(struct lf_env *e)
+{
+	double t = t0();
+	size_t last = 0, i;
+
+	lf_start(e, true);
+	ck_assert_int_eq(lf_fix(e, LF_OUTSIDE_LAT, LF_OUTSIDE_LON, t), 0);
+	ck_assert_uint_eq(lf_subscribe(e, "sk", 1, NULL, "location",
+				       LF_CTYPE_DRAFT, lf_b10, 600), 200);
+	for (i = 1; i <= 4; i++) {
+		ck_assert_int_eq(lf_fix(e, i % 2 ? LF_INSIDE_LAT :
+					   LF_OUTSIDE_LAT,
+					i % 2 ? LF_INSIDE_LON : LF_OUTSIDE_LON,
+					t + (double)i), 0);
+		lf_advance(e, 2000);
+	}
+	ck_assert_uint_eq(lf_notifies(e, 0, "sk", &last), 5);
+}
+
+/* The schedule is persisted in its encoding and restored whole: the send
+ * history that the rate limits count (RC-1, RC-2, RC-8) survives. */
+START_TEST(test_restore_sched_kept)
+{
+	struct lf_env e = {0};
+	struct locd_store_opts o = {0};
+	struct locd_store *st = NULL;
+	struct resched *r = calloc(1, sizeof(*r));
+	struct locd_lsub *ls;
+	struct lf_sched w0, w1, stored;
+	char path[128], msg[128];
+	size_t from, last = 0;
+
+	ck_assert_ptr_nonnull(r);
+	sched_history(&e);
+	ls = ls_of(&e, "sk");
+	ck_assert_ptr_nonnull(ls);
+	ck_assert_uint_eq(ls->sched.hist_len, 5);
+	locd_sched_to_wall(&ls->sched, e.d->mono_to_wall, &w0);
+	lf_stop(&e);
+
+	snprintf(path, sizeof(path), "%s/locd.db", e.dir);
+	o.path = path;
+	ck_assert_int_eq(locd_store_open(&st, &o, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(locd_store_sub_load_all(st, first_row, r), 1);
+	ck_assert(r->have);
+	locd_store_close(st);
+	/* on disk: the encoding, wall-clock times, no raw struct */
+	ck_assert_uint_eq(r->s.sched_state.len, LF_SCHED_ENC_MAX);
+	ck_assert_uint_eq((unsigned char)r->sched[0], LF_SCHED_ENC_MAGIC);
+	ck_assert_int_eq(lf_sched_decode(&stored,
+					 (const unsigned char *)r->sched,
+					 r->s.sched_state.len), 0);
+	ck_assert(stored.last == w0.last);
+	ck_assert_uint_eq(stored.hist_len, 5);
+	ck_assert_mem_eq(stored.hist_ms, w0.hist_ms, sizeof(w0.hist_ms));
+
+	lf_start(&e, false);
+	ls = ls_of(&e, "sk");
+	ck_assert_ptr_nonnull(ls);
+	locd_sched_to_wall(&ls->sched, e.d->mono_to_wall, &w1);
+	ck_assert_uint_eq(w1.hist_len, 5);
+	ck_assert_uint_eq(w1.hist_head, w0.hist_head);
+	ck_assert_mem_eq(w1.hist_ms, w0.hist_ms, sizeof(w0.hist_ms));
+	ck_assert_mem_eq(&w1.cfg, &w0.cfg, sizeof(w0.cfg));
+	ck_assert_uint_eq(w1.n_latched, w0.n_latched);
+	ck_assert(fabs(w1.last - w0.last) < 1e-6);
+	ck_assert(fabs(w1.base - w0.base) < 1e-6);
+	/* and it goes on working */
+	from = e.n;
+	ck_assert_int_eq(lf_fix(&e, LF_INSIDE_LAT, LF_INSIDE_LON, t0() + 9),
+			 0);
+	lf_advance(&e, 2000);
+	ck_assert_uint_eq(lf_notifies(&e, from, "sk", &last), 1);
+	ck_assert_uint_eq(ls->sched.hist_len, 6);
+	lf_end(&e);
+	free(r);
+}
+END_TEST
+
+/* A schedule blob that does not decode (an older locd's raw struct
+ * lf_sched, the same padded to the encoding's length, another version)
+ * starts a fresh schedule, and the subscription works. */
+START_TEST(test_restore_raw_sched)
+{
+	unsigned k;
+
+	for (k = 0; k < 3; k++) {
+		struct lf_env e = {0};
+		struct locd_store_opts o = {0};
+		struct locd_store *st = NULL;
+		struct resched *r = calloc(1, sizeof(*r));
+		struct locd_lsub *ls;
+		struct lf_sched w0;
+		char path[128], msg[128];
+		size_t from, last = 0, len = 0;
+
+		ck_assert_ptr_nonnull(r);
+		sched_history(&e);
+		ls = ls_of(&e, "sk");
+		ck_assert_ptr_nonnull(ls);
+		locd_sched_to_wall(&ls->sched, e.d->mono_to_wall, &w0);
+		lf_stop(&e);
+
+		snprintf(path, sizeof(path), "%s/locd.db", e.dir);
+		o.path = path;
+		ck_assert_int_eq(locd_store_open(&st, &o, msg, sizeof(msg)),
+				 0);
+		ck_assert_int_eq(locd_store_sub_load_all(st, first_row, r),
+				 1);
+		memset(r->sched, 0, sizeof(r->sched));
+		if (k < 2) {
+			/* what locd wrote before the encoding */
+			memcpy(r->sched, &w0, sizeof(w0));
+			len = k ? LF_SCHED_ENC_MAX : sizeof(w0);
+		} else {
+			ck_assert_int_eq(lf_sched_encode(&w0,
+				(unsigned char *)r->sched, sizeof(r->sched),
+				&len), 0);
+			r->sched[1] = (char)(LF_SCHED_ENC_VERSION + 1);
+		}
+		r->s.sched_state.data = r->sched;
+		r->s.sched_state.len = len;
+		ck_assert_int_eq(locd_store_sub_upsert(st, &r->s), 0);
+		locd_store_close(st);
+
+		lf_start(&e, false);
+		ck_assert_uint_eq(locd_sub_count(e.d), 1);
+		ls = ls_of(&e, "sk");
+		ck_assert_ptr_nonnull(ls);
+		ck_assert_uint_eq(ls->sched.hist_len, 0);  /* fresh */
+		ck_assert_uint_eq(ls->sched.n_latched, 0);
+		from = e.n;
+		ck_assert_int_eq(lf_fix(&e, LF_INSIDE_LAT, LF_INSIDE_LON,
+					t0() + 9), 0);
+		lf_advance(&e, 2000);
+		ck_assert_uint_eq(lf_notifies(&e, from, "sk", &last), 1);
+		ck_assert(lf_has(&e.m[last], "position=\"inside\""));
+		lf_end(&e);
+		free(r);
+	}
+}
+END_TEST
+
 /* After a restart the queued targets are evaluated LOCD_EVAL_BATCH
  * subscriptions per loop turn, the rest 1 ms later (issue 6), and the
  * dropped rows of a restore go in one transaction. */
@@ -705,6 +851,8 @@ TCase *tcase_lsub(void)
 	tcase_add_test(tc, test_fdocs_bounds);
 	tcase_add_test(tc, test_two_features);
 	tcase_add_test(tc, test_restore_other_sched);
+	tcase_add_test(tc, test_restore_sched_kept);
+	tcase_add_test(tc, test_restore_raw_sched);
 	tcase_add_test(tc, test_restore_batches);
 	tcase_add_test(tc, test_notify_retry);
 	tcase_add_test(tc, test_failure_log_limit);
