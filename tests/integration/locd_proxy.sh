@@ -61,16 +61,6 @@ tmp=$(mktemp -d)
 KAM_PID=
 . tests/integration/scenarios/locd_common.inc
 
-npass=0
-nfail=0
-pass() {
-	npass=$((npass + 1))
-	echo "PASS: $*"
-}
-fail() {
-	nfail=$((nfail + 1))
-	echo "FAIL: $*"
-}
 
 stop_kamailio() {
 	[ -n "$KAM_PID" ] || return 0
@@ -190,7 +180,7 @@ for tp in u1 t1; do
 	esac
 	name=proxy_sub_b10.$tp
 	code=$(http_fix alice 37.41300 -121.93500)
-	[ "$code" = 200 ] || fail "($tp) HTTP fix outside: $code"
+	[ "$code" = 200 ] || bad "($tp) HTTP fix outside: $code"
 	sipp_proxy "$SCENDIR/proxy_sub_b10.xml" $tp $name
 	# The first NOTIFY (outside) must be through before the fix moves.
 	i=0
@@ -206,7 +196,7 @@ for tp in u1 t1; do
 		if [ "$code" = 200 ]; then
 			pass "($tp) OsmAnd fix inside: 200"
 		else
-			fail "($tp) OsmAnd fix inside: $code"
+			bad "($tp) OsmAnd fix inside: $code"
 		fi
 	else
 		pname=proxy_publish.$tp
@@ -216,14 +206,14 @@ for tp in u1 t1; do
 			pass "($tp) PUBLISH inside through the proxy: 200" \
 				"with SIP-ETag"
 		else
-			fail "($tp) PUBLISH through the proxy"
+			bad "($tp) PUBLISH through the proxy"
 		fi
 		SIPP_PID=$spid
 		if grep -q "KAM-INIT PUBLISH to sip:127.0.0.1:$SIP_PORT" \
 			"$tmp/kam.log"; then
 			pass "($tp) the PUBLISH went through the proxy"
 		else
-			fail "($tp) no PUBLISH in the proxy's log"
+			bad "($tp) no PUBLISH in the proxy's log"
 		fi
 	fi
 	if sipp_wait $name; then
@@ -231,7 +221,7 @@ for tp in u1 t1; do
 			"Record-Route, NOTIFY outside, NOTIFY inside," \
 			"refresh 200 + NOTIFY, unsubscribe 200 + terminated"
 	else
-		fail "($tp) SIPp $name"
+		bad "($tp) SIPp $name"
 	fi
 	sleep 1 # the next pass's fix must be newer (whole seconds)
 
@@ -239,7 +229,7 @@ for tp in u1 t1; do
 	cid=$(grep -i -m 1 '^Call-ID:' "$tmp/msg.$name" 2>/dev/null |
 		sed 's/^[^:]*:[ 	]*//; s/\r$//')
 	if [ -z "$cid" ]; then
-		fail "($tp) no Call-ID in SIPp's trace"
+		bad "($tp) no Call-ID in SIPp's trace"
 		continue
 	fi
 	grep -F "callid=$cid" "$tmp/kam.log" >"$tmp/kam.$tp"
@@ -250,7 +240,7 @@ for tp in u1 t1; do
 	"sip:127.0.0.1:$KPORT;"*lr*)
 		pass "($tp) Record-Route is the proxy's: $rr" ;;
 	*)
-		fail "($tp) Record-Route '$rr' is not the proxy" \
+		bad "($tp) Record-Route '$rr' is not the proxy" \
 			"(127.0.0.1:$KPORT)"
 		rr="sip:127.0.0.1:$KPORT;" ;;
 	esac
@@ -265,13 +255,13 @@ for tp in u1 t1; do
 	if [ "$n" -eq 4 ]; then
 		pass "($tp) 4 NOTIFYs locd -> proxy carry Route: <$rr>"
 	else
-		fail "($tp) $n of 4 NOTIFYs from locd ($src) carry the" \
+		bad "($tp) $n of 4 NOTIFYs from locd ($src) carry the" \
 			"proxy's Route"
 		grep 'NOTIFY' "$tmp/kam.$tp"
 	fi
 	n=$(grep -c 'KAM-LR NOTIFY to sip:sipp@127.0.0.1:' "$tmp/kam.$tp")
 	[ "$n" -eq 4 ] && pass "($tp) the proxy loose-routed 4 NOTIFYs to" \
-		"SIPp's Contact" || fail "($tp) $n NOTIFYs loose-routed"
+		"SIPp's Contact" || bad "($tp) $n NOTIFYs loose-routed"
 	# subscriber -> proxy -> locd: the refresh and the unsubscribe.
 	n=$(grep -F "KAM-REQ SUBSCRIBE from $proto:127.0.0.1:" \
 		"$tmp/kam.$tp" | grep -c -F "route=[<$rr")
@@ -281,13 +271,13 @@ for tp in u1 t1; do
 		pass "($tp) refresh and unsubscribe followed the route set" \
 			"(proxy, then locd's Contact)"
 	else
-		fail "($tp) in-dialog SUBSCRIBEs: $n with Route, $m routed" \
+		bad "($tp) in-dialog SUBSCRIBEs: $n with Route, $m routed" \
 			"to locd"
 		grep 'SUBSCRIBE' "$tmp/kam.$tp"
 	fi
 	n=$(grep -c 'KAM-INIT SUBSCRIBE' "$tmp/kam.$tp")
 	[ "$n" -eq 1 ] && pass "($tp) one initial SUBSCRIBE record-routed" ||
-		fail "($tp) $n initial SUBSCRIBEs in the proxy's log"
+		bad "($tp) $n initial SUBSCRIBEs in the proxy's log"
 	# proxy -> SIPp: every NOTIFY with the proxy's Via on top.
 	notify_vias "$tmp/msg.$name" >"$tmp/vias.$tp"
 	total=$(wc -l <"$tmp/vias.$tp")
@@ -296,7 +286,7 @@ for tp in u1 t1; do
 		pass "($tp) 4 NOTIFYs reached SIPp from the proxy (its Via" \
 			"on top)"
 	else
-		fail "($tp) NOTIFYs at SIPp: $n of $total with the proxy's" \
+		bad "($tp) NOTIFYs at SIPp: $n of $total with the proxy's" \
 			"Via on top"
 		cat "$tmp/vias.$tp"
 	fi
@@ -305,7 +295,7 @@ done
 if stop_locd TERM; then
 	pass "locd exit status 0 on SIGTERM"
 else
-	fail "locd exit status on SIGTERM"
+	bad "locd exit status on SIGTERM"
 fi
 
 # --- Authentication on (demo users, data/demo/users): locd restarted
@@ -318,7 +308,7 @@ fi
 # once more is allowed): 200 and NOTIFY terminated from the proxy.
 start_locd -v || exit 1
 grep -q 'authentication is OFF' "$tmp/locd.log" &&
-	fail "authentication still off"
+	bad "authentication still off"
 cat >"$tmp/authsub.py" <<'EOF'
 """locd_proxy.sh: SUBSCRIBE with Digest SHA-256 through the proxy (UDP).
 
@@ -491,20 +481,20 @@ if timeout 40 python3 "$tmp/authsub.py" "$KPORT" data/demo/building10.xml \
 	sed -n 's/^PASS /PASS: (auth) /p' "$tmp/authsub.out"
 	npass=$((npass + $(grep -c '^PASS ' "$tmp/authsub.out")))
 else
-	fail "(auth) Digest through the proxy:"
+	bad "(auth) Digest through the proxy:"
 	cat "$tmp/authsub.out"
 fi
-grep -q 'KAM-REPLY 407' "$tmp/kam.log" && fail "(auth) a 407 was seen"
+grep -q 'KAM-REPLY 407' "$tmp/kam.log" && bad "(auth) a 407 was seen"
 pat='subscribe \[auth-.*\] sip:alice@localhost from sip:alice@localhost: 200'
 grep -q "$pat" "$tmp/locd.log" &&
 	pass "(auth) locd: alice authenticated, 200" ||
-	fail "(auth) no authenticated 200 in locd's log"
+	bad "(auth) no authenticated 200 in locd's log"
 
 stop_kamailio
 if stop_locd TERM; then
 	pass "locd exit status 0 on SIGTERM (auth)"
 else
-	fail "locd exit status on SIGTERM (auth)"
+	bad "locd exit status on SIGTERM (auth)"
 fi
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]

@@ -37,16 +37,6 @@ umask 077
 tmp=$(mktemp -d)
 . tests/integration/scenarios/locd_common.inc
 
-npass=0
-nfail=0
-pass() {
-	npass=$((npass + 1))
-	echo "PASS: $*"
-}
-fail() {
-	nfail=$((nfail + 1))
-	echo "FAIL: $*"
-}
 cleanup() {
 	if [ "$nfail" != 0 ] || [ -n "${SHOW_LOGS:-}" ]; then
 		echo "---- locd log (last 60 lines)"
@@ -92,7 +82,7 @@ if mkca ca "locd test CA" &&
 	"$pki/client.pem" >>"$pki/openssl.log" 2>&1; then
 	pass "openssl made the CA, server and client certificates"
 else
-	fail "openssl could not make the certificates"
+	bad "openssl could not make the certificates"
 	cat "$pki/openssl.log"
 	exit 1
 fi
@@ -168,7 +158,7 @@ start_locd_conf || exit 1
 echo "locd SIP 127.0.0.1:$SIP_PORT, TLS 127.0.0.1:$TLS_PORT," \
 	"HTTP 127.0.0.1:$HTTP_PORT"
 grep -q "listening on tls:127.0.0.1:$TLS_PORT" "$tmp/locd.log" ||
-	fail "no TLS listener in locd's log"
+	bad "no TLS listener in locd's log"
 
 # s_client_options NAME CAFILE [CERTNAME]: OPTIONS over TLS, the server
 # verified against CAFILE for localhost, CERTNAME's certificate sent.
@@ -200,19 +190,19 @@ if head -n 1 "$tmp/s_client.good" | grep -q '^SIP/2.0 200 OK'; then
 	pass "openssl s_client: server certificate verified (localhost)," \
 		"client certificate sent, OPTIONS over TLS -> 200"
 else
-	fail "OPTIONS over TLS with the test certificates"
+	bad "OPTIONS over TLS with the test certificates"
 	cat "$tmp/s_client.good" "$tmp/s_client.good.err" | tail -n 20
 fi
 s_client_options rogue "$pki/ca.pem" rogueclient
 if grep -q '^SIP/2.0' "$tmp/s_client.rogue"; then
-	fail "a client certificate from an unknown CA was accepted"
+	bad "a client certificate from an unknown CA was accepted"
 	head -n 3 "$tmp/s_client.rogue"
 elif grep -q -i 'alert' "$tmp/s_client.rogue.err"; then
 	pass "client certificate from an unknown CA refused:" \
 		"$(grep -i -o 'alert [a-z ]*' "$tmp/s_client.rogue.err" |
 		head -n 1)"
 else
-	fail "client certificate from an unknown CA: no TLS alert"
+	bad "client certificate from an unknown CA: no TLS alert"
 	tail -n 5 "$tmp/s_client.rogue.err"
 fi
 
@@ -390,7 +380,7 @@ print("PASS unsubscribe -> 200; NOTIFY",
 sock.close()
 EOF
 code=$(http_fix alice 37.41300 -121.93500)
-[ "$code" = 200 ] || fail "HTTP fix outside: $code"
+[ "$code" = 200 ] || bad "HTTP fix outside: $code"
 if timeout 40 python3 "$tmp/tlssub.py" "$TLS_PORT" "$pki/ca.pem" \
 	"$pki/client.pem" "$pki/client.key" data/demo/building10.xml \
 	"http://127.0.0.1:$HTTP_PORT/?id=alice&lat=37.41165&lon=-121.93190" \
@@ -398,11 +388,11 @@ if timeout 40 python3 "$tmp/tlssub.py" "$TLS_PORT" "$pki/ca.pem" \
 	sed -n 's/^PASS /PASS: (TLS client) /p' "$tmp/tlssub.out"
 	npass=$((npass + $(grep -c '^PASS ' "$tmp/tlssub.out")))
 else
-	fail "TLS client (bob over TLS):"
+	bad "TLS client (bob over TLS):"
 	cat "$tmp/tlssub.out"
 fi
 grep -q 'subscribe .* from sip:bob@localhost: 200' "$tmp/locd.log" ||
-	fail "no 'subscribe ... from sip:bob@localhost: 200' in locd's log"
+	bad "no 'subscribe ... from sip:bob@localhost: 200' in locd's log"
 sleep 1
 
 # --- locsub over sips: with --ca.
@@ -420,18 +410,18 @@ while [ $i -lt 100 ] && [ "$(wc -l <"$tmp/locsub.out")" -lt 1 ]; do
 done
 sleep 1
 code=$(http_fix alice 37.41300 -121.93500)
-[ "$code" = 200 ] || fail "HTTP fix outside: $code"
+[ "$code" = 200 ] || bad "HTTP fix outside: $code"
 if wait $lpid; then
 	seq=$(sed -n 's/.*"position": *"\([a-z]*\)".*/\1/p' \
 		"$tmp/locsub.out" | tr '\n' ' ')
 	if [ "$seq" = "inside outside " ]; then
 		pass "locsub over sips: with --ca: NOTIFYs inside, outside"
 	else
-		fail "locsub over TLS: containment '$seq'"
+		bad "locsub over TLS: containment '$seq'"
 		cat "$tmp/locsub.out"
 	fi
 else
-	fail "locsub over TLS: exit status"
+	bad "locsub over TLS: exit status"
 	cat "$tmp/locsub.err" "$tmp/locsub.out"
 fi
 n200=$(grep -c 'from sip:bob@localhost: 200' "$tmp/locd.log")
@@ -439,10 +429,10 @@ if timeout 15 "$BIN/locsub" --server "sips:127.0.0.1:$TLS_PORT" \
 	--ca "$pki/rogue.pem" --from sip:bob@localhost --count 1 \
 	--filter data/demo/building10.xml sip:alice@localhost \
 	>"$tmp/locsub.rogue" 2>&1; then
-	fail "locsub trusted locd with the wrong CA"
+	bad "locsub trusted locd with the wrong CA"
 elif [ "$(grep -c 'from sip:bob@localhost: 200' "$tmp/locd.log")" \
     != "$n200" ]; then
-	fail "locsub with the wrong CA: a SUBSCRIBE reached locd"
+	bad "locsub with the wrong CA: a SUBSCRIBE reached locd"
 else
 	pass "locsub with another CA as --ca refuses the server:" \
 		"$(head -n 1 "$tmp/locsub.rogue")"
@@ -454,13 +444,13 @@ for tp in u1 t1; do
 		pass "($tp) bob's SUBSCRIBE over plain $tp -> 403 (TLS" \
 			"required by the policy)"
 	else
-		fail "($tp) bob's SUBSCRIBE over plain transport"
+		bad "($tp) bob's SUBSCRIBE over plain transport"
 	fi
 done
 if stop_locd TERM; then
 	pass "locd exit status 0 on SIGTERM"
 else
-	fail "locd exit status on SIGTERM"
+	bad "locd exit status on SIGTERM"
 fi
 
 # --- Phase 2: the defaults: self-signed certificate under --var, demo
@@ -473,26 +463,26 @@ if [ -s "$crt" ] && [ -s "$keyf" ] &&
     [ "$(stat -c %a "$keyf")" = 600 ]; then
 	pass "self-signed certificate made on first start (key 0600)"
 else
-	fail "no self-signed certificate (or key not 0600) under --var"
+	bad "no self-signed certificate (or key not 0600) under --var"
 	ls -l "$tmp/var/tls" 2>&1
 fi
 s_client_options selfsigned "$crt"
 if head -n 1 "$tmp/s_client.selfsigned" | grep -q '^SIP/2.0 200 OK'; then
 	pass "OPTIONS over TLS to the self-signed certificate -> 200"
 else
-	fail "OPTIONS over TLS to the self-signed certificate"
+	bad "OPTIONS over TLS to the self-signed certificate"
 	cat "$tmp/s_client.selfsigned" "$tmp/s_client.selfsigned.err" |
 		tail -n 20
 fi
 if run_sipp "$SCENDIR/tls_sub_plain.xml" u1; then
 	pass "(demo policy) bob's SUBSCRIBE over UDP -> 403"
 else
-	fail "(demo policy) bob's SUBSCRIBE over UDP"
+	bad "(demo policy) bob's SUBSCRIBE over UDP"
 fi
 if stop_locd TERM; then
 	pass "locd exit status 0 on SIGTERM (defaults)"
 else
-	fail "locd exit status on SIGTERM (defaults)"
+	bad "locd exit status on SIGTERM (defaults)"
 fi
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]

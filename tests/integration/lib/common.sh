@@ -70,5 +70,9 @@ wait_ready() {
 	return 1
 }
 
-pass() { echo "PASS: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
+# pass / bad print a result line and count it (npass, nfail; bad also
+# sets fail=1 for scripts that only test that).
+npass=0
+nfail=0
+pass() { npass=$((npass + 1)); echo "PASS: $*"; }
+bad() { nfail=$((nfail + 1)); echo "FAIL: $*"; fail=1; }
