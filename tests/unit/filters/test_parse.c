@@ -43,6 +43,9 @@ static int parse(const char *ctype, const char *body, struct lf_filter **f,
 	return lf_filter_parse(geo, ctype, body, strlen(body), NULL, f, err);
 }
 
+/* Rejections expect_reject has checked; a test zeroes it and asserts it. */
+static unsigned rejects_checked;
+
 /* A rejected body: code, SIP status and a clean one-line reason. */
 static void expect_reject(const char *ctype, const char *body, int code,
 			  int status, const char *needle)
@@ -62,6 +65,7 @@ static void expect_reject(const char *ctype, const char *body, int code,
 	if (needle)
 		ck_assert_msg(strstr(err.msg, needle) != NULL,
 			      "reason '%s' lacks '%s'", err.msg, needle);
+	rejects_checked++;
 }
 
 static void expect_reject_draft(const char *children, int code,
@@ -281,6 +285,7 @@ END_TEST
 /* T2 and every other draft rejection, with its code (all 488). */
 START_TEST(test_draft_reject)
 {
+	rejects_checked = 0;
 	/* T2, LF-4 */
 	expect_reject_draft("<movedHoriz>20</movedHoriz>"
 			    "<movedHoriz>30</movedHoriz>", EBADMSG,
@@ -325,6 +330,7 @@ START_TEST(test_draft_reject)
 			    "\"urn:a\"/></enterOrExit><enterOrExit><my:B"
 			    " gml:id=\"x\" xlink:href=\"urn:b\"/>"
 			    "</enterOrExit>", EBADMSG, "duplicate gml:id x");
+	ck_assert_uint_eq(rejects_checked, 20);
 }
 END_TEST
 
@@ -531,6 +537,7 @@ END_TEST
 /* RFC-form rejections (all 488), duplicate filter id included. */
 START_TEST(test_rfc_reject)
 {
+	rejects_checked = 0;
 	expect_reject_rfc("<filter id=\"1\"><trigger><lf:moved>5</lf:moved>"
 			  "</trigger></filter><filter id=\"1\"><trigger>"
 			  "<lf:moved>6</lf:moved></trigger></filter>",
@@ -594,6 +601,7 @@ START_TEST(test_rfc_reject)
 			  "postal");
 	expect_reject_rfc("", EBADMSG, "no filter");
 	expect_reject_rfc("<bogus/>", EBADMSG, "unexpected");
+	ck_assert_uint_eq(rejects_checked, 20);
 }
 END_TEST
 
@@ -646,8 +654,10 @@ START_TEST(test_xml_hardening)
 		"filter\"><valueChanges>&x;</valueChanges>"
 		"</location-filter>";
 
+	rejects_checked = 0;
 	expect_reject(LF_CTYPE_DRAFT, laughs, EPROTO, 488, NULL);
 	expect_reject(LF_CTYPE_DRAFT, xxe, EPROTO, 488, NULL);
+	ck_assert_uint_eq(rejects_checked, 2);
 }
 END_TEST
 
