@@ -337,11 +337,18 @@ static bool fail_log_ok(struct locd *d)
 	return false;
 }
 
+/* Bits of every feature of ls's filter (none without a filter). */
+static uint32_t all_features(const struct locd_lsub *ls)
+{
+	size_t nf = ls->filter ? lf_filter_nfeatures(ls->filter) : 0;
+
+	return nf >= 32 ? UINT32_MAX : (uint32_t)((1u << nf) - 1);
+}
+
 /* The NOTIFY just built for ls did not leave (transient): latch it again
  * (every feature, full state) and try later (NOTI_RETRY_MS, backoff). */
 static void retry_arm(struct locd_lsub *ls, double now)
 {
-	size_t nf = lf_filter_nfeatures(ls->filter);
 	uint64_t base = (uint64_t)NOTI_RETRY_MS << ls->nretry;
 	uint64_t ms = base + (uint64_t)(((uintptr_t)ls >> 6) % base);
 
@@ -349,7 +356,7 @@ static void retry_arm(struct locd_lsub *ls, double now)
 		ls->nretry++;
 
 	lf_sched_latch(&ls->sched, now, LF_FIRED_ANY_UPDATE,
-		       nf >= 32 ? UINT32_MAX : (uint32_t)((1u << nf) - 1));
+		       all_features(ls));
 	if (sip_timer_start(ls->d->st, &ls->timer, ms, timer_h, ls))
 		sip_timer_cancel(&ls->timer);
 }
@@ -384,9 +391,7 @@ void locd_notifier_update(struct locd_lsub *ls, double now)
 		ls->have_eval = false;
 		if (ls->have_sent && ls->located) {
 			lf_sched_latch(&ls->sched, now, LF_FIRED_REGION,
-				       ls->filter ? (uint32_t)((1ull <<
-				       lf_filter_nfeatures(ls->filter)) - 1)
-						  : 0);
+				       all_features(ls));
 			locd_notifier_arm(ls);
 		}
 		return;
