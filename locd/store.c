@@ -480,28 +480,6 @@ static int exec(struct locd_store *st, const char *sql, const char *what)
 	return 0;
 }
 
-/* Read a one-integer pragma such as user_version. */
-static int pragma_int(struct locd_store *st, const char *sql, int *out)
-{
-	sqlite3_stmt *s = NULL;
-	int rc = sqlite3_prepare_v2(st->db, sql, -1, &s, NULL);
-
-	if (rc == SQLITE_OK) {
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW) {
-			*out = sqlite3_column_int(s, 0);
-			rc = SQLITE_OK;
-		}
-	}
-	if (rc != SQLITE_OK) {
-		rc = fail(st, rc, sql);
-		sqlite3_finalize(s);
-		return rc;
-	}
-	sqlite3_finalize(s);
-	return 0;
-}
-
 /* Read a one-integer query's 64-bit value. */
 static int pragma_int64(struct locd_store *st, const char *sql, int64_t *out)
 {
@@ -526,6 +504,17 @@ static int pragma_int64(struct locd_store *st, const char *sql, int64_t *out)
 	}
 	sqlite3_finalize(s);
 	return 0;
+}
+
+/* Read a one-integer pragma such as user_version. */
+static int pragma_int(struct locd_store *st, const char *sql, int *out)
+{
+	int64_t v;
+	int rc = pragma_int64(st, sql, &v);
+
+	if (!rc)
+		*out = (int)v;
+	return rc;
 }
 
 static int wal_enable(struct locd_store *st)
