@@ -494,13 +494,29 @@ static int first_row(const struct locd_store_sub *s, void *arg)
 	return 1;
 }
 
+/* Open the stopped daemon's store (o->path set to path, a buffer of
+ * psz bytes) and read its first subscription into r. */
+static struct locd_store *open_first(const struct lf_env *e,
+				     struct locd_store_opts *o, char *path,
+				     size_t psz, struct resched *r)
+{
+	struct locd_store *st = NULL;
+	char msg[128];
+
+	snprintf(path, psz, "%s/locd.db", e->dir);
+	o->path = path;
+	ck_assert_int_eq(locd_store_open(&st, o, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(locd_store_sub_load_all(st, first_row, r), 1);
+	return st;
+}
+
 START_TEST(test_restore_other_sched)
 {
 	struct lf_env e = {0};
 	struct locd_store_opts o = {0};
 	struct locd_store *st = NULL;
 	struct resched *r = calloc(1, sizeof(*r));
-	char path[128], msg[128];
+	char path[128];
 	size_t from, last = 0;
 	double t = t0();
 
@@ -512,10 +528,7 @@ START_TEST(test_restore_other_sched)
 	lf_advance(&e, 100);
 	lf_stop(&e);
 
-	snprintf(path, sizeof(path), "%s/locd.db", e.dir);
-	o.path = path;
-	ck_assert_int_eq(locd_store_open(&st, &o, msg, sizeof(msg)), 0);
-	ck_assert_int_eq(locd_store_sub_load_all(st, first_row, r), 1);
+	st = open_first(&e, &o, path, sizeof(path), r);
 	ck_assert(r->have);
 	r->s.sched_state.data = "old";
 	r->s.sched_state.len = 3;
@@ -566,7 +579,7 @@ START_TEST(test_restore_sched_kept)
 	struct resched *r = calloc(1, sizeof(*r));
 	struct locd_lsub *ls;
 	struct lf_sched w0, w1, stored;
-	char path[128], msg[128];
+	char path[128];
 	size_t from, last = 0;
 
 	ck_assert_ptr_nonnull(r);
@@ -577,10 +590,7 @@ START_TEST(test_restore_sched_kept)
 	locd_sched_to_wall(&ls->sched, e.d->mono_to_wall, &w0);
 	lf_stop(&e);
 
-	snprintf(path, sizeof(path), "%s/locd.db", e.dir);
-	o.path = path;
-	ck_assert_int_eq(locd_store_open(&st, &o, msg, sizeof(msg)), 0);
-	ck_assert_int_eq(locd_store_sub_load_all(st, first_row, r), 1);
+	st = open_first(&e, &o, path, sizeof(path), r);
 	ck_assert(r->have);
 	locd_store_close(st);
 	/* on disk: the encoding, wall-clock times, no raw struct */
@@ -630,7 +640,7 @@ START_TEST(test_restore_raw_sched)
 		struct resched *r = calloc(1, sizeof(*r));
 		struct locd_lsub *ls;
 		struct lf_sched w0;
-		char path[128], msg[128];
+		char path[128];
 		size_t from, last = 0, len = 0;
 
 		ck_assert_ptr_nonnull(r);
@@ -640,12 +650,7 @@ START_TEST(test_restore_raw_sched)
 		locd_sched_to_wall(&ls->sched, e.d->mono_to_wall, &w0);
 		lf_stop(&e);
 
-		snprintf(path, sizeof(path), "%s/locd.db", e.dir);
-		o.path = path;
-		ck_assert_int_eq(locd_store_open(&st, &o, msg, sizeof(msg)),
-				 0);
-		ck_assert_int_eq(locd_store_sub_load_all(st, first_row, r),
-				 1);
+		st = open_first(&e, &o, path, sizeof(path), r);
 		memset(r->sched, 0, sizeof(r->sched));
 		if (k < 2) {
 			/* what locd wrote before the encoding */
@@ -701,10 +706,7 @@ START_TEST(test_restore_batches)
 	lf_advance(&e, 100);
 	lf_stop(&e);
 
-	snprintf(path, sizeof(path), "%s/locd.db", e.dir);
-	o.path = path;
-	ck_assert_int_eq(locd_store_open(&st, &o, msg, sizeof(msg)), 0);
-	ck_assert_int_eq(locd_store_sub_load_all(st, first_row, r), 1);
+	st = open_first(&e, &o, path, sizeof(path), r);
 	ck_assert_int_eq(locd_store_begin(st), 0);
 	for (i = 1; i < n + 10; i++) {
 		struct locd_store_sub s = r->s;
