@@ -15,6 +15,7 @@
 
 #include <openssl/rand.h>
 
+#include "sip/event_int.h"
 #include "sip/sip.h"
 #include "sip/sip_int.h"
 #include "sip/sip_stack.h"
@@ -91,14 +92,7 @@ void sip_stack_bad(struct sip_stack *st, const struct sip_sa *from,
 
 uint32_t sip_hash_pl(const struct sip_pl *pl)
 {
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (i = 0; i < pl->l; i++) {
-		h ^= (unsigned char)pl->p[i];
-		h *= 16777619u;
-	}
-	return h;
+	return evt_hash_final(evt_hash_mem(EVT_HASH_INIT, pl->p, pl->l));
 }
 
 int sip_strv_add(struct sip_strv *sv, const char *s)

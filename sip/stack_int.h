@@ -117,6 +117,7 @@ void sip_stack_log(const struct sip_stack *st, int level, const char *fmt,
 void sip_stack_bad(struct sip_stack *st, const struct sip_sa *from,
 		   const char *reason);
 
+/* The transaction tables' hash of pl: the event tables' one (event_int.h). */
 uint32_t sip_hash_pl(const struct sip_pl *pl);
 int sip_strv_add(struct sip_strv *sv, const char *s);
 bool sip_strv_has(const struct sip_strv *sv, const struct sip_pl *s);
