@@ -933,6 +933,20 @@ static int state_bind(sqlite3_stmt *s, const struct locd_store_sub *u)
 	return rc;
 }
 
+/* Bind (hash, type, body) as ?1 to ?3 of ST_DOC_FIND or ST_DOC_ADD. */
+static int doc_bind(struct locd_store *st, enum stmt_id id, int64_t h,
+		    const char *type, const struct locd_store_blob *body)
+{
+	sqlite3_stmt *s = st->st[id];
+	int rc = bind_i64(s, 1, h);
+
+	if (!rc)
+		rc = bind_text(s, 2, type);
+	if (!rc)
+		rc = bind_blob(s, 3, body);
+	return rc ? bind_fail(st, id, rc, "filter document") : 0;
+}
+
 /*
  * The id of the stored document (type, body), added when new (*added).
  * 0 for no body.
@@ -956,13 +970,9 @@ static int doc_ref(struct locd_store *st, const char *type,
 				 "filter document");
 	h = doc_hash(st->seed, type, body->data, body->len);
 	s = st->st[ST_DOC_FIND];
-	rc = bind_i64(s, 1, h);
-	if (!rc)
-		rc = bind_text(s, 2, type);
-	if (!rc)
-		rc = bind_blob(s, 3, body);
+	rc = doc_bind(st, ST_DOC_FIND, h, type, body);
 	if (rc)
-		return bind_fail(st, ST_DOC_FIND, rc, "filter document");
+		return rc;
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		*id = sqlite3_column_int64(s, 0);
@@ -971,14 +981,9 @@ static int doc_ref(struct locd_store *st, const char *type,
 		return 0;
 	if (rc != SQLITE_DONE)
 		return fail(st, rc, "filter document find");
-	s = st->st[ST_DOC_ADD];
-	rc = bind_i64(s, 1, h);
-	if (!rc)
-		rc = bind_text(s, 2, type);
-	if (!rc)
-		rc = bind_blob(s, 3, body);
+	rc = doc_bind(st, ST_DOC_ADD, h, type, body);
 	if (rc)
-		return bind_fail(st, ST_DOC_ADD, rc, "filter document");
+		return rc;
 	rc = run(st, ST_DOC_ADD, "filter document add");
 	if (rc)
 		return rc;
