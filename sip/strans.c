@@ -482,7 +482,9 @@ static uint32_t merge_hash(const struct sip_msg *m)
 /* Stored bytes k[0..l) equal view v (which may be {NULL, 0}). */
 static bool kept_eq(const char *k, size_t l, const struct sip_pl *v)
 {
-	return v->l == l && (!l || !memcmp(k, v->p, l));
+	const struct sip_pl kp = {k, l};
+
+	return sip_pl_eq(&kp, v);
 }
 
 /* Whether b has t's From tag, Call-ID, CSeq number and method. */
