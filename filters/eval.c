@@ -50,18 +50,6 @@ struct lf_state {
 	bool *cond_true;
 };
 
-/* Offset of an array of n elements of size after `*end`, aligned. */
-static size_t state_take(size_t *end, size_t n, size_t size)
-{
-	const size_t a = _Alignof(max_align_t);
-	size_t at = (*end + a - 1) / a * a;
-
-	if (n == 0)
-		return 0;
-	*end = at + n * size;
-	return at;
-}
-
 /* The array at off in block b, or NULL when empty (off 0). */
 static void *state_at(char *b, size_t off)
 {
@@ -80,13 +68,13 @@ int lf_state_alloc(const struct lf_filter *f, struct lf_state **stp)
 	/* One allocation: the struct, then its arrays sized by the filter;
 	 * empty ones are NULL, except the result's containment array
 	 * (callers may copy zero elements from it). */
-	o_vr = state_take(&end, f->nval, sizeof(*st->vref));
-	o_vc = state_take(&end, f->nval, sizeof(*st->vcur));
-	o_vn = state_take(&end, f->nval, sizeof(*st->vnew));
-	o_out = state_take(&end, f->nfeat ? f->nfeat : 1, sizeof(*st->out));
-	o_cr = state_take(&end, f->nfeat, sizeof(*st->cont_ref));
-	o_cc = state_take(&end, f->nfeat, sizeof(*st->cont_cur));
-	o_ct = state_take(&end, f->nconds, sizeof(*st->cond_true));
+	o_vr = lf_block_take(&end, f->nval, sizeof(*st->vref));
+	o_vc = lf_block_take(&end, f->nval, sizeof(*st->vcur));
+	o_vn = lf_block_take(&end, f->nval, sizeof(*st->vnew));
+	o_out = lf_block_take(&end, f->nfeat ? f->nfeat : 1, sizeof(*st->out));
+	o_cr = lf_block_take(&end, f->nfeat, sizeof(*st->cont_ref));
+	o_cc = lf_block_take(&end, f->nfeat, sizeof(*st->cont_cur));
+	o_ct = lf_block_take(&end, f->nconds, sizeof(*st->cond_true));
 	b = calloc(1, end);
 	if (!b)
 		return ENOMEM;

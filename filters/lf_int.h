@@ -208,6 +208,14 @@ struct lf_scratch {
 struct lf_filter *lf_scratch_new(void);
 
 /*
+ * Lay out one allocation holding a struct and arrays after it: the
+ * offset of an array of n elements of size after *end, aligned for any
+ * type, and *end moved past it; 0 (nothing taken) when n is 0. The
+ * callers' n and size are bounded by the LF_*_MAX limits.
+ */
+size_t lf_block_take(size_t *end, size_t n, size_t size);
+
+/*
  * Seal scratch filter s into *fp, one allocation sized by use, with a
  * copy of body (len bytes; NULL: a merged filter, no source). What s
  * owns moves to *fp and s is released. ENOMEM: s is left untouched for

@@ -582,19 +582,14 @@ struct lf_filter *lf_scratch_new(void)
 	return &s->f;
 }
 
-/* Sealed layout: the struct, then each array at an aligned offset. */
-struct seal_plan {
-	size_t off, total;
-};
-
-static size_t seal_take(struct seal_plan *p, size_t n, size_t size)
+size_t lf_block_take(size_t *end, size_t n, size_t size)
 {
 	const size_t a = _Alignof(max_align_t);
-	size_t at = (p->total + a - 1) / a * a;
+	size_t at = (*end + a - 1) / a * a;
 
 	if (n == 0)
 		return 0;
-	p->total = at + n * size;
+	*end = at + n * size;
 	return at;
 }
 
@@ -621,26 +616,27 @@ static void *seal_copy(char *block, size_t off, const void *src, size_t n,
 int lf_filter_seal(struct lf_filter *s, const char *body, size_t len,
 		   struct lf_filter **fp)
 {
-	struct seal_plan p = {0, sizeof(*s)};
+	/* sealed layout: the struct, then each array at an aligned offset */
+	size_t total = sizeof(*s);
 	bool orig = any_set((void *const *)s->origin, s->nrfc);
 	size_t o_gr, o_co, o_fe, o_st, o_va, o_rf, o_or, o_os;
 	size_t o_src = 0;
 	struct lf_filter *f;
 	char *b;
 
-	o_gr = seal_take(&p, s->ngroups, sizeof(*s->groups));
-	o_co = seal_take(&p, s->nconds, sizeof(*s->conds));
-	o_fe = seal_take(&p, s->nfeat, sizeof(*s->feats));
-	o_st = seal_take(&p, s->nstrs, sizeof(*s->strs));
-	o_va = seal_take(&p, s->nval, sizeof(*s->vals));
-	o_rf = seal_take(&p, s->nrfc, sizeof(*s->rfc));
-	o_or = seal_take(&p, orig ? s->nrfc : 0, sizeof(*s->origin));
-	o_os = seal_take(&p, s->norigins, sizeof(*s->origins));
+	o_gr = lf_block_take(&total, s->ngroups, sizeof(*s->groups));
+	o_co = lf_block_take(&total, s->nconds, sizeof(*s->conds));
+	o_fe = lf_block_take(&total, s->nfeat, sizeof(*s->feats));
+	o_st = lf_block_take(&total, s->nstrs, sizeof(*s->strs));
+	o_va = lf_block_take(&total, s->nval, sizeof(*s->vals));
+	o_rf = lf_block_take(&total, s->nrfc, sizeof(*s->rfc));
+	o_or = lf_block_take(&total, orig ? s->nrfc : 0, sizeof(*s->origin));
+	o_os = lf_block_take(&total, s->norigins, sizeof(*s->origins));
 	if (body) {
-		o_src = p.total;
-		p.total += len + 1;
+		o_src = total;
+		total += len + 1;
 	}
-	b = malloc(p.total);
+	b = malloc(total);
 	if (!b)
 		return ENOMEM;
 	f = (struct lf_filter *)b;
