@@ -5,6 +5,7 @@
  *
  * gt_rnd: xorshift64 step; a uniform double in [0, 1) (seeded, so every
  *   run tests the same points).
+ * gt_lon_norm: a longitude within one turn of [-180, 180] brought into it.
  * gt_geos_says: whether GEOS (the prepared geometry of part p, or for a
  *   small part without one a GEOS polygon of its rings) covers (x, y):
  *   the reference the fast paths are compared with.
@@ -24,6 +25,11 @@ static inline double gt_rnd(uint64_t *s)
 	*s ^= *s >> 7;
 	*s ^= *s << 17;
 	return (double)(*s >> 11) / 9007199254740992.0;
+}
+
+static inline double gt_lon_norm(double lon)
+{
+	return lon > 180.0 ? lon - 360.0 : lon < -180.0 ? lon + 360.0 : lon;
 }
 
 static inline bool gt_geos_says(struct geo_ctx *ctx,

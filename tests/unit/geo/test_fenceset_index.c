@@ -36,11 +36,6 @@ static void teardown(void)
 	ctx = NULL;
 }
 
-static double lon_norm(double lon)
-{
-	return lon > 180.0 ? lon - 360.0 : lon < -180.0 ? lon + 360.0 : lon;
-}
-
 /* Star of nv vertices, radius r degrees (lat, lon) into pts[nv + 1]. */
 static void star_pts(struct geo_point *pts, size_t nv, double clat,
 		     double clon, double r, uint64_t *s)
@@ -52,7 +47,7 @@ static void star_pts(struct geo_point *pts, size_t nv, double clat,
 			   (double)nv;
 		double rr = r * (0.55 + 0.45 * gt_rnd(s));
 		pts[i].lat = clat + rr * cos(a);
-		pts[i].lon = lon_norm(clon + rr * sin(a));
+		pts[i].lon = gt_lon_norm(clon + rr * sin(a));
 		pts[i].alt = 0;
 		pts[i].has_alt = false;
 	}
@@ -86,8 +81,8 @@ static struct geo_region *fence_make(size_t k, uint64_t *s)
 			double d = 0.01 + 0.02 * gt_rnd(s);
 			struct geo_point b[5] = {
 				{ clat, clon, 0, false },
-				{ clat, lon_norm(clon + d), 0, false },
-				{ clat + d, lon_norm(clon + d), 0, false },
+				{ clat, gt_lon_norm(clon + d), 0, false },
+				{ clat + d, gt_lon_norm(clon + d), 0, false },
 				{ clat + d, clon, 0, false },
 				{ clat, clon, 0, false },
 			};
@@ -210,7 +205,7 @@ START_TEST(test_index_vs_geos)
 	for (i = 0; i < 3000; i++) {
 		if (i % 3 == 0)
 			am += check_point(f,
-					  lon_norm(179.6 + 0.8 * gt_rnd(&s)),
+					  gt_lon_norm(179.6 + 0.8 * gt_rnd(&s)),
 					  -17.1 + 1.2 * gt_rnd(&s));
 		else
 			hits += check_point(f, 6.95 + 1.1 * gt_rnd(&s),
@@ -223,11 +218,11 @@ START_TEST(test_index_vs_geos)
 		const struct geo_part *p = geo__region_part(f->regs[k], 0);
 		double mx = (p->minx + p->maxx) / 2;
 		double my = (p->miny + p->maxy) / 2;
-		check_point(f, lon_norm(p->minx), p->miny);
-		check_point(f, lon_norm(p->maxx), p->maxy);
-		check_point(f, lon_norm(mx), p->maxy);
-		check_point(f, lon_norm(p->maxx), my);
-		edge += check_point(f, lon_norm(p->xy[2]), p->xy[3]);
+		check_point(f, gt_lon_norm(p->minx), p->miny);
+		check_point(f, gt_lon_norm(p->maxx), p->maxy);
+		check_point(f, gt_lon_norm(mx), p->maxy);
+		check_point(f, gt_lon_norm(p->maxx), my);
+		edge += check_point(f, gt_lon_norm(p->xy[2]), p->xy[3]);
 	}
 	/* a vertex is on its own fence: covered (PL-14) */
 	ck_assert_uint_ge(edge, (NFENCE + 6) / 7);

@@ -35,11 +35,6 @@ static void teardown(void)
 	ctx = NULL;
 }
 
-static double lon_norm(double lon)
-{
-	return lon > 180.0 ? lon - 360.0 : lon < -180.0 ? lon + 360.0 : lon;
-}
-
 /* A closed star ring of nv vertices, radius r degrees, into ring. */
 static void star_ring(struct geo_ring *ring, size_t nv, double clat,
 		      double clon, double r, uint64_t *s)
@@ -54,7 +49,7 @@ static void star_ring(struct geo_ring *ring, size_t nv, double clat,
 			   (double)nv;
 		double rr = r * (0.55 + 0.45 * gt_rnd(s));
 		ring->pts[i].lat = clat + rr * cos(a);
-		ring->pts[i].lon = lon_norm(clon + rr * sin(a));
+		ring->pts[i].lon = gt_lon_norm(clon + rr * sin(a));
 	}
 	ring->pts[nv] = ring->pts[0];
 }
@@ -87,7 +82,7 @@ static struct geo_shape *part_make(size_t k, uint64_t *s)
 	sh->dim = 2;
 	if (k % 10 == 9) {               /* across the antimeridian */
 		clat = -17 + gt_rnd(s);
-		clon = lon_norm(179.8 + 0.4 * gt_rnd(s));
+		clon = gt_lon_norm(179.8 + 0.4 * gt_rnd(s));
 	}
 	switch (k % 5) {
 	case 0:
@@ -158,7 +153,7 @@ static void fx_free(struct fx *f)
 static void check_point(struct fx *f, double lat, double lon, bool alt,
 			double h)
 {
-	struct geo_point p = { lat, lon_norm(lon), h, alt };
+	struct geo_point p = { lat, gt_lon_norm(lon), h, alt };
 	enum geo_position a = GEO_POS_UNDEFINED, b = GEO_POS_INSIDE;
 
 	ctx->region_scan = false;
@@ -252,7 +247,7 @@ START_TEST(test_estimates_vs_scan)
 		est.dim = 2;
 		if (i % 8 == 7) {
 			est.center.lat = -17.05 + 1.1 * gt_rnd(&s);
-			est.center.lon = lon_norm(179.75 + 0.5 * gt_rnd(&s));
+			est.center.lon = gt_lon_norm(179.75 + 0.5 * gt_rnd(&s));
 		} else {
 			est.center.lat = 44.98 + 0.54 * gt_rnd(&s);
 			est.center.lon = 6.98 + 0.54 * gt_rnd(&s);
