@@ -32,6 +32,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/bench_util.h"
 #include "filters/lf.h"
 #include "geo/geo.h"
 
@@ -189,13 +190,6 @@ static char *fences_body(void)
 
 /* --- mem: heap held per parsed filter and per state. */
 
-static size_t heap_used(void)
-{
-	struct mallinfo2 mi = mallinfo2();
-
-	return mi.uordblks + mi.hblkhd;
-}
-
 /* body_of(i, buf, cap, arg): the i-th body, NUL-terminated (in buf, of
  * cap bytes, or elsewhere). */
 typedef const char *(body_h)(long i, char *buf, size_t cap, void *arg);
@@ -240,16 +234,16 @@ static int mem_run(struct geo_ctx *geo, const struct lf_opts *opts,
 	b = body_of(0, buf, LF_BODY_MAX + 1, arg);
 	e = lf_filter_parse(geo, NULL, b, strlen(b), opts, &w, &err);
 	lf_filter_free(w);
-	h0 = heap_used();
+	h0 = bench_heap_used();
 	for (i = 0; i < n && !e; i++) {
 		b = body_of(i, buf, LF_BODY_MAX + 1, arg);
 		len = strlen(b);
 		e = lf_filter_parse(geo, NULL, b, len, opts, &fs[i], &err);
 	}
-	h1 = heap_used();
+	h1 = bench_heap_used();
 	for (i = 0; i < n && !e; i++)
 		e = lf_state_alloc(fs[i], &sts[i]);
-	h2 = heap_used();
+	h2 = bench_heap_used();
 	if (e)
 		fprintf(stderr, "filter_bench: %s: %s\n", name,
 			err.msg[0] ? err.msg : strerror(e));

@@ -22,32 +22,25 @@
 
 #include <geodesic.h>
 
+#include "bench/bench_util.h"
 #include "geo/geo.h"
 
 #define NPTS 4096
 
-/*
- * Thread CPU time: the figures are per core even when the machine is
- * shared (wall-clock rates would include time other processes ran).
- */
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static double rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return (double)(*s >> 11) / 9007199254740992.0;
-}
-
 static volatile double sink;
 static volatile size_t sinkz;
+
+/* NPTS random points over the fences' 1 x 1 degree (45 N, 7 E). */
+static void rand_pts(struct geo_point *pts, uint64_t *s)
+{
+	size_t i;
+
+	for (i = 0; i < NPTS; i++) {
+		pts[i].lat = 45 + bench_rnd(s);
+		pts[i].lon = 7 + bench_rnd(s);
+		pts[i].has_alt = false;
+	}
+}
 
 static struct geo_region *box(struct geo_ctx *ctx, double lat, double lon,
 			      double dlat, double dlon)
@@ -95,7 +88,7 @@ static void bench_fenceset(struct geo_ctx *ctx, size_t nf, double secs)
 	cell = 1.0 / (double)side;          /* fences over 1 x 1 degree */
 	if (!pts || geo_fenceset_alloc(ctx, &set) != 0)
 		exit(1);
-	t0 = now();
+	t0 = bench_cpu_now();
 	for (i = 0; i < nf; i++) {
 		struct geo_region *r = box(ctx, 45 + (double)(i / side) * cell,
 					   7 + (double)(i % side) * cell,
@@ -106,22 +99,18 @@ static void bench_fenceset(struct geo_ctx *ctx, size_t nf, double secs)
 	}
 	if (geo_fenceset_build(set) != 0)
 		exit(1);
-	build = now() - t0;
-	for (i = 0; i < NPTS; i++) {
-		pts[i].lat = 45 + rnd(&s);
-		pts[i].lon = 7 + rnd(&s);
-		pts[i].has_alt = false;
-	}
-	t0 = now();
+	build = bench_cpu_now() - t0;
+	rand_pts(pts, &s);
+	t0 = bench_cpu_now();
 	do {
 		for (i = 0; i < NPTS; i++)
 			if (geo_fenceset_query(set, &pts[i], count_h, &hits))
 				exit(1);
 		n += NPTS;
-	} while (now() - t0 < secs);
+	} while (bench_cpu_now() - t0 < secs);
 	printf("fenceset %6zu fences:              %10.0f positions/s "
-	       "(%zu hits; build %.2f s)\n", nf, (double)n / (now() - t0),
-	       hits, build);
+	       "(%zu hits; build %.2f s)\n", nf,
+	       (double)n / (bench_cpu_now() - t0), hits, build);
 	sinkz = hits;
 	geo_fenceset_free(set);
 	free(pts);
@@ -163,18 +152,14 @@ static void bench_region(struct geo_ctx *ctx, size_t nf, double secs)
 		sh[i].rings = &rings[i];
 		shp[i] = &sh[i];
 	}
-	t0 = now();
+	t0 = bench_cpu_now();
 	if (geo_region_alloc(ctx, shp, nf, &r, &e) != 0) {
 		fprintf(stderr, "region: %s\n", e.msg);
 		exit(1);
 	}
-	build = now() - t0;
-	for (i = 0; i < NPTS; i++) {
-		pts[i].lat = 45 + rnd(&s);
-		pts[i].lon = 7 + rnd(&s);
-		pts[i].has_alt = false;
-	}
-	t0 = now();
+	build = bench_cpu_now() - t0;
+	rand_pts(pts, &s);
+	t0 = bench_cpu_now();
 	do {
 		for (k = 0; k < NPTS; k++) {
 			enum geo_position pos;
@@ -183,10 +168,10 @@ static void bench_region(struct geo_ctx *ctx, size_t nf, double secs)
 			hits += pos == GEO_POS_INSIDE;
 		}
 		n += NPTS;
-	} while (now() - t0 < secs);
+	} while (bench_cpu_now() - t0 < secs);
 	printf("region %6zu parts:                 %10.0f positions/s "
-	       "(%zu hits; build %.2f s)\n", nf, (double)n / (now() - t0),
-	       hits, build);
+	       "(%zu hits; build %.2f s)\n", nf,
+	       (double)n / (bench_cpu_now() - t0), hits, build);
 	sinkz = hits;
 	geo_region_free(r);
 	free(v);
@@ -211,10 +196,10 @@ int main(int argc, char **argv)
 	if (!a || !b || !d || secs <= 0 || geo_ctx_alloc(&ctx, NULL) != 0)
 		return 1;
 	for (i = 0; i < NPTS; i++) {       /* short lines: 0 - 1.5 km */
-		a[i].lat = -60 + 120 * rnd(&s);
-		a[i].lon = -180 + 360 * rnd(&s);
-		b[i].lat = a[i].lat + (rnd(&s) - 0.5) * 0.02;
-		b[i].lon = a[i].lon + (rnd(&s) - 0.5) * 0.02;
+		a[i].lat = -60 + 120 * bench_rnd(&s);
+		a[i].lon = -180 + 360 * bench_rnd(&s);
+		b[i].lat = a[i].lat + (bench_rnd(&s) - 0.5) * 0.02;
+		b[i].lon = a[i].lon + (bench_rnd(&s) - 0.5) * 0.02;
 		if (b[i].lon > 180)
 			b[i].lon -= 360;
 		if (b[i].lon < -180)
@@ -228,7 +213,7 @@ int main(int argc, char **argv)
 		struct geod_geodesic g;
 		geod_init(&g, 6378137, 1 / 298.257223563);
 		n = 0;
-		t0 = now();
+		t0 = bench_cpu_now();
 		do {
 			for (i = 0; i < NPTS; i++) {
 				double s12;
@@ -237,50 +222,50 @@ int main(int argc, char **argv)
 				acc += s12;
 			}
 			n += NPTS;
-		} while (now() - t0 < secs);
+		} while (bench_cpu_now() - t0 < secs);
 		printf("geod_inverse (Karney, short):       %10.0f /s\n",
-		       (double)n / (now() - t0));
+		       (double)n / (bench_cpu_now() - t0));
 	}
 	n = 0;
-	t0 = now();
+	t0 = bench_cpu_now();
 	do {
 		for (i = 0; i < NPTS; i++)
 			acc += geo_distance(ctx, &a[i], &b[i]);
 		n += NPTS;
-	} while (now() - t0 < secs);
+	} while (bench_cpu_now() - t0 < secs);
 	printf("geo_distance (exact, short):        %10.0f /s\n",
-	       (double)n / (now() - t0));
+	       (double)n / (bench_cpu_now() - t0));
 
 	n = 0;
-	t0 = now();
+	t0 = bench_cpu_now();
 	do {        /* typical: thresholds 50 m, the lines are 0 - 1.5 km */
 		for (i = 0; i < NPTS; i++)
 			acc += geo_distance_at_least(ctx, &a[i], &b[i], 50);
 		n += NPTS;
-	} while (now() - t0 < secs);
+	} while (bench_cpu_now() - t0 < secs);
 	printf("geo_distance_at_least (50 m):       %10.0f /s\n",
-	       (double)n / (now() - t0));
+	       (double)n / (bench_cpu_now() - t0));
 
 	n = 0;
-	t0 = now();
+	t0 = bench_cpu_now();
 	do {        /* worst case: threshold within 0.5 % of the distance */
 		for (i = 0; i < NPTS; i++)
 			acc += geo_distance_at_least(ctx, &a[i], &b[i],
 						     d[i] * 1.005);
 		n += NPTS;
-	} while (now() - t0 < secs);
+	} while (bench_cpu_now() - t0 < secs);
 	printf("geo_distance_at_least (near):       %10.0f /s\n",
-	       (double)n / (now() - t0));
+	       (double)n / (bench_cpu_now() - t0));
 
 	/* one simple fence: Building 10, points in and around its bbox
 	 * (most pass the bbox test and run the crossing test) */
 	b10 = box(ctx, 37.41142, -121.93243, 0.00046, 0.00111);
 	for (i = 0; i < NPTS; i++) {
-		a[i].lat = 37.41142 - 0.00005 + rnd(&s) * 0.00056;
-		a[i].lon = -121.93243 - 0.0001 + rnd(&s) * 0.00131;
+		a[i].lat = 37.41142 - 0.00005 + bench_rnd(&s) * 0.00056;
+		a[i].lon = -121.93243 - 0.0001 + bench_rnd(&s) * 0.00131;
 	}
 	n = 0;
-	t0 = now();
+	t0 = bench_cpu_now();
 	do {
 		for (i = 0; i < NPTS; i++) {
 			enum geo_position pos;
@@ -289,9 +274,9 @@ int main(int argc, char **argv)
 			acc += pos;
 		}
 		n += NPTS;
-	} while (now() - t0 < secs);
+	} while (bench_cpu_now() - t0 < secs);
 	printf("point in polygon (1 fence):         %10.0f /s\n",
-	       (double)n / (now() - t0));
+	       (double)n / (bench_cpu_now() - t0));
 	geo_region_free(b10);
 
 	/* one complex fence: a spiky star of 1,000 vertices, ~5 km */
@@ -306,7 +291,7 @@ int main(int argc, char **argv)
 			return 1;
 		for (i = 0; i < 1000; i++) {
 			double an = 2 * M_PI * (double)i / 1000;
-			double r = i % 2 ? 0.05 : 0.02 + 0.02 * rnd(&s);
+			double r = i % 2 ? 0.05 : 0.02 + 0.02 * bench_rnd(&s);
 			sp[i].lat = 45.15 + r * sin(an);
 			sp[i].lon = 7.15 + r * cos(an);
 			sp[i].has_alt = false;
@@ -319,11 +304,11 @@ int main(int argc, char **argv)
 		if (geo_region_alloc(ctx, &shp, 1, &star, &e) != 0)
 			return 1;
 		for (i = 0; i < NPTS; i++) {
-			a[i].lat = 45.1 + rnd(&s) * 0.1;
-			a[i].lon = 7.1 + rnd(&s) * 0.1;
+			a[i].lat = 45.1 + bench_rnd(&s) * 0.1;
+			a[i].lon = 7.1 + bench_rnd(&s) * 0.1;
 		}
 		n = 0;
-		t0 = now();
+		t0 = bench_cpu_now();
 		do {
 			for (i = 0; i < NPTS; i++) {
 				enum geo_position pos;
@@ -333,9 +318,9 @@ int main(int argc, char **argv)
 				acc += pos;
 			}
 			n += NPTS;
-		} while (now() - t0 < secs);
+		} while (bench_cpu_now() - t0 < secs);
 		printf("point in polygon (1,000 vertices):  %10.0f /s\n",
-		       (double)n / (now() - t0));
+		       (double)n / (bench_cpu_now() - t0));
 		geo_region_free(star);
 		free(sp);
 	}

@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/bench_util.h"
 #include "filters/lf.h"
 #include "geo/geo.h"
 #include "geo/geo_int.h"        /* ctx->region_scan: the scan column */
@@ -55,29 +56,6 @@ static void cat_cleanup(void)
 	if (cat_dir[0])
 		rmdir(cat_dir);
 	cat_file[0] = cat_dir[0] = '\0';
-}
-
-static size_t heap_used(void)
-{
-	struct mallinfo2 m = mallinfo2();
-
-	return m.uordblks + m.hblkhd;
-}
-
-static double cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static double rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return (double)(*s >> 11) / 9007199254740992.0;
 }
 
 /* Grid of hexagon i with `cols` columns: centre. */
@@ -163,12 +141,12 @@ static double filter_cost(struct geo_ctx *geo, int k, double secs)
 	for (i = 0; i < NF_PTS; i++) {
 		pts[i].kind = GEO_SHAPE_POINT;
 		pts[i].dim = 2;
-		pts[i].center.lat = 48.0973 + rnd(&s) * 0.006 * rows;
-		pts[i].center.lon = 11.496 + rnd(&s) * 0.008 * cols;
+		pts[i].center.lat = 48.0973 + bench_rnd(&s) * 0.006 * rows;
+		pts[i].center.lon = 11.496 + bench_rnd(&s) * 0.008 * cols;
 	}
 	memset(&u, 0, sizeof(u));
 	u.confidence = 0.95;
-	t0 = cpu_now();
+	t0 = bench_cpu_now();
 	do {
 		for (i = 0; i < NF_PTS; i++) {
 			u.est = &pts[i];
@@ -179,7 +157,7 @@ static double filter_cost(struct geo_ctx *geo, int k, double secs)
 				lf_state_commit(st);
 		}
 		n += NF_PTS;
-		t1 = cpu_now();
+		t1 = bench_cpu_now();
 	} while (t1 - t0 < secs);
 	us = (t1 - t0) * 1e6 / (double)n;
 out:
@@ -230,8 +208,9 @@ static void fixes_make(struct geo_shape *fx, size_t n, size_t cols,
 		fx[i].kind = circle ? GEO_SHAPE_CIRCLE : GEO_SHAPE_POINT;
 		fx[i].dim = 2;
 		fx[i].radius = 50;
-		fx[i].center.lat = 48.0973 + rnd(&s) * 0.006 * (double)rows;
-		fx[i].center.lon = 11.496 + rnd(&s) * 0.008 * (double)c;
+		fx[i].center.lat = 48.0973 +
+				   bench_rnd(&s) * 0.006 * (double)rows;
+		fx[i].center.lon = 11.496 + bench_rnd(&s) * 0.008 * (double)c;
 	}
 }
 
@@ -247,7 +226,7 @@ static double eval_cost(struct geo_ctx *geo, struct lf_state *st,
 
 	memset(&u, 0, sizeof(u));
 	u.confidence = 0.95;
-	t0 = cpu_now();
+	t0 = bench_cpu_now();
 	do {
 		for (k = 0; k < NF_BATCH; k++, n++) {
 			u.est = &fx[n % NF_PTS];
@@ -257,7 +236,7 @@ static double eval_cost(struct geo_ctx *geo, struct lf_state *st,
 			if (r.fired)
 				lf_state_commit(st);
 		}
-		t1 = cpu_now();
+		t1 = bench_cpu_now();
 	} while (t1 - t0 < secs);
 	return (t1 - t0) * 1e6 / (double)n;
 }
@@ -295,32 +274,32 @@ static int catalog_cost(struct geo_ctx *geo, size_t n, double secs,
 		fprintf(stderr, "notify_fences: cannot write %s\n", cat_file);
 		goto out;
 	}
-	m0 = heap_used();
-	t0 = cpu_now();
+	m0 = bench_heap_used();
+	t0 = bench_cpu_now();
 	if (geo_catalog_load(geo, cat_dir, &cat, &ge)) {
 		fprintf(stderr, "notify_fences: catalog: %s\n", ge.msg);
 		goto out;
 	}
-	cp->load_s = cpu_now() - t0;
-	m1 = heap_used();
+	cp->load_s = bench_cpu_now() - t0;
+	m1 = bench_heap_used();
 	memset(&opts, 0, sizeof(opts));
 	opts.catalog = cat;
 	opts.remote_href = LF_HREF_REJECT;
-	t0 = cpu_now();
+	t0 = bench_cpu_now();
 	if (lf_filter_parse(geo, LF_CTYPE_DRAFT, cat_body, strlen(cat_body),
 			    &opts, &f1, &le)) {
 		fprintf(stderr, "notify_fences: filter: %s\n", le.msg);
 		goto out;
 	}
-	cp->parse1_ms = (cpu_now() - t0) * 1e3;
-	m2 = heap_used();
-	t0 = cpu_now();
+	cp->parse1_ms = (bench_cpu_now() - t0) * 1e3;
+	m2 = bench_heap_used();
+	t0 = bench_cpu_now();
 	if (lf_filter_parse(geo, LF_CTYPE_DRAFT, cat_body, strlen(cat_body),
 			    &opts, &f2, &le)) {
 		fprintf(stderr, "notify_fences: filter: %s\n", le.msg);
 		goto out;
 	}
-	cp->parse2_us = (cpu_now() - t0) * 1e6;
+	cp->parse2_us = (bench_cpu_now() - t0) * 1e6;
 	cp->cat_bpp = (double)(m1 - m0) / (double)n;
 	cp->reg_bpp = (double)(m2 - m1) / (double)n;
 	if (!lf_filter_feature(f1, 0)->resolved || lf_state_alloc(f1, &st))
@@ -412,18 +391,18 @@ static double index_cost(struct geo_ctx *ctx, size_t nf, double secs)
 	if (geo_fenceset_build(set))
 		goto out;
 	for (i = 0; i < NF_PTS; i++) {
-		pts[i].lat = 45 + rnd(&s);
-		pts[i].lon = 7 + rnd(&s);
+		pts[i].lat = 45 + bench_rnd(&s);
+		pts[i].lon = 7 + bench_rnd(&s);
 		pts[i].alt = 0;
 		pts[i].has_alt = false;
 	}
-	t0 = cpu_now();
+	t0 = bench_cpu_now();
 	do {
 		for (i = 0; i < NF_PTS; i++)
 			if (geo_fenceset_query(set, &pts[i], count_h, &hits))
 				goto out;
 		n += NF_PTS;
-		t1 = cpu_now();
+		t1 = bench_cpu_now();
 	} while (t1 - t0 < secs);
 	us = (t1 - t0) * 1e6 / (double)n;
 out:
