@@ -8,11 +8,11 @@
  * of parts above GEO_GRID_MIN_EDGES edges (grid.c), then an even-odd
  * crossing test over the point's band of edges whose orientation signs
  * are filtered with a forward error bound (Shewchuk's orient2d "A"
- * bound, widened); when a
- * point lies within rounding of an edge, GEOS decides (GEOSPreparedCovers_r
- * on parts with a band index; small parts keep no GEOS geometry, about
- * half their memory, and make one for that rare question), so the answer
- * is always GEOS's (boundary counts as inside).
+ * bound, widened); when a point lies within rounding of an edge, GEOS
+ * decides (GEOSPreparedCovers_r on parts with a band index; small parts
+ * keep no GEOS geometry, about half their memory, and make one for that
+ * rare question), so the answer is always GEOS's (boundary counts as
+ * inside).
  */
 #include <errno.h>
 #include <math.h>
